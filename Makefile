@@ -1,0 +1,49 @@
+# Two commands: `make run` (demo on SQLite) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test install lint format bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Sigap needs Python 3.11 or newer (found $$($(PYTHON) --version))"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Demo mode on the embedded SQLite database, with demo data and the chat simulator.
+run: export DEMO_MODE ?= true
+run: $(STAMP)
+	$(BIN)/sigap db upgrade
+	$(BIN)/sigap seed-demo
+	@echo
+	@echo "  Sigap is starting on http://127.0.0.1:8000"
+	@echo "  Chat simulator (no Telegram needed): http://127.0.0.1:8000/simulator"
+	@echo "    or in another terminal:            $(BIN)/sigap chat --chat-id 1001"
+	@echo "  Staff API docs:                      http://127.0.0.1:8000/docs"
+	@echo
+	$(BIN)/sigap serve
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var/*.db var/*.db-wal var/*.db-shm

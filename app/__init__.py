@@ -1,0 +1,1 @@
+"""Sigap: the web application, its settings, database wiring and command line."""

@@ -1,0 +1,92 @@
+"""One place for settings, read from the environment and `.env`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret"}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field(default=f"sqlite:///{ROOT / 'var' / 'sigap.db'}")
+    office_timezone: str = "Asia/Makassar"
+    complaint_response_hours: int = Field(default=48, ge=1, le=24 * 30)
+    secret_key: SecretStr = SecretStr("change-me")
+    demo_mode: bool = False
+    session_hours: int = Field(default=12, ge=1, le=24 * 7)
+    catalogue_dir: Path = ROOT / "catalogue"
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org"
+
+    whatsapp_access_token: SecretStr | None = None
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
+    whatsapp_api_base_url: str = "https://graph.facebook.com/v21.0"
+
+    # Background workers inside the web process; tests and `sigap serve --no-workers` turn them off.
+    run_workers: bool = True
+    conversation_timeout_minutes: int = Field(default=30, ge=1)
+    status_attempts_per_hour: int = Field(default=5, ge=1)
+
+    @field_validator("office_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite://", "postgresql://", "postgresql+psycopg://")):
+            raise ValueError("must start with sqlite:// or postgresql://")
+        return value
+
+    @model_validator(mode="after")
+    def _real_secret_outside_demo(self) -> Settings:
+        if not self.demo_mode and self.secret_key.get_secret_value() in PLACEHOLDER_SECRETS:
+            raise ValueError("SECRET_KEY must be set to a real secret unless DEMO_MODE=true")
+        return self
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url.startswith("postgresql://"):
+            return "postgresql+psycopg://" + self.database_url.removeprefix("postgresql://")
+        return self.database_url
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.office_timezone)
+
+
+class SettingsError(SystemExit):
+    """Start-up stops with one line naming the variable, never a traceback."""
+
+
+def describe(error: ValidationError) -> str:
+    problems = []
+    for item in error.errors():
+        name = "_".join(str(part) for part in item["loc"]).upper() or "SETTINGS"
+        problems.append(f"{name}: {item['msg']}")
+    return "invalid configuration: " + "; ".join(problems)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError(describe(exc)) from None

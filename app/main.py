@@ -1,0 +1,69 @@
+"""The web application: staff API, platform webhooks, health, and the workers' lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from app.config import Settings, get_settings
+from app.db import make_engine
+from app.errors import install_error_handlers
+from bot.router import router as bot_router
+from bot.runtime import BotRuntime
+from services.catalogue import load_catalogue
+from services.catalogue_sync import sync_catalogue
+
+log = logging.getLogger("sigap")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = make_engine(settings.sqlalchemy_url)
+    catalogue = load_catalogue(settings.catalogue_dir)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        sync_catalogue(engine, catalogue)
+        runtime = BotRuntime(engine=engine, settings=settings, catalogue=catalogue)
+        app.state.bot = runtime
+        if settings.run_workers:
+            await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+            engine.dispose()
+
+    app = FastAPI(
+        title="Sigap",
+        summary="Chat bot and case service for Dinas Sosial offices",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.catalogue = catalogue
+    install_error_handlers(app)
+
+    from app.api import router as api_router
+
+    app.include_router(api_router)
+    app.include_router(bot_router)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, str]:
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("select 1"))
+        except Exception:
+            log.exception("health check: database unreachable")
+            from fastapi.responses import JSONResponse
+
+            return JSONResponse({"status": "error", "database": "unreachable"}, 503)  # type: ignore[return-value]
+        return {"status": "ok", "database": "ok"}
+
+    return app

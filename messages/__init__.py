@@ -1,0 +1,42 @@
+"""Every sentence a person reads, Bahasa Indonesia first, English second.
+
+Each module in this package holds two dicts, ``ID`` and ``EN``, keyed by a dotted
+message key. Code never builds user-facing sentences itself: it returns a key and
+parameters, and :func:`render` turns them into text in the reader's language.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from typing import Any
+
+LANGUAGES = ("id", "en")
+DEFAULT_LANGUAGE = "id"
+
+
+def _load() -> dict[str, dict[str, str]]:
+    catalog: dict[str, dict[str, str]] = {"id": {}, "en": {}}
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for lang, attr in (("id", "ID"), ("en", "EN")):
+            table: dict[str, str] = getattr(module, attr, {})
+            duplicated = catalog[lang].keys() & table.keys()
+            if duplicated:
+                raise RuntimeError(f"message keys defined twice: {sorted(duplicated)}")
+            catalog[lang].update(table)
+    return catalog
+
+
+CATALOG = _load()
+
+
+def has(key: str) -> bool:
+    return key in CATALOG[DEFAULT_LANGUAGE]
+
+
+def render(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
+    """The sentence for ``key`` in ``lang`` (falling back to Indonesian), filled with params."""
+    table = CATALOG.get(lang) or CATALOG[DEFAULT_LANGUAGE]
+    template = table.get(key) or CATALOG[DEFAULT_LANGUAGE][key]
+    return template.format(**params) if params else template

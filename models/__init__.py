@@ -1,0 +1,29 @@
+"""Tables. Importing this package registers every table on SQLModel.metadata."""
+
+from models.base import UTCDateTime, utcnow
+from models.chat import Conversation, InboundMessage, OutboxMessage, ProofAttempt
+from models.office import Office
+from models.person import BeneficiaryGroup, GroupMember, Person
+from models.programme import Programme, ProgrammeStep
+from models.proposal import Proposal, ProposalEvent
+from models.staff import AuditLog, StaffSession, StaffUser
+
+__all__ = [
+    "AuditLog",
+    "BeneficiaryGroup",
+    "Conversation",
+    "GroupMember",
+    "InboundMessage",
+    "Office",
+    "OutboxMessage",
+    "Person",
+    "Programme",
+    "ProgrammeStep",
+    "ProofAttempt",
+    "Proposal",
+    "ProposalEvent",
+    "StaffSession",
+    "StaffUser",
+    "UTCDateTime",
+    "utcnow",
+]

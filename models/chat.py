@@ -1,0 +1,90 @@
+"""The durable path of a chat message: inbound rows, conversations, and the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.base import UTCDateTime, utcnow
+
+
+class InboundMessage(SQLModel, table=True):
+    """A platform update, stored raw and committed before the webhook answers 2xx."""
+
+    __tablename__ = "inbound_message"
+    __table_args__ = (
+        UniqueConstraint("channel", "platform_id"),
+        Index("ix_inbound_pending", "status", "conversation_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=20)
+    platform_id: str = Field(max_length=80)
+    conversation_id: int | None = Field(default=None, foreign_key="conversation.id")
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", max_length=12)  # pending, done, failed
+    attempts: int = 0
+    processed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    error: str | None = Field(default=None, max_length=500)
+
+
+class Conversation(SQLModel, table=True):
+    """One chat on one channel: its language, menu state and proven identity."""
+
+    __table_args__ = (UniqueConstraint("channel", "chat_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=20)
+    chat_id: str = Field(max_length=80)
+    display_name: str = Field(default="", max_length=120)
+    language: str = Field(default="id", max_length=2)
+    state: str = Field(default="menu", max_length=40)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    office_id: int | None = Field(default=None, foreign_key="office.id")
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    unreachable_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Leases: one worker at a time processes this chat's inbound, one sends its outbox.
+    inbound_lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    inbound_lease_owner: str | None = Field(default=None, max_length=60)
+    outbound_lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    outbound_lease_owner: str | None = Field(default=None, max_length=60)
+
+
+class ProofAttempt(SQLModel, table=True):
+    """A try at proving identity from a chat; failures are rate-limited."""
+
+    __tablename__ = "proof_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    succeeded: bool = False
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A reply waiting to be delivered, committed with the change that caused it."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_pending", "status", "conversation_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id")
+    inbound_id: int | None = Field(default=None, foreign_key="inbound_message.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    text: str
+    # Menu choices as [[{"label": "1. Info", "value": "1"}], ...]; each adapter renders them.
+    buttons: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Channel-specific extras an adapter asked for, e.g. a callback query to answer.
+    extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="queued", max_length=12)  # queued, sent, failed, unreachable
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    platform_message_id: str | None = Field(default=None, max_length=80)
+    last_error: str | None = Field(default=None, max_length=500)

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.base import UTCDateTime, utcnow
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    office_id: int = Field(foreign_key="office.id", index=True)
+    nik: str = Field(max_length=16, unique=True, index=True)
+    kk_number: str = Field(max_length=16, index=True)
+    name: str = Field(max_length=120, index=True)
+    birth_place: str = Field(default="", max_length=80)
+    birth_date: date
+    sex: str = Field(max_length=1)  # "L" or "P"
+    marital_status: str = Field(max_length=20)
+    education: str = Field(default="", max_length=60)
+    occupation: str = Field(default="", max_length=80)
+    address: str = Field(default="", max_length=200)
+    desa: str = Field(default="", max_length=80, index=True)
+    kecamatan: str = Field(default="", max_length=80)
+    kecamatan_code: str = Field(default="", max_length=8)  # "73.08.01"
+    regency_code: str = Field(default="", max_length=5)  # "73.08"
+    phone: str = Field(default="", max_length=20)
+    registries: str = Field(default="", max_length=60)  # comma-separated: "DTKS,PMKS"
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class BeneficiaryGroup(SQLModel, table=True):
+    """A KUBE or a weavers' group: applies as one, aided as one."""
+
+    __tablename__ = "beneficiary_group"
+
+    id: int | None = Field(default=None, primary_key=True)
+    office_id: int = Field(foreign_key="office.id", index=True)
+    name: str = Field(max_length=120)
+    kind: str = Field(default="kube", max_length=40)
+    business_type: str = Field(default="", max_length=120)
+    desa: str = Field(default="", max_length=80)
+    kecamatan: str = Field(default="", max_length=80)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class GroupMember(SQLModel, table=True):
+    __tablename__ = "group_member"
+    __table_args__ = (UniqueConstraint("group_id", "person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="beneficiary_group.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    role: str = Field(default="anggota", max_length=20)  # ketua, sekretaris, bendahara, anggota

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from models.base import UTCDateTime, utcnow
+
+
+class StaffUser(SQLModel, table=True):
+    __tablename__ = "staff_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    office_id: int = Field(foreign_key="office.id", index=True)
+    username: str = Field(max_length=60, unique=True, index=True)
+    full_name: str = Field(max_length=120)
+    role: str = Field(max_length=20)  # operator, complaint_officer, supervisor, head, admin
+    password_hash: str = Field(max_length=200)
+    active: bool = True
+    # Where this person gets officer notifications, "telegram:12345" style.
+    chat: str | None = Field(default=None, max_length=80)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class StaffSession(SQLModel, table=True):
+    __tablename__ = "staff_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    staff_id: int = Field(foreign_key="staff_user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class AuditLog(SQLModel, table=True):
+    """Who read or changed a person's data, and when."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff_user.id", index=True)
+    actor: str = Field(default="", max_length=80)  # "staff:3", "chat:telegram:123"
+    action: str = Field(max_length=20)  # read, create, update, import
+    entity: str = Field(max_length=30)
+    entity_id: int | None = None
+    detail: str = Field(default="", max_length=300)

@@ -1,0 +1,1 @@
+"""Domain rules: free of FastAPI and of any chat platform. Services flush; owners commit."""

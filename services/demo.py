@@ -1,0 +1,200 @@
+"""Demo data: fictional people and proposals for every programme, staff of every role.
+
+Everything here is made up, but structurally real: NIKs encode the office's region, the
+birth date and the sex; each applicant is built to meet its programme's own rules, and each
+proposal moves through the SOP by the same transition function staff use, back-dated so
+that some sit late against their step's time standard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session, select
+
+from models import Office, Person, StaffUser
+from services.catalogue import Catalogue, Programme
+from services.nik import make_nik
+from services.persons import GroupIn, PersonIn, register_group, register_person
+from services.proposals import Action, create_proposal, transition
+from services.roles import Role
+from services.staff import create_staff
+
+DEMO_PASSWORD = "sigap-demo"
+STAFF_ROLES = (
+    (Role.OPERATOR, "operator", "Operator Layanan"),
+    (Role.COMPLAINT_OFFICER, "pengaduan", "Petugas Pengaduan"),
+    (Role.SUPERVISOR, "kabid", "Kepala Bidang"),
+    (Role.HEAD, "kadis", "Kepala Dinas"),
+    (Role.ADMIN, "admin", "Admin Sistem"),
+)
+WOMEN = (
+    "Siti Aminah",
+    "Nurhayati",
+    "Wa Ode Sitti",
+    "Maria Goreti",
+    "Hasnah",
+    "Yustina Jelita",
+    "Rosmini",
+    "Fransiska Nuri",
+    "Sri Wahyuni",
+    "Agustina Lende",
+    "Marlina",
+    "Hadijah",
+)
+MEN = (
+    "Andi Baso",
+    "Muhammad Arif",
+    "La Ode Hamzah",
+    "Yohanes Jehadu",
+    "Ahmad Fauzi",
+    "Daeng Naba",
+    "Budi Santoso",
+    "Rahmat Hidayat",
+    "Kornelis Ndolu",
+    "Yusran",
+    "Samsul Bahri",
+    "Agus Salim",
+)
+# How far each demo proposal of a programme has walked: (steps done, days ago it started).
+PROGRESS = ((0, 1), (1, 12), (2, 3))
+
+
+@dataclass(frozen=True)
+class DemoApplicant:
+    programme: str
+    proposal: str
+    step: str
+    nik: str
+    name: str
+    birth_date: date
+    late: bool
+
+
+def load_demo(*, session: Session, catalogue: Catalogue, now: datetime) -> str:
+    if session.exec(select(StaffUser).where(StaffUser.username.like("%.admin"))).first():  # type: ignore[attr-defined]
+        return "demo data already loaded"
+    admins: dict[str, StaffUser] = {}
+    for office in session.exec(select(Office).order_by(Office.code)).all():
+        for role, suffix, title in STAFF_ROLES:
+            staff = create_staff(
+                session=session,
+                office_id=office.id or 0,
+                username=f"{office.slug}.{suffix}",
+                full_name=f"{title} {office.name}",
+                role=role,
+                password=DEMO_PASSWORD,
+            )
+            if role == Role.ADMIN:
+                admins[office.code] = staff
+    serial = 1
+    lines = ["demo data loaded:"]
+    for programme in catalogue.programmes:
+        office = session.exec(select(Office).where(Office.code == programme.office)).one()
+        for index, (done, days_ago) in enumerate(PROGRESS):
+            people, serial = _people_for(session, programme, office, serial, index, now)
+            started = now - timedelta(days=days_ago)
+            proposal = create_proposal(
+                session=session,
+                staff=admins[office.code],
+                catalogue=catalogue,
+                programme_code=programme.code,
+                now=started,
+                person_id=people[0].id if programme.applicant == "person" else None,
+                group_id=(
+                    _group_for(session, programme, office, people, index, started)
+                    if programme.applicant == "group"
+                    else None
+                ),
+                note="Data demo",
+            )
+            for step_index in range(min(done, len(programme.steps) - 1)):
+                moment = started + timedelta(hours=6 * (step_index + 1))
+                transition(
+                    session=session,
+                    staff=admins[office.code],
+                    proposal_id=proposal.id or 0,
+                    action=Action.ADVANCE,
+                    expected_version=proposal.version,
+                    now=min(moment, now),
+                    note="Data demo",
+                )
+            lines.append(
+                f"  {proposal.number:16} {programme.code:24} step {proposal.step_position}"
+                f"  NIK {people[0].nik}  lahir {people[0].birth_date:%d-%m-%Y}  {people[0].name}"
+            )
+    lines.append(f"staff: <office-slug>.<operator|pengaduan|kabid|kadis|admin> / {DEMO_PASSWORD}")
+    return "\n".join(lines)
+
+
+def _people_for(
+    session: Session, programme: Programme, office: Office, serial: int, index: int, now: datetime
+) -> tuple[list[Person], int]:
+    rules = programme.eligibility
+    size = 1
+    if programme.applicant == "group":
+        size = (rules.group_size.min if rules.group_size and rules.group_size.min else 5) or 5
+    sex_fixed = rules.sex
+    marital = rules.marital_status_in[0] if rules.marital_status_in else "kawin"
+    registries = list(rules.registered_in or ("DTKS",))
+    age = 35 + index * 7
+    if rules.age and rules.age.max is not None:
+        age = min(age, rules.age.max - 2)
+    kecamatan = 1 + index
+    people = []
+    for member in range(size):
+        sex = sex_fixed or ("P" if (member + index) % 2 == 0 else "L")
+        names = WOMEN if sex == "P" else MEN
+        name = names[(serial + member) % len(names)]
+        born = date(now.year - age - member % 5, 1 + (serial + member) % 12, 1 + serial % 27)
+        nik = make_nik(office.code, kecamatan, born, sex, serial)
+        kk = make_nik(office.code, kecamatan, date(2001, 1, 1), "L", serial)[:12] + f"{serial:04d}"
+        person = register_person(
+            session=session,
+            office_id=office.id or 0,
+            data=PersonIn(
+                nik=nik,
+                kk_number=kk,
+                name=name,
+                birth_place=office.name.split()[-1],
+                birth_date=born,
+                sex=sex,
+                marital_status=marital,
+                education="SD",
+                occupation="Petani" if sex == "L" else "Penenun",
+                address=f"Dusun {1 + member % 4}",
+                desa=f"Desa Demo {kecamatan}",
+                kecamatan=f"Kecamatan Demo {kecamatan}",
+                phone="",
+                registries=registries,
+            ),
+            now=now,
+        )
+        people.append(person)
+        serial += 1
+    return people, serial
+
+
+def _group_for(
+    session: Session,
+    programme: Programme,
+    office: Office,
+    people: list[Person],
+    index: int,
+    now: datetime,
+) -> int:
+    group = register_group(
+        session=session,
+        office_id=office.id or 0,
+        data=GroupIn(
+            name=f"Kelompok {programme.kind.upper()} Demo {index + 1}",
+            kind=programme.kind,
+            business_type="Tenun ikat" if programme.eligibility.sex == "P" else "Ternak kambing",
+            desa=people[0].desa,
+            kecamatan=people[0].kecamatan,
+            member_niks=[p.nik for p in people],
+        ),
+        now=now,
+    )
+    return group.id or 0

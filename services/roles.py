@@ -1,0 +1,22 @@
+"""Staff roles and what each may do outside the SOP's own step rules."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    OPERATOR = "operator"
+    COMPLAINT_OFFICER = "complaint_officer"
+    SUPERVISOR = "supervisor"  # Kepala Bidang (Kabid)
+    HEAD = "head"  # Kepala Dinas (Kadis)
+    ADMIN = "admin"
+
+
+# Who may register people and groups, file proposals and import spreadsheets.
+CASE_WRITERS = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.HEAD, Role.ADMIN})
+# Everyone on staff reads case data of their own office (complaint officers need context).
+CASE_READERS = frozenset(Role)
+# Sending a proposal back or rejecting it is a decision, not a clerical step.
+DECIDERS = frozenset({Role.SUPERVISOR, Role.HEAD, Role.ADMIN})
+STAFF_ADMINS = frozenset({Role.ADMIN})

@@ -1,0 +1,91 @@
+"""Shared fixtures: real databases (SQLite always, PostgreSQL when reachable or in CI)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlmodel import Session, SQLModel
+
+import models  # noqa: F401  (registers every table)
+from app.db import make_engine
+from app.migrate import upgrade
+
+os.environ.setdefault("DEMO_MODE", "true")
+os.environ.setdefault("RUN_WORKERS", "false")
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _sqlalchemy_url(url: str) -> str:
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test: migrations are the schema's one source."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    url = _sqlalchemy_url(PG_URL)
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+    except Exception as exc:
+        engine.dispose()
+        reason = f"PostgreSQL not reachable at {PG_URL}: {type(exc).__name__}"
+        if IN_CI:
+            pytest.fail(f"{reason} (CI=true requires it)", pytrace=False)
+        pytest.skip(f"{reason}; set TEST_DATABASE_URL or run PostgreSQL to include these tests")
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    upgrade(url)
+    yield url
+
+
+def _truncate_all(engine: Engine) -> None:
+    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty, migrated database of each kind."""
+    if request.param == "sqlite":
+        path = tmp_path / "sigap.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    url = request.getfixturevalue("postgres_url")
+    engine = make_engine(url)
+    _truncate_all(engine)
+    engine.dispose()
+    yield url
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
