@@ -19,6 +19,10 @@ class Settings(BaseSettings):
     database_url: str = Field(default=f"sqlite:///{ROOT / 'var' / 'sigap.db'}")
     office_timezone: str = "Asia/Makassar"
     complaint_response_hours: int = Field(default=48, ge=1, le=24 * 30)
+    # Reminders before the deadline, in hours; then Kabid at breach, Kadis and PPID later.
+    complaint_reminder_hours: list[int] = Field(default=[24, 4])
+    complaint_head_escalation_hours: int = Field(default=24, ge=1)
+    complaint_reopen_days: int = Field(default=7, ge=0)
     secret_key: SecretStr = SecretStr("change-me")
     demo_mode: bool = False
     session_hours: int = Field(default=12, ge=1, le=24 * 7)

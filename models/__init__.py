@@ -2,6 +2,7 @@
 
 from models.base import UTCDateTime, utcnow
 from models.chat import Conversation, InboundMessage, OutboxMessage, ProofAttempt
+from models.complaint import Complaint, ComplaintEvent
 from models.office import Office
 from models.person import BeneficiaryGroup, GroupMember, Person
 from models.programme import Programme, ProgrammeStep
@@ -11,6 +12,8 @@ from models.staff import AuditLog, StaffSession, StaffUser
 __all__ = [
     "AuditLog",
     "BeneficiaryGroup",
+    "Complaint",
+    "ComplaintEvent",
     "Conversation",
     "GroupMember",
     "InboundMessage",

@@ -17,6 +17,8 @@ class StaffUser(SQLModel, table=True):
     role: str = Field(max_length=20)  # operator, complaint_officer, supervisor, head, admin
     password_hash: str = Field(max_length=200)
     active: bool = True
+    # The office's information officer (PPID), told when a complaint stays unanswered.
+    ppid: bool = False
     # Where this person gets officer notifications, "telegram:12345" style.
     chat: str | None = Field(default=None, max_length=80)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -11,11 +11,11 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, or_, select
 
 from models import (
     BeneficiaryGroup,
+    GroupMember,
     Office,
     Person,
     Programme,
@@ -27,6 +27,8 @@ from models import (
 from services.catalogue import Catalogue, TimeStandard
 from services.eligibility import ApplicantFacts, MemberFacts, check_eligibility
 from services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from services.nik import normalise
+from services.numbering import insert_numbered
 from services.persons import group_members, groups_of_person
 from services.roles import CASE_WRITERS, DECIDERS, Role
 from services.staff import require_office, require_role
@@ -102,9 +104,10 @@ def create_proposal(
             ],
         )
 
-    proposal = _insert_numbered(
-        session=session,
-        proposal=Proposal(
+    # Short enough to read out over the phone: UEP-2026-0007.
+    proposal = insert_numbered(
+        session,
+        Proposal(
             number="",
             programme_id=programme.id or 0,
             office_id=programme.office_id,
@@ -114,8 +117,8 @@ def create_proposal(
             step_entered_at=now,
             submitted_at=now,
         ),
-        kind=programme.kind,
-        year=now.year,
+        prefix=f"{programme.kind.split('-')[0].upper()}-{now.year}-",
+        width=4,
     )
     session.add(
         ProposalEvent(
@@ -130,27 +133,6 @@ def create_proposal(
     )
     session.flush()
     return proposal
-
-
-def _insert_numbered(*, session: Session, proposal: Proposal, kind: str, year: int) -> Proposal:
-    """Numbers like ``UEP-2026-0007``: short enough to read out over the phone."""
-    prefix = f"{kind.split('-')[0].upper()}-{year}-"
-    for _ in range(5):
-        last = session.exec(
-            select(func.max(Proposal.number)).where(col(Proposal.number).startswith(prefix))
-        ).one()
-        sequence = int(last.removeprefix(prefix)) + 1 if last else 1
-        proposal.number = f"{prefix}{sequence:04d}"
-        savepoint = session.begin_nested()
-        try:
-            session.add(proposal)
-            session.flush()
-            savepoint.commit()
-            return proposal
-        except IntegrityError:
-            # Another writer took the number between our read and our insert.
-            savepoint.rollback()
-    raise Conflict("error.number_busy")
 
 
 def _applicant_facts(
@@ -371,3 +353,74 @@ def proposals_per_step(*, session: Session, office_id: int) -> list[tuple[str, i
         .order_by(Programme.code, ProgrammeStep.position)
     )
     return [tuple(row) for row in session.exec(query).all()]  # type: ignore[misc]
+
+
+def programmes_of_office(*, session: Session, office_id: int) -> list[Programme]:
+    query = select(Programme).where(Programme.office_id == office_id).order_by(Programme.code)
+    return list(session.exec(query).all())
+
+
+def get_programme(*, session: Session, staff: StaffUser, code: str) -> Programme:
+    programme = session.exec(select(Programme).where(Programme.code == code)).first()
+    if programme is None:
+        raise NotFound("error.not_found", what=f"Programme {code}")
+    require_office(staff, programme.office_id)
+    return programme
+
+
+def search_proposals(
+    *,
+    session: Session,
+    office_id: int,
+    number: str | None = None,
+    nik: str | None = None,
+    name: str | None = None,
+    desa: str | None = None,
+    status: str | None = None,
+    programme_code: str | None = None,
+    limit: int = 50,
+) -> list[Proposal]:
+    """Proposals of one office; the applicant is matched as a person or as a group.
+
+    A NIK matches exactly, as the applicant or as a member of the applicant group, never by
+    prefix (see :func:`services.persons.search_persons`).
+    """
+    query = select(Proposal).where(Proposal.office_id == office_id)
+    if number:
+        query = query.where(Proposal.number == "".join(number.split()).upper())
+    if status:
+        query = query.where(Proposal.status == status)
+    if programme_code:
+        query = query.join(Programme, col(Programme.id) == Proposal.programme_id).where(
+            Programme.code == programme_code
+        )
+    if nik or name or desa:
+        person_filters = []
+        group_filters = []
+        if nik:
+            digits = normalise(nik)
+            person_filters.append(col(Person.nik) == digits)
+            members = (
+                select(GroupMember.group_id)
+                .join(Person, col(Person.id) == GroupMember.person_id)
+                .where(Person.nik == digits)
+            )
+            group_filters.append(col(BeneficiaryGroup.id).in_(members))
+        if name:
+            person_filters.append(col(Person.name).ilike(f"%{name}%"))
+            group_filters.append(col(BeneficiaryGroup.name).ilike(f"%{name}%"))
+        if desa:
+            person_filters.append(col(Person.desa).ilike(f"%{desa}%"))
+            group_filters.append(col(BeneficiaryGroup.desa).ilike(f"%{desa}%"))
+        persons = select(Person.id).where(Person.office_id == office_id, *person_filters)
+        groups = select(BeneficiaryGroup.id).where(
+            BeneficiaryGroup.office_id == office_id, *group_filters
+        )
+        query = query.where(
+            or_(
+                col(Proposal.applicant_person_id).in_(persons),
+                col(Proposal.applicant_group_id).in_(groups),
+            )
+        )
+    query = query.order_by(col(Proposal.submitted_at).desc(), col(Proposal.id).desc())
+    return list(session.exec(query.limit(limit)).all())

@@ -1,0 +1,84 @@
+"""Queueing messages to a chat: rows in the outbox, committed by whoever owns the transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
+
+from models import Conversation, OutboxMessage
+
+
+def parse_address(address: str) -> tuple[str, str] | None:
+    """``"telegram:-1001234"`` → ``("telegram", "-1001234")``; None when it is not one."""
+    channel, sep, chat_id = address.partition(":")
+    if not sep or not channel or not chat_id:
+        return None
+    return channel, chat_id
+
+
+def ensure_conversation(
+    session: Session, *, channel: str, chat_id: str, now: datetime, display_name: str = ""
+) -> int:
+    """The conversation row of a chat, created if new; safe when two writers race."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(
+        insert(Conversation.__table__)  # type: ignore[attr-defined]
+        .values(
+            channel=channel,
+            chat_id=chat_id,
+            display_name=display_name[:120],
+            language="id",
+            state="menu",
+            data={},
+            updated_at=now,
+        )
+        .on_conflict_do_nothing()
+    )
+    found = session.exec(
+        select(Conversation.id).where(
+            Conversation.channel == channel, Conversation.chat_id == chat_id
+        )
+    ).one()
+    return int(found)
+
+
+def queue(
+    session: Session,
+    *,
+    conversation_id: int,
+    text: str,
+    now: datetime,
+    buttons: list[Any] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> OutboxMessage:
+    message = OutboxMessage(
+        conversation_id=conversation_id,
+        text=text,
+        buttons=buttons or [],
+        extra=extra or {},
+        created_at=now,
+        next_attempt_at=now,
+    )
+    session.add(message)
+    return message
+
+
+def queue_to_address(
+    session: Session,
+    *,
+    address: str | None,
+    text: str,
+    now: datetime,
+    buttons: list[Any] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> OutboxMessage | None:
+    parsed = parse_address(address or "")
+    if parsed is None:
+        return None
+    conversation_id = ensure_conversation(session, channel=parsed[0], chat_id=parsed[1], now=now)
+    return queue(
+        session, conversation_id=conversation_id, text=text, now=now, buttons=buttons, extra=extra
+    )
