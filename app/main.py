@@ -12,6 +12,7 @@ from sqlalchemy import text
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import install_error_handlers
+from app.scheduler import build_scheduler
 from bot.router import router as bot_router
 from bot.runtime import BotRuntime
 from services.catalogue import load_catalogue
@@ -30,11 +31,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sync_catalogue(engine, catalogue)
         runtime = BotRuntime(engine=engine, settings=settings, catalogue=catalogue)
         app.state.bot = runtime
+        scheduler = build_scheduler(engine, settings)
         if settings.run_workers:
             await runtime.start()
+            scheduler.start()
         try:
             yield
         finally:
+            if scheduler.running:
+                scheduler.shutdown(wait=False)
             await runtime.stop()
             engine.dispose()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
@@ -33,7 +34,10 @@ class PersonIn(BaseModel):
     # Where the person lives now; defaults to the kecamatan encoded in the NIK.
     kecamatan_code: str | None = Field(default=None, pattern=r"^\d{2}\.\d{2}\.\d{2}$")
     phone: str = Field(default="", max_length=20)
-    registries: list[str] = Field(default_factory=list, max_length=5)
+    # Short names ("DTKS"), few of them: joined they must fit the 60-character column.
+    registries: list[Annotated[str, Field(max_length=10)]] = Field(
+        default_factory=list, max_length=5
+    )
 
 
 class GroupIn(BaseModel):

@@ -36,10 +36,20 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _in_schema(url: str, schema: str) -> str:
+    """The same database, but every table of this test run in its own schema.
+
+    Several test runs (or a benchmark) may share one PostgreSQL database; each gets its own
+    schema so none drops another's tables.
+    """
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{schema}"
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    url = _sqlalchemy_url(PG_URL)
-    engine = make_engine(url)
+    base = _sqlalchemy_url(PG_URL)
+    engine = make_engine(base)
     try:
         with engine.connect() as conn:
             conn.execute(text("select 1"))
@@ -49,12 +59,16 @@ def postgres_url() -> Iterator[str]:
         if IN_CI:
             pytest.fail(f"{reason} (CI=true requires it)", pytrace=False)
         pytest.skip(f"{reason}; set TEST_DATABASE_URL or run PostgreSQL to include these tests")
+    schema = f"sigap_test_{os.getpid()}"
     with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = _in_schema(base, schema)
     upgrade(url)
     yield url
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    engine.dispose()
 
 
 def _truncate_all(engine: Engine) -> None:

@@ -240,7 +240,7 @@ class TestTheClock:
         def scheduler() -> None:
             own = make_engine(database_url)
             try:
-                barrier.wait()
+                barrier.wait(timeout=30)
                 counts.append(sweep(engine=own, now=RECEIVED + timedelta(hours=73), policy=POLICY))
             finally:
                 own.dispose()

@@ -282,10 +282,11 @@ class TestConcurrentChanges:
         outcomes: list[str] = []
 
         def advance() -> None:
+            # Meet before touching the database: on SQLite the first read takes the write lock.
+            barrier.wait(timeout=30)
             with Session(engine, expire_on_commit=False) as own:
                 staff = own.get(StaffUser, lamandau[Role.ADMIN].id)
                 assert staff is not None
-                barrier.wait()
                 try:
                     transition(
                         session=own,

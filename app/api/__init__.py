@@ -1,0 +1,20 @@
+"""The staff API, version 1: every route authenticated, role-checked and scoped to one office."""
+
+from fastapi import APIRouter
+
+from app.api import (
+    auth,
+    complaints,
+    groups,
+    imports,
+    persons,
+    programmes,
+    proposals,
+    reports,
+)
+
+router = APIRouter(prefix="/api/v1")
+for module in (auth, programmes, persons, groups, proposals, reports, imports, complaints):
+    router.include_router(module.router)
+
+__all__ = ["router"]

@@ -1,0 +1,79 @@
+"""What the complaints endpoints accept and return."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from app.api.schemas import Id, _In
+
+OfflineChannel = Literal["book", "walk_in", "phone", "email", "lapor", "box"]
+
+
+class OfflineComplaintIn(_In):
+    channel: OfflineChannel
+    category: str = Field(max_length=40)
+    description: str = Field(max_length=4000)
+    programme_code: str | None = Field(default=None, max_length=60)
+    complainant_name: str = Field(default="", max_length=120)
+    complainant_contact: str = Field(default="", max_length=120)
+    confidential: bool = False
+    lapor_tracking: str | None = Field(default=None, max_length=40)
+    person_id: Id | None = None
+    # A chat the complainant also uses ("telegram:12345"); the answer is sent there too.
+    chat: str | None = Field(default=None, max_length=80, pattern=r"^[a-z]+:[-\w]+$")
+
+
+class AnswerIn(_In):
+    text: str = Field(max_length=4000)
+
+
+class ComplaintEventPublic(BaseModel):
+    at: datetime
+    kind: str
+    staff_id: int | None
+    text: str
+
+
+class ComplaintPublic(BaseModel):
+    id: int
+    number: str
+    status: str
+    category: str
+    category_label: str
+    channel: str
+    lapor_tracking: str | None
+    programme_code: str | None
+    description: str
+    complainant: str
+    confidential: bool
+    received_at: datetime
+    due_at: datetime
+    overdue: bool
+    first_response_at: datetime | None
+    answered_at: datetime | None
+    closed_at: datetime | None
+    claimed_by: str | None
+    cycle: int
+    rating: int | None
+    rating_comment: str | None
+    events: list[ComplaintEventPublic] = []
+
+
+class ComplaintReportOut(BaseModel):
+    start: datetime
+    end: datetime
+    total: int
+    by_category: dict[str, int]
+    by_programme: dict[str, int]
+    by_channel: dict[str, int]
+    answered_on_time: int
+    on_time_share: Annotated[float | None, Field(description="Answered within the limit, of all")]
+    median_first_response_hours: float | None
+    p90_first_response_hours: float | None
+    open_now: int
+    breached_now: int
+    rated: int
+    satisfaction_average: float | None

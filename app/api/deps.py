@@ -1,0 +1,95 @@
+"""Typed dependencies every endpoint shares: the request's unit of work, the clock, the caller."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.exc import DataError
+from sqlmodel import Session
+
+from app.config import Settings
+from app.db import unit_of_work
+from models import StaffUser
+from services.catalogue import Catalogue
+from services.errors import InvalidInput, Unauthorized
+from services.roles import CASE_READERS, CASE_WRITERS
+from services.staff import require_role, staff_for_token
+
+# PostgreSQL's integer columns stop here; a larger id would be a database error, not a 404.
+MAX_ID = 2**31 - 1
+
+LOGIN_PATH = "/api/v1/auth/login"
+# auto_error=False: a missing token must leave as our own 401 JSON, not FastAPI's plain one.
+_bearer = OAuth2PasswordBearer(tokenUrl=LOGIN_PATH, auto_error=False)
+
+
+def get_now() -> datetime:
+    """The request's clock; tests override it through ``app.dependency_overrides``."""
+    return datetime.now(UTC)
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request, committed only if the endpoint and its response succeed."""
+    with unit_of_work(request.app.state.engine) as session:
+        try:
+            yield session
+        except DataError as exc:
+            # Input the schemas let through but the database refuses (a value out of a
+            # column's range): the caller's mistake, so a 422 rather than a 500.
+            raise InvalidInput("error.validation") from exc
+
+
+def get_catalogue(request: Request) -> Catalogue:
+    catalogue: Catalogue = request.app.state.catalogue
+    return catalogue
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+NowDep = Annotated[datetime, Depends(get_now)]
+# scope="function": the commit runs before the response is sent, so a failed commit is
+# reported to the caller instead of a 200 for data that never landed.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_token(token: Annotated[str | None, Depends(_bearer)]) -> str:
+    if not token:
+        raise Unauthorized("error.unauthenticated")
+    return token
+
+
+TokenDep = Annotated[str, Depends(get_token)]
+
+
+def get_current_staff(session: SessionDep, token: TokenDep, now: NowDep) -> StaffUser:
+    return staff_for_token(session=session, token=token, now=now)
+
+
+CurrentStaff = Annotated[StaffUser, Depends(get_current_staff)]
+
+
+def staff_in(roles: Iterable[str]) -> Callable[[StaffUser], StaffUser]:
+    """A dependency giving the logged-in staff user, refused (403) outside ``roles``."""
+    allowed = frozenset(roles)
+
+    def dependency(staff: CurrentStaff) -> StaffUser:
+        require_role(staff, allowed)
+        return staff
+
+    return dependency
+
+
+# Every case endpoint names who may call it in its signature.
+CaseReader = Annotated[StaffUser, Depends(staff_in(CASE_READERS))]
+CaseWriter = Annotated[StaffUser, Depends(staff_in(CASE_WRITERS))]
+
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="Record id")]

@@ -1,0 +1,48 @@
+"""Periodic jobs, registered in one place. Each is a plain function of the database and now.
+
+Deadlines live in the database, not in the scheduler, so a restart loses nothing and any
+number of workers may run these jobs: each job claims its rows itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import Engine
+
+from app.config import Settings
+from services.complaints import ClockPolicy, sweep
+
+log = logging.getLogger("sigap.scheduler")
+
+
+def clock_policy(settings: Settings) -> ClockPolicy:
+    return ClockPolicy(
+        response_hours=settings.complaint_response_hours,
+        reminder_hours=tuple(settings.complaint_reminder_hours),
+        head_after_hours=settings.complaint_head_escalation_hours,
+        reopen_days=settings.complaint_reopen_days,
+    )
+
+
+def sweep_complaints(engine: Engine, policy: ClockPolicy) -> None:
+    fired = sweep(engine=engine, now=datetime.now(UTC), policy=policy)
+    if fired:
+        log.info("complaint clock: %d reminders/escalations sent", fired)
+
+
+def build_scheduler(engine: Engine, settings: Settings) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.add_job(
+        sweep_complaints,
+        "interval",
+        seconds=30,
+        args=(engine, clock_policy(settings)),
+        id="complaint-clock",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
+    return scheduler

@@ -1,0 +1,1 @@
+"""The chat bot: channel adapters and senders, the conversation, and its workers."""

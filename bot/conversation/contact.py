@@ -1,0 +1,88 @@
+"""Menu items 3, 4 and 5: the office's complaint channels, notices, and contact details.
+
+Complaints and notices get their own stories later; until then these show what the office
+really publishes, never a "coming soon".
+"""
+
+from __future__ import annotations
+
+from bot.conversation import menu, office
+from bot.conversation.programmes import complaint_text
+from bot.conversation.turn import Turn
+from services.catalogue import ComplaintChannel
+
+CONTACT = "contact"
+CHANGE_OFFICE = "9"
+
+
+def _office_channels(turn: Turn, code: str) -> list[ComplaintChannel]:
+    """Every channel the office's programmes publish, each once, in the order first seen."""
+    seen: set[tuple[str, str]] = set()
+    channels = []
+    for programme in turn.catalogue.programmes_for_office(code):
+        for channel in programme.complaint_channels:
+            key = (channel.kind, channel.value or channel.label.id)
+            if key not in seen:
+                seen.add(key)
+                channels.append(channel)
+    return channels
+
+
+def _contact_lines(turn: Turn) -> str:
+    found = turn.office()
+    if found is None:
+        return ""
+    _, spec = found
+    lines = [spec.name.get(turn.lang)]
+    if spec.address:
+        lines.append(turn.t("bot.contact.address", address=spec.address))
+    if spec.phone:
+        lines.append(turn.t("bot.contact.phone", phone=spec.phone))
+    if spec.email:
+        lines.append(turn.t("bot.contact.email", email=spec.email))
+    if spec.website:
+        lines.append(turn.t("bot.contact.website", website=spec.website))
+    lines.append(turn.t("bot.contact.hours", hours=spec.opening_hours.get(turn.lang)))
+    return "\n".join(lines)
+
+
+def complaints(turn: Turn) -> None:
+    found = turn.office()
+    if found is None:
+        menu.show(turn)
+        return
+    _, spec = found
+    channels = _office_channels(turn, spec.code)
+    text = complaint_text(turn, channels)
+    if not channels:
+        text = f"{text}\n\n{_contact_lines(turn)}"
+    turn.goto(menu.MENU)
+    turn.say(text, [("0", turn.t("bot.nav.menu"))])
+
+
+def notices(turn: Turn) -> None:
+    found = turn.office()
+    if found is None:
+        menu.show(turn)
+        return
+    text = f"{turn.t('bot.notices.none')}\n\n{_contact_lines(turn)}"
+    turn.goto(menu.MENU)
+    turn.say(text, [("0", turn.t("bot.nav.menu"))])
+
+
+def contact(turn: Turn) -> None:
+    turn.goto(CONTACT)
+    turn.say(
+        _contact_lines(turn),
+        [(CHANGE_OFFICE, turn.t("bot.contact.change_office")), ("0", turn.t("bot.nav.menu"))],
+    )
+
+
+def on_contact(turn: Turn, text: str) -> None:
+    if text == CHANGE_OFFICE:
+        office.ask(turn, then="5")
+        return
+    turn.say(
+        turn.t("bot.hint"),
+        [(CHANGE_OFFICE, turn.t("bot.contact.change_office")), ("0", turn.t("bot.nav.menu"))],
+    )

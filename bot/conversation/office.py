@@ -1,0 +1,45 @@
+"""Which Dinas Sosial the person belongs to: asked once, remembered on the conversation."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from bot.conversation import menu
+from bot.conversation.turn import Turn
+from models import Office
+
+CHOOSE_OFFICE = "choose_office"
+
+
+def _choices(turn: Turn) -> list[tuple[str, str, int]]:
+    rows = {o.code: o for o in turn.session.exec(select(Office)).all()}
+    choices = []
+    for spec in turn.catalogue.offices:
+        row = rows.get(spec.code)
+        if row is not None and row.id is not None:
+            choices.append((str(len(choices) + 1), spec.name.get(turn.lang), row.id))
+    return choices
+
+
+def ask(turn: Turn, *, then: str) -> None:
+    """Ask for the office, then continue to menu item ``then``."""
+    choices = _choices(turn)
+    if not choices:
+        menu.show(turn, intro=turn.t("bot.office.none"))
+        return
+    turn.goto(CHOOSE_OFFICE, then=then)
+    turn.say(turn.t("bot.office.ask"), [(value, label) for value, label, _ in choices])
+
+
+def on_choose_office(turn: Turn, text: str) -> None:
+    choices = _choices(turn)
+    picked = next((office_id for value, _, office_id in choices if value == text), None)
+    if picked is None:
+        turn.say(turn.t("bot.office.unknown"), [(value, label) for value, label, _ in choices])
+        return
+    turn.conversation.office_id = picked
+    then = str(turn.conversation.data.get("then", ""))
+    if then in {"1", "3", "4", "5"}:
+        menu.open_item(turn, then)
+    else:
+        menu.show(turn)

@@ -1,0 +1,112 @@
+"""Programme information from the catalogue: pick a programme, then one short page at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.conversation import menu
+from bot.conversation.turn import Turn
+from services.catalogue import ComplaintChannel, Programme
+from services.proposal_status import standard_params
+
+PROGRAMMES = "programmes"
+PROGRAMME = "programme"
+_PAGES = ("1", "2", "3", "4", "5")
+BACK_TO_LIST = "9"
+
+
+def _programmes(turn: Turn) -> tuple[Programme, ...]:
+    found = turn.office()
+    return turn.catalogue.programmes_for_office(found[1].code) if found else ()
+
+
+def start(turn: Turn) -> None:
+    found = turn.office()
+    programmes = _programmes(turn)
+    if found is None or not programmes:
+        name = found[1].name.get(turn.lang) if found else ""
+        menu.show(turn, intro=turn.t("bot.programmes.none", office=name))
+        return
+    turn.goto(PROGRAMMES)
+    turn.say(
+        turn.t("bot.programmes.title", office=found[1].name.get(turn.lang)),
+        [(str(i), p.name.get(turn.lang)) for i, p in enumerate(programmes, start=1)],
+    )
+
+
+def on_programmes(turn: Turn, text: str) -> None:
+    programmes = _programmes(turn)
+    index = int(text) - 1 if text.isdigit() else -1
+    if not 0 <= index < len(programmes):
+        turn.say(
+            turn.t("bot.programmes.unknown"),
+            [(str(i), p.name.get(turn.lang)) for i, p in enumerate(programmes, start=1)],
+        )
+        return
+    programme = programmes[index]
+    turn.goto(PROGRAMME, programme=programme.code)
+    _page_menu(
+        turn, programme, f"{programme.name.get(turn.lang)}\n{programme.summary.get(turn.lang)}"
+    )
+
+
+def _page_options(turn: Turn) -> list[tuple[str, str]]:
+    pages = [(value, turn.t(f"bot.programme.page.{value}")) for value in _PAGES]
+    return [*pages, (BACK_TO_LIST, turn.t("bot.programme.back")), ("0", turn.t("bot.nav.menu"))]
+
+
+def _page_menu(turn: Turn, programme: Programme, text: str) -> None:
+    turn.say(f"{text}\n\n{turn.t('bot.programme.pick')}", _page_options(turn))
+
+
+def on_programme(turn: Turn, text: str) -> None:
+    programme = turn.catalogue.programme(str(turn.conversation.data.get("programme", "")))
+    if programme is None:
+        start(turn)
+        return
+    if text == BACK_TO_LIST:
+        start(turn)
+        return
+    lang = turn.lang
+    if text == "1":
+        items = "\n".join(f"{i}) {r.get(lang)}" for i, r in enumerate(programme.requirements, 1))
+        body = f"{turn.t('bot.programme.requirements')}\n{items}"
+    elif text == "2":
+        lines = []
+        for i, step in enumerate(programme.steps, start=1):
+            key, params = standard_params(step.time_standard)
+            lines.append(f"{i}) {step.name.get(lang)} ({turn.t(key, **params)})")
+        body = f"{turn.t('bot.programme.steps')}\n" + "\n".join(lines)
+    elif text == "3":
+        body = f"{turn.t('bot.programme.apply')}\n{programme.how_to_apply.get(lang)}"
+    elif text == "4":
+        body = turn.t(
+            "bot.programme.cost",
+            cost=programme.cost.get(lang),
+            duration=programme.duration.get(lang),
+        )
+    elif text == "5":
+        body = complaint_text(turn, programme.complaint_channels)
+    else:
+        _page_menu(turn, programme, turn.t("bot.programme.unknown"))
+        return
+    _page_menu(turn, programme, body)
+
+
+def complaint_text(
+    turn: Turn, channels: Sequence[ComplaintChannel], hours: int | None = None
+) -> str:
+    """The published complaint channels, one per line, and the response promise."""
+    hours = hours or turn.settings.complaint_response_hours
+    if channels:
+        listed = "\n".join(_channel_line(turn, c) for c in channels)
+    else:
+        listed = turn.t("bot.complaints.none_listed")
+    span = f"{hours // 24}×24" if hours % 24 == 0 else str(hours)
+    promise = turn.t("bot.complaints.promise", span=span)
+    return f"{turn.t('bot.complaints.title')}\n{listed}\n\n{promise}"
+
+
+def _channel_line(turn: Turn, channel: ComplaintChannel) -> str:
+    label = channel.label.get(turn.lang)
+    return f"- {label}: {channel.value}" if channel.value else f"- {label}"

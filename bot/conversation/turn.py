@@ -1,0 +1,62 @@
+"""One turn of a conversation: what the handlers read and how they answer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+import messages
+from app.config import Settings
+from bot.inbound import Button, OutboundReply
+from models import Conversation, Office
+from services.catalogue import Catalogue
+from services.catalogue import Office as OfficeSpec
+
+# Typed or pressed anywhere, these lead back to the main menu.
+MENU_WORDS = frozenset({"0", "menu", "/start", "start", "batal", "/menu", "cancel"})
+LOGOUT_WORDS = frozenset({"keluar", "/keluar", "logout"})
+
+
+@dataclass
+class Turn:
+    session: Session
+    conversation: Conversation
+    catalogue: Catalogue
+    settings: Settings
+    now: datetime
+    replies: list[OutboundReply] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.conversation.language or messages.DEFAULT_LANGUAGE
+
+    @property
+    def actor(self) -> str:
+        return f"chat:{self.conversation.channel}:{self.conversation.chat_id}"
+
+    def t(self, key: str, /, **params: Any) -> str:
+        return messages.render(key, self.lang, **params)
+
+    def say(self, text: str, options: Sequence[tuple[str, str]] = ()) -> None:
+        """Send ``text``; each option (value, label) is a numbered line and a button."""
+        if options:
+            listed = "\n".join(f"{value}. {label}" for value, label in options)
+            text = f"{text}\n\n{listed}"
+        buttons = tuple((Button(f"{value}. {label}"[:60], value),) for value, label in options)
+        self.replies.append(OutboundReply(text=text, buttons=buttons))
+
+    def goto(self, state: str, **data: Any) -> None:
+        """Enter ``state`` with exactly ``data``: nothing leaks from one story into the next."""
+        self.conversation.state = state
+        self.conversation.data = dict(data)
+
+    def office(self) -> tuple[Office, OfficeSpec] | None:
+        if self.conversation.office_id is None:
+            return None
+        row = self.session.get(Office, self.conversation.office_id)
+        spec = self.catalogue.office(row.code) if row else None
+        return (row, spec) if row and spec else None

@@ -1,0 +1,50 @@
+"""The neutral shapes every channel speaks: one inbound event in, replies out.
+
+Adapters turn a platform payload into an :class:`InboundEvent`; the conversation answers with
+:class:`OutboundReply` values; senders turn those into platform calls. Nothing here knows which
+platform a message came from beyond the channel's name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+EventKind = Literal["text", "choice", "unsupported", "ignored"]
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class InboundEvent:
+    channel: str
+    # None when the update belongs to no private chat (channel posts, polls): nobody to answer.
+    chat_id: str | None
+    kind: EventKind
+    display_name: str = ""
+    text: str = ""
+    choice: str | None = None
+    # What the sender needs to close the loop on the platform, e.g. a callback query id.
+    reply_context: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def input(self) -> str:
+        """What the person said: a pressed button counts the same as typing its value."""
+        return (self.choice if self.kind == "choice" else self.text or "").strip()
+
+
+@dataclass(frozen=True)
+class OutboundReply:
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+
+    def buttons_json(self) -> list[list[dict[str, str]]]:
+        return [[{"label": b.label, "value": b.value} for b in row] for row in self.buttons]
+
+
+def buttons_from_json(rows: list[Any]) -> tuple[tuple[Button, ...], ...]:
+    return tuple(tuple(Button(str(b["label"]), str(b["value"])) for b in row) for row in rows)

@@ -1,0 +1,82 @@
+"""The simulator's HTTP side, only in demo mode: post a message, poll the bot's replies, a page.
+
+It enters through the same path as a real platform: an InboundMessage row, the processor, the
+outbox, and a sender (which here only marks rows sent, for the page to fetch).
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from sqlmodel import Session, col, select
+
+from bot.sim import CHANNEL
+from bot.sim.adapter import parse
+from bot.webhooks import accept, error, parse_json_object
+from models import Conversation, OutboxMessage
+
+router = APIRouter(tags=["simulator"])
+PAGE = Path(__file__).with_name("page.html")
+
+
+def _demo(request: Request) -> bool:
+    return bool(request.app.state.settings.demo_mode)
+
+
+def _not_found() -> JSONResponse:
+    return error(404, "not_found", "the simulator is only available when DEMO_MODE=true")
+
+
+@router.post("/webhooks/sim")
+async def sim_webhook(request: Request) -> JSONResponse:
+    if not _demo(request):
+        return _not_found()
+    payload = parse_json_object(await request.body())
+    if payload is None:
+        return error(400, "malformed_json", "body must be a JSON object")
+    event = parse(payload)
+    if event.chat_id is None:
+        return error(400, "chat_id_missing", "chat_id is required")
+    message_id = str(payload.get("message_id") or uuid.uuid4().hex)[:80]
+    inbound_id = await accept(
+        request.app, channel=CHANNEL, platform_id=message_id, payload=payload, event=event
+    )
+    return JSONResponse({"ok": True, "inbound_id": inbound_id, "duplicate": inbound_id is None})
+
+
+@router.get("/webhooks/sim/{chat_id}/messages")
+def sim_messages(
+    request: Request, chat_id: str, after: int = Query(default=0, ge=0)
+) -> JSONResponse:
+    if not _demo(request):
+        return _not_found()
+    with Session(request.app.state.engine) as session:
+        rows = session.exec(
+            select(OutboxMessage)
+            .join(Conversation, col(Conversation.id) == col(OutboxMessage.conversation_id))
+            .where(
+                Conversation.channel == CHANNEL,
+                Conversation.chat_id == chat_id,
+                OutboxMessage.status == "sent",
+                col(OutboxMessage.id) > after,
+            )
+            .order_by(col(OutboxMessage.id))
+            .limit(100)
+        ).all()
+    result: list[dict[str, Any]] = [
+        {"id": r.id, "text": r.text, "buttons": r.buttons, "sent_at": r.sent_at.isoformat()}
+        for r in rows
+        if r.sent_at is not None
+    ]
+    return JSONResponse({"ok": True, "messages": result})
+
+
+@router.get("/simulator", response_class=HTMLResponse)
+def simulator_page(request: Request) -> HTMLResponse:
+    if not _demo(request):
+        return HTMLResponse("Not found", status_code=404)
+    return HTMLResponse(PAGE.read_text(encoding="utf-8"))

@@ -1,0 +1,117 @@
+"""Outbox rows -> Bot API calls through python-telegram-bot, with errors mapped to outcomes."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.request import HTTPXRequest
+
+from app.config import Settings
+from bot.channels import Outgoing, SendResult
+from bot.inbound import Button
+from bot.telegram import CHANNEL
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 4096  # Bot API limit for sendMessage text, in characters
+
+
+def make_bot(settings: Settings) -> Bot | None:
+    """None when no token is configured: then only the simulator channel works."""
+    if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
+        return None
+    base = settings.telegram_api_base_url.rstrip("/")
+    # Short timeouts keep one slow call well inside the sender's lease on the chat.
+    request = HTTPXRequest(connect_timeout=5, read_timeout=10, write_timeout=10, pool_timeout=3)
+    return Bot(
+        settings.telegram_bot_token.get_secret_value(),
+        base_url=f"{base}/bot",
+        request=request,
+        get_updates_request=HTTPXRequest(),
+    )
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Pieces of at most ``limit`` characters, cut at line ends where a line end is near."""
+    parts: list[str] = []
+    current = ""
+    for line in text.splitlines(keepends=True):
+        while len(line) > limit:  # a single line too long for one message: cut it hard
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        if len(current) + len(line) > limit:
+            parts.append(current)
+            current = ""
+        current += line
+    if current or not parts:
+        parts.append(current)
+    return [part.rstrip("\n") or part for part in parts]
+
+
+def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.value[:64]) for b in row] for row in rows]
+    )
+
+
+def _seconds(value: int | float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramSender:
+    channel = CHANNEL
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, message: Outgoing) -> SendResult:
+        # Progress survives a failed attempt, so a retry never repeats a delivered part.
+        extra = dict(message.extra)
+        try:
+            await self._answer_callback(extra)
+            parts = split_text(message.text)
+            last_id: int | None = None
+            for index in range(int(extra.get("parts_sent", 0)), len(parts)):
+                is_last = index == len(parts) - 1
+                sent = await self.bot.send_message(
+                    chat_id=int(message.chat_id),
+                    text=parts[index],
+                    reply_markup=keyboard(message.buttons) if is_last else None,
+                )
+                extra["parts_sent"] = index + 1
+                last_id = sent.message_id
+            return SendResult(
+                "sent", platform_message_id=str(last_id) if last_id else None, extra=extra
+            )
+        except RetryAfter as exc:
+            return SendResult(
+                "retry", retry_after=_seconds(exc.retry_after), error=str(exc), extra=extra
+            )
+        except Forbidden as exc:
+            return SendResult("unreachable", error=str(exc), extra=extra)
+        except BadRequest as exc:
+            # The request itself is wrong (chat not found, bad markup): retrying cannot help.
+            return SendResult("failed", error=str(exc), extra=extra)
+        except NetworkError as exc:  # includes TimedOut and 5xx answers
+            return SendResult("retry", error=str(exc), extra=extra)
+        except TelegramError as exc:
+            return SendResult("retry", error=f"{type(exc).__name__}: {exc}", extra=extra)
+
+    async def _answer_callback(self, extra: dict[str, object]) -> None:
+        query_id = extra.get("callback_query_id")
+        if not query_id or extra.get("callback_answered"):
+            return
+        try:
+            await self.bot.answer_callback_query(str(query_id))
+        except BadRequest as exc:
+            # "query is too old": the spinner has stopped by itself; the reply still matters.
+            log.info("callback query %s not answered: %s", query_id, exc)
+        extra["callback_answered"] = True

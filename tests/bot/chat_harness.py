@@ -1,0 +1,223 @@
+"""Helpers for the bot tests: a real app on a real database, a fake Telegram, people."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from app.config import Settings
+from app.main import create_app
+from bot.channels import Sender
+from bot.outbox import send_pending
+from bot.processor import process_pending
+from bot.sim.sender import SimSender
+from bot.telegram.sender import TelegramSender, make_bot
+from models import BeneficiaryGroup, GroupMember, Office, Person, Programme, Proposal
+from services.catalogue import Catalogue, load_catalogue
+from services.catalogue_sync import sync_catalogue
+from services.nik import make_nik
+from tests.fakes.telegram_server import FakeTelegram, running_fake_telegram
+
+SECRET = "webhook-secret-for-tests"
+# Tuesday 10 March 2026, 09:00 in Kalimantan Tengah (WIB): an ordinary working morning.
+MORNING = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+WORKER = "test-worker"
+
+
+@pytest.fixture
+def fake_telegram() -> Iterator[FakeTelegram]:
+    with running_fake_telegram() as fake:
+        yield fake
+
+
+@pytest.fixture
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+@pytest.fixture
+def settings(database_url: str, fake_telegram: FakeTelegram) -> Settings:
+    return Settings(
+        database_url=database_url,
+        telegram_bot_token=fake_telegram.token,  # type: ignore[arg-type]
+        telegram_webhook_secret=SECRET,  # type: ignore[arg-type]
+        telegram_api_base_url=fake_telegram.url,
+        run_workers=False,
+        demo_mode=True,
+        conversation_timeout_minutes=30,
+        status_attempts_per_hour=5,
+    )
+
+
+def text_update(update_id: int, chat_id: int, text: str, name: str = "Siti") -> dict[str, Any]:
+    user = {"id": chat_id, "is_bot": False, "first_name": name, "language_code": "id"}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "from": user,
+            "chat": {"id": chat_id, "type": "private", "first_name": name},
+            "date": int(MORNING.timestamp()),
+            "text": text,
+        },
+    }
+
+
+def button_update(update_id: int, chat_id: int, data: str, name: str = "Siti") -> dict[str, Any]:
+    user = {"id": chat_id, "is_bot": False, "first_name": name}
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": f"cbq-{update_id}",
+            "from": user,
+            "chat_instance": "42",
+            "data": data,
+            "message": {
+                "message_id": 7,
+                "from": {"id": 123456, "is_bot": True, "first_name": "Sigap"},
+                "chat": {"id": chat_id, "type": "private", "first_name": name},
+                "date": int(MORNING.timestamp()),
+                "text": "menu",
+            },
+        },
+    }
+
+
+@dataclass
+class Harness:
+    """Drives the app like Telegram does, then runs the workers at an explicit ``now``."""
+
+    client: httpx.AsyncClient
+    engine: Engine
+    settings: Settings
+    catalogue: Catalogue
+    fake: FakeTelegram
+    senders: dict[str, Sender]
+    now: datetime = MORNING
+    _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def next_update_id(self) -> int:
+        return next(self._ids)
+
+    async def post(self, update: dict[str, Any], secret: str | None = SECRET) -> httpx.Response:
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+        return await self.client.post("/webhooks/telegram", json=update, headers=headers)
+
+    def process(self, *, now: datetime | None = None, worker: str = WORKER) -> int:
+        return process_pending(
+            self.engine, self.catalogue, self.settings, now=now or self.now, worker_id=worker
+        )
+
+    async def deliver(self, *, now: datetime | None = None, worker: str = WORKER) -> int:
+        return await send_pending(self.engine, self.senders, now=now or self.now, worker_id=worker)
+
+    async def says(self, chat_id: int, text: str) -> list[str]:
+        """The person types ``text``; returns what reaches their phone for it."""
+        return await self._exchange(chat_id, text_update(self.next_update_id(), chat_id, text))
+
+    async def presses(self, chat_id: int, value: str) -> list[str]:
+        """The person presses the button whose value is ``value``."""
+        return await self._exchange(chat_id, button_update(self.next_update_id(), chat_id, value))
+
+    async def _exchange(self, chat_id: int, update: dict[str, Any]) -> list[str]:
+        before = len(self.fake.texts(chat_id))
+        response = await self.post(update)
+        assert response.status_code == 200, response.text
+        self.process()
+        await self.deliver()
+        return self.fake.texts(chat_id)[before:]
+
+
+@pytest.fixture
+async def harness(
+    engine: Engine, settings: Settings, catalogue: Catalogue, fake_telegram: FakeTelegram
+) -> AsyncIterator[Harness]:
+    sync_catalogue(engine, catalogue)
+    app = create_app(settings)
+    bot = make_bot(settings)
+    assert bot is not None
+    async with bot:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://sigap.test") as client:
+            yield Harness(
+                client=client,
+                engine=engine,
+                settings=settings,
+                catalogue=catalogue,
+                fake=fake_telegram,
+                senders={"telegram": TelegramSender(bot), "sim": SimSender()},
+            )
+    app.state.engine.dispose()
+
+
+@dataclass(frozen=True)
+class People:
+    siti: Person  # applicant of a UEP proposal in Lamandau, member of a KUBE in Bone
+    budi: Person  # no proposals at all
+    uep: Proposal
+    kube: Proposal
+
+
+SITI_BIRTH = date(1980, 8, 17)
+
+
+@pytest.fixture
+def people(harness: Harness) -> People:
+    with Session(harness.engine, expire_on_commit=False) as session:
+        offices = {o.code: o for o in session.exec(select(Office)).all()}
+        programmes = {p.code: p for p in session.exec(select(Programme)).all()}
+        lamandau, bone = offices["62.09"], offices["73.08"]
+        siti = Person(
+            office_id=lamandau.id or 0,
+            nik=make_nik("62.09", 1, SITI_BIRTH, "P", 7),
+            kk_number="6209010101260007",
+            name="Siti Aminah",
+            birth_date=SITI_BIRTH,
+            sex="P",
+            marital_status="kawin",
+        )
+        budi = Person(
+            office_id=lamandau.id or 0,
+            nik=make_nik("62.09", 2, date(1975, 1, 5), "L", 8),
+            kk_number="6209020101260008",
+            name="Budi Santoso",
+            birth_date=date(1975, 1, 5),
+            sex="L",
+            marital_status="kawin",
+        )
+        session.add_all([siti, budi])
+        session.flush()
+        group = BeneficiaryGroup(office_id=bone.id or 0, name="KUBE Mawar", kind="kube")
+        session.add(group)
+        session.flush()
+        session.add(GroupMember(group_id=group.id or 0, person_id=siti.id or 0, role="anggota"))
+        uep = Proposal(
+            number="UEP-2026-0007",
+            programme_id=programmes["uep-lamandau"].id or 0,
+            office_id=lamandau.id or 0,
+            applicant_person_id=siti.id,
+            step_position=2,
+            # Entered verification on Monday 2 March; two working days make it due Wednesday.
+            step_entered_at=datetime(2026, 3, 2, 2, 0, tzinfo=UTC),
+            submitted_at=datetime(2026, 3, 2, 1, 0, tzinfo=UTC),
+        )
+        kube = Proposal(
+            number="KUBE-2026-0003",
+            programme_id=programmes["kube-bone"].id or 0,
+            office_id=bone.id or 0,
+            applicant_group_id=group.id,
+            step_position=1,
+            step_entered_at=MORNING - timedelta(hours=1),
+            submitted_at=MORNING - timedelta(hours=1),
+        )
+        session.add_all([uep, kube])
+        session.commit()
+        return People(siti=siti, budi=budi, uep=uep, kube=kube)

@@ -1,0 +1,1 @@
+"""Fakes of outside platforms that speak their real wire format on loopback."""

@@ -1,0 +1,191 @@
+"""A fake Telegram Bot API on loopback: real URLs, real JSON envelopes, recorded calls.
+
+Answers ``POST /bot<token>/<method>`` with ``{"ok": true, "result": ...}``, or, when told to
+fail, with the Bot API's error envelope (``{"ok": false, "error_code": 429, "description":
+"Too Many Requests: retry after 3", "parameters": {"retry_after": 3}}``), so the client under
+test is python-telegram-bot itself, parsing what Telegram would send.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    ok: bool
+
+
+@dataclass
+class _Failure:
+    status: int
+    body: dict[str, Any]
+
+
+@dataclass
+class FakeTelegram:
+    token: str = "123456:TEST-TOKEN"
+    calls: list[Call] = field(default_factory=list)
+    _failures: list[_Failure] = field(default_factory=list)
+    _fail_all: _Failure | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _next_message_id: int = 1000
+    url: str = ""
+
+    # --- switches -------------------------------------------------------------------------
+    def fail_next(self, count: int, status: int, *, retry_after: int | None = None) -> None:
+        """The next ``count`` calls get this error, as Telegram words it."""
+        with self._lock:
+            self._failures.extend(_failure(status, retry_after) for _ in range(count))
+
+    def fail_all(self, status: int | None) -> None:
+        """Every call fails with ``status`` until called with None."""
+        with self._lock:
+            self._fail_all = _failure(status, None) if status else None
+
+    # --- what happened --------------------------------------------------------------------
+    def sent(self, chat_id: int | str | None = None) -> list[dict[str, Any]]:
+        """sendMessage calls that Telegram accepted, in order."""
+        with self._lock:
+            return [
+                c.params
+                for c in self.calls
+                if c.method == "sendMessage"
+                and c.ok
+                and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))
+            ]
+
+    def texts(self, chat_id: int | str | None = None) -> list[str]:
+        return [str(p["text"]) for p in self.sent(chat_id)]
+
+    def all_params_text(self) -> str:
+        with self._lock:
+            return json.dumps([c.params for c in self.calls], ensure_ascii=False)
+
+    def methods(self) -> list[str]:
+        with self._lock:
+            return [c.method for c in self.calls]
+
+    # --- the server -----------------------------------------------------------------------
+    async def _handle(self, request: Request) -> JSONResponse:
+        token, method = request.path_params["token"], request.path_params["method"]
+        params = await _params(request)
+        with self._lock:
+            failure = self._fail_all or (self._failures.pop(0) if self._failures else None)
+            if token != self.token:
+                failure = _Failure(
+                    401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+                )
+            self.calls.append(Call(method, params, ok=failure is None))
+            if failure is not None:
+                return JSONResponse(failure.body, status_code=failure.status)
+            result = self._result(method, params)
+        return JSONResponse({"ok": True, "result": result})
+
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return {
+                "id": 123456,
+                "is_bot": True,
+                "first_name": "Sigap",
+                "username": "sigap_bot",
+                "can_join_groups": False,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": False,
+            }
+        if method == "sendMessage":
+            self._next_message_id += 1
+            message: dict[str, Any] = {
+                "message_id": self._next_message_id,
+                "date": int(time.time()),
+                "chat": {"id": int(params["chat_id"]), "type": "private"},
+                "from": {"id": 123456, "is_bot": True, "first_name": "Sigap"},
+                "text": params.get("text", ""),
+            }
+            if "reply_markup" in params:
+                message["reply_markup"] = params["reply_markup"]
+            return message
+        # answerCallbackQuery, setWebhook, deleteWebhook: all answer True.
+        return True
+
+    def app(self) -> Starlette:
+        return Starlette(
+            routes=[Route("/bot{token}/{method}", self._handle, methods=["GET", "POST"])]
+        )
+
+
+def _failure(status: int, retry_after: int | None) -> _Failure:
+    descriptions = {
+        400: "Bad Request: chat not found",
+        403: "Forbidden: bot was blocked by the user",
+        429: f"Too Many Requests: retry after {retry_after or 1}",
+        500: "Internal Server Error",
+        502: "Bad Gateway",
+    }
+    body: dict[str, Any] = {
+        "ok": False,
+        "error_code": status,
+        "description": descriptions.get(status, "Error"),
+    }
+    if status == 429:
+        body["parameters"] = {"retry_after": retry_after or 1}
+    return _Failure(status, body)
+
+
+async def _params(request: Request) -> dict[str, Any]:
+    """PTB posts form fields whose values are JSON when not plain strings; accept JSON too."""
+    body = await request.body()
+    if request.headers.get("content-type", "").startswith("application/json"):
+        return dict(json.loads(body or b"{}"))
+    params: dict[str, Any] = {}
+    for key, value in parse_qsl(body.decode(), keep_blank_values=True):
+        try:
+            params[key] = json.loads(value) if value[:1] in "[{" else value
+        except ValueError:
+            params[key] = value
+    return params
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def running_fake_telegram() -> Iterator[FakeTelegram]:
+    """Serve a fresh fake on a free loopback port in a thread, for the length of the block."""
+    fake = FakeTelegram()
+    # Bound and listening before the thread starts: clients queue in the backlog, so there
+    # is no start-up race to wait out.
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    port = int(sock.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(fake.app(), log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    fake.url = f"http://127.0.0.1:{port}"
+    try:
+        yield fake
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
