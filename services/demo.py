@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from models import Office, Person, StaffUser
 from services.catalogue import Catalogue, Programme
+from services.complaints import ClockPolicy, NewComplaint, answer, file_complaint
 from services.nik import make_nik
 from services.persons import GroupIn, PersonIn, register_group, register_person
 from services.proposals import Action, create_proposal, transition
@@ -22,12 +23,14 @@ from services.roles import Role
 from services.staff import create_staff
 
 DEMO_PASSWORD = "sigap-demo"
+# (role, username suffix, title, whether they watch a simulator chat, PPID officer)
 STAFF_ROLES = (
-    (Role.OPERATOR, "operator", "Operator Layanan"),
-    (Role.COMPLAINT_OFFICER, "pengaduan", "Petugas Pengaduan"),
-    (Role.SUPERVISOR, "kabid", "Kepala Bidang"),
-    (Role.HEAD, "kadis", "Kepala Dinas"),
-    (Role.ADMIN, "admin", "Admin Sistem"),
+    (Role.OPERATOR, "operator", "Operator Layanan", False, False),
+    (Role.COMPLAINT_OFFICER, "pengaduan", "Petugas Pengaduan", True, False),
+    (Role.SUPERVISOR, "kabid", "Kepala Bidang", True, False),
+    (Role.HEAD, "kadis", "Kepala Dinas", True, False),
+    (Role.OPERATOR, "ppid", "Pejabat PPID", True, True),
+    (Role.ADMIN, "admin", "Admin Sistem", False, False),
 )
 WOMEN = (
     "Siti Aminah",
@@ -77,7 +80,9 @@ def load_demo(*, session: Session, catalogue: Catalogue, now: datetime) -> str:
         return "demo data already loaded"
     admins: dict[str, StaffUser] = {}
     for office in session.exec(select(Office).order_by(Office.code)).all():
-        for role, suffix, title in STAFF_ROLES:
+        # Officers' notices land in simulator chats a newcomer can open and watch.
+        office.officers_chat = f"sim:officers-{office.slug}"
+        for role, suffix, title, watches, ppid in STAFF_ROLES:
             staff = create_staff(
                 session=session,
                 office_id=office.id or 0,
@@ -85,7 +90,9 @@ def load_demo(*, session: Session, catalogue: Catalogue, now: datetime) -> str:
                 full_name=f"{title} {office.name}",
                 role=role,
                 password=DEMO_PASSWORD,
+                chat=f"sim:{suffix}-{office.slug}" if watches else None,
             )
+            staff.ppid = ppid
             if role == Role.ADMIN:
                 admins[office.code] = staff
     serial = 1
@@ -124,7 +131,10 @@ def load_demo(*, session: Session, catalogue: Catalogue, now: datetime) -> str:
                 f"  {proposal.number:16} {programme.code:24} step {proposal.step_position}"
                 f"  NIK {people[0].nik}  lahir {people[0].birth_date:%d-%m-%Y}  {people[0].name}"
             )
-    lines.append(f"staff: <office-slug>.<operator|pengaduan|kabid|kadis|admin> / {DEMO_PASSWORD}")
+    lines.extend(_complaints(session, now))
+    lines.append(
+        f"staff: <office-slug>.<operator|pengaduan|kabid|kadis|ppid|admin> / {DEMO_PASSWORD}"
+    )
     return "\n".join(lines)
 
 
@@ -198,3 +208,46 @@ def _group_for(
         now=now,
     )
     return group.id or 0
+
+
+def _complaints(session: Session, now: datetime) -> list[str]:
+    """Complaints at Buton Tengah, where the 2×24-hour rule comes from: one answered in time,
+    one near its deadline, one already past it (the clock escalates it on the next sweep)."""
+    office = session.exec(select(Office).where(Office.slug == "buton-tengah")).first()
+    if office is None:
+        return []
+    officer = session.exec(
+        select(StaffUser).where(StaffUser.username == "buton-tengah.pengaduan")
+    ).one()
+    policy = ClockPolicy()
+    stories = (
+        (60, "bantuan-terlambat", "Saldo BPNT bulan ini belum masuk ke KKS saya.", "Rosmini"),
+        (30, "data-salah", "Nama saya di daftar penerima salah ketik.", "La Ode Hamzah"),
+        (50, "pungli", "Ada potongan Rp20.000 saat pencairan di e-warung.", ""),
+    )
+    lines = ["complaints (Buton Tengah):"]
+    for index, (hours_ago, code, text, name) in enumerate(stories):
+        complaint = file_complaint(
+            session=session,
+            data=NewComplaint(
+                office_id=office.id or 0,
+                category=code,
+                description=text,
+                channel="book" if index == 0 else "walk_in",
+                complainant_name=name,
+                confidential=not name,
+            ),
+            now=now - timedelta(hours=hours_ago),
+            policy=policy,
+            recorded_by=officer,
+        )
+        if index == 0:
+            answer(
+                session=session,
+                staff=officer,
+                complaint_id=complaint.id or 0,
+                text="Saldo sudah masuk tanggal 20; silakan cek di e-warung.",
+                now=now - timedelta(hours=hours_ago - 20),
+            )
+        lines.append(f"  {complaint.number}  {code:18} {complaint.status}")
+    return lines

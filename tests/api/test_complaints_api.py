@@ -1,0 +1,119 @@
+"""Complaint officers work the inbox from the staff API; supervisors read the on-time report."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from models import Conversation, OutboxMessage
+from tests.api.conftest import BUTON_TENGAH, START, Clock, StaffFactory
+
+WALK_IN = {
+    "channel": "walk_in",
+    "category": "bantuan-terlambat",
+    "description": "Saldo BPNT bulan ini belum masuk ke KKS.",
+    "complainant_name": "Wa Ode Sitti",
+}
+
+
+def test_an_offline_lapor_complaint_needs_its_tracking_number(staff: StaffFactory) -> None:
+    operator = staff(BUTON_TENGAH, "operator")
+    body = {**WALK_IN, "channel": "lapor"}
+    refused = operator.post("/api/v1/complaints/offline", json=body)
+    assert refused.status_code == 422
+    assert refused.json()["error"] == "complaint.error.lapor_tracking"
+    body["lapor_tracking"] = "LAPOR-8812345"
+    created = operator.post("/api/v1/complaints/offline", json=body)
+    assert created.status_code == 201, created.text
+    complaint = created.json()
+    assert complaint["number"].startswith("ADU-2026-")
+    assert complaint["lapor_tracking"] == "LAPOR-8812345"
+    assert complaint["due_at"] == (START + timedelta(hours=48)).isoformat().replace("+00:00", "Z")
+
+
+def test_the_inbox_is_sorted_by_deadline_and_hides_confidential_names_from_officers(
+    staff: StaffFactory, clock: Clock
+) -> None:
+    operator = staff(BUTON_TENGAH, "operator")
+    first = operator.post("/api/v1/complaints/offline", json={**WALK_IN, "confidential": True})
+    clock.advance(hours=3)
+    operator.post("/api/v1/complaints/offline", json={**WALK_IN, "complainant_name": "La Ode"})
+    officer = staff(BUTON_TENGAH, "complaint_officer")
+    inbox = officer.get("/api/v1/complaints").json()
+    assert [c["number"] for c in inbox] == [first.json()["number"], inbox[1]["number"]]
+    assert inbox[0]["complainant"] == "(dirahasiakan)"
+    assert inbox[1]["complainant"] == "La Ode"
+    kabid = staff(BUTON_TENGAH, "supervisor")
+    seen_by_kabid = kabid.get(f"/api/v1/complaints/{inbox[0]['id']}").json()
+    assert seen_by_kabid["complainant"] == "Wa Ode Sitti"
+
+
+def test_an_answer_reaches_the_complainants_chat_and_a_closed_complaint_cannot_be_answered(
+    staff: StaffFactory, clock: Clock, db: Engine
+) -> None:
+    operator = staff(BUTON_TENGAH, "operator")
+    created = operator.post(
+        "/api/v1/complaints/offline", json={**WALK_IN, "chat": "telegram:777001"}
+    ).json()
+    officer = staff(BUTON_TENGAH, "complaint_officer")
+    clock.advance(hours=5)
+    answered = officer.post(
+        f"/api/v1/complaints/{created['id']}/answer",
+        json={"text": "Saldo masuk tanggal 20; silakan cek di e-warung."},
+    )
+    assert answered.status_code == 200, answered.text
+    assert answered.json()["status"] == "answered"
+    with Session(db) as session:
+        texts = session.exec(
+            select(OutboxMessage.text)
+            .join(Conversation, col(Conversation.id) == OutboxMessage.conversation_id)
+            .where(Conversation.chat_id == "777001")
+        ).all()
+    assert len(texts) == 1 and "Saldo masuk tanggal 20" in texts[0]
+    # Officers of another office see nothing of it.
+    outsider = staff("73.08", "complaint_officer")
+    assert outsider.get(f"/api/v1/complaints/{created['id']}").status_code == 403
+
+
+def test_bad_input_is_a_clear_4xx(staff: StaffFactory) -> None:
+    operator = staff(BUTON_TENGAH, "operator")
+    unknown = operator.post("/api/v1/complaints/offline", json={**WALK_IN, "category": "x"})
+    assert unknown.status_code == 422
+    assert unknown.json()["error"] == "complaint.error.category"
+    empty = operator.post("/api/v1/complaints/offline", json={**WALK_IN, "description": "  "})
+    assert empty.status_code == 422
+    officer = staff(BUTON_TENGAH, "complaint_officer")
+    assert officer.get("/api/v1/complaints/99999").status_code == 404
+    assert officer.post("/api/v1/complaints/1/answer", json={}).status_code == 422
+
+
+def test_the_report_counts_answers_within_48_hours(staff: StaffFactory, clock: Clock) -> None:
+    operator = staff(BUTON_TENGAH, "operator")
+    officer = staff(BUTON_TENGAH, "complaint_officer")
+    ids = [operator.post("/api/v1/complaints/offline", json=WALK_IN).json()["id"] for _ in range(3)]
+    clock.advance(hours=10)
+    assert officer.post(f"/api/v1/complaints/{ids[0]}/answer", json={"text": "Sudah."}).is_success
+    clock.advance(hours=40)  # 50 h after receipt: past the deadline
+    officer.log_in_again()
+    late = officer.post(f"/api/v1/complaints/{ids[1]}/answer", json={"text": "Maaf terlambat."})
+    assert late.status_code == 200, late.text
+    kabid = staff(BUTON_TENGAH, "supervisor")
+    report = kabid.get(
+        "/api/v1/complaints/reports/summary", params={"start": "2026-02-01", "end": "2026-02-28"}
+    )
+    assert report.status_code == 200, report.text
+    body = report.json()
+    assert body["total"] == 3
+    assert body["answered_on_time"] == 1
+    assert body["on_time_share"] == round(1 / 3, 4)
+    assert body["median_first_response_hours"] == 30.0
+    assert (body["open_now"], body["breached_now"]) == (1, 1)
+    assert body["by_channel"] == {"walk_in": 3}
+    as_csv = kabid.get(
+        "/api/v1/complaints/reports/summary",
+        params={"start": "2026-02-01", "end": "2026-02-28", "format": "csv"},
+    )
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    assert "on_time_share,,0.3333" in as_csv.text
