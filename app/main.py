@@ -41,6 +41,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if scheduler.running:
                 scheduler.shutdown(wait=False)
             await runtime.stop()
+            ingest = getattr(app.state, "ingest", None)
+            if ingest is not None:
+                await ingest.close()
             engine.dispose()
 
     app = FastAPI(

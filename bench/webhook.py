@@ -1,7 +1,7 @@
 """Durable ingest against a bare endpoint: same load, same machine, same run.
 
-Each server runs as its own uvicorn process on loopback; one asyncio client process sends
-real Telegram Update JSON with a fixed concurrency and measures each request. Sigap's
+Each server runs as its own uvicorn process on loopback; wrk (Debian's package) sends real
+Telegram Update JSON, a unique update_id each, at a fixed number of connections. Sigap's
 webhook checks the secret, stores the update and commits before it answers; the workers
 that process updates are off, so this measures the ingest path a 2xx promises.
 
@@ -10,22 +10,24 @@ Goal (issue 4): Sigap at least 60 % of bare FastAPI's requests/s, p99 under 50 m
 
 from __future__ import annotations
 
-import asyncio
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
-from bench.common import databases, fresh_database, percentile
+from bench.common import databases, fresh_database
 
-REQUESTS = int(os.environ.get("BENCH_WEBHOOK_REQUESTS", "4000"))
+SECONDS = int(os.environ.get("BENCH_WEBHOOK_SECONDS", "10"))
 CONCURRENCY = int(os.environ.get("BENCH_WEBHOOK_CONCURRENCY", "16"))
+SCRIPT = Path(__file__).resolve().parent / "telegram_updates.lua"
 SECRET = "bench-secret"
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,63 +69,45 @@ def _server(target: str, env: dict[str, str], factory: bool) -> Iterator[str]:
         process.wait(10)
 
 
-def _update(update_id: int) -> dict[str, object]:
-    chat = 100000 + update_id % 500
-    return {
-        "update_id": update_id,
-        "message": {
-            "message_id": update_id,
-            "date": 1_763_000_000,
-            "chat": {"id": chat, "type": "private", "first_name": "Siti"},
-            "from": {"id": chat, "is_bot": False, "first_name": "Siti"},
-            "text": "1",
-        },
-    }
+@dataclass(frozen=True)
+class Result:
+    rate: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
 
 
-async def _load(base: str, first_id: int) -> tuple[float, list[float]]:
-    latencies: list[float] = []
-    queue: asyncio.Queue[int] = asyncio.Queue()
-    for i in range(REQUESTS):
-        queue.put_nowait(first_id + i)
-    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
-    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-
-        async def worker() -> None:
-            while not queue.empty():
-                update_id = queue.get_nowait()
-                t0 = time.perf_counter()
-                response = await client.post(
-                    "/webhooks/telegram", json=_update(update_id), headers=headers
-                )
-                latencies.append(time.perf_counter() - t0)
-                if response.status_code != 200:
-                    raise RuntimeError(f"HTTP {response.status_code}: {response.text[:200]}")
-
-        # Warm up connections and the first code paths outside the measurement.
-        for i in range(50):
-            await client.post(
-                "/webhooks/telegram", json=_update(first_id - 100 + i), headers=headers
-            )
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
-        elapsed = time.perf_counter() - started
-    return REQUESTS / elapsed, latencies
+def _load(base: str, run: int) -> Result:
+    """wrk, one client thread (the other core serves), unique update ids per request."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise SystemExit("the webhook benchmark needs wrk: apt-get install wrk (make bench does)")
+    warm = [wrk, "-t1", "-c4", "-d2s", "-s", str(SCRIPT), base, "--", str(run * 2)]
+    subprocess.run(warm, check=True, capture_output=True, text=True)
+    command = [
+        wrk, "-t1", f"-c{CONCURRENCY}", f"-d{SECONDS}s", "-s", str(SCRIPT), base, "--",
+        str(run * 2 + 1),
+    ]  # fmt: skip
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    line = next(x for x in output.splitlines() if x.startswith("RESULT "))
+    rate, p50, p99, requests, errors = line.split()[1:]
+    if int(errors):
+        raise RuntimeError(f"{errors} failed requests against {base}:\n{output}")
+    return Result(float(rate), float(p50), float(p99), int(requests))
 
 
-def _line(name: str, rate: float, latencies: list[float]) -> str:
+def _line(name: str, result: Result) -> str:
     return (
-        f"{name:28} {rate:8.0f} req/s   p50 {percentile(latencies, 0.5) * 1000:6.2f} ms   "
-        f"p99 {percentile(latencies, 0.99) * 1000:6.2f} ms"
+        f"{name:26} {result.rate:7.0f} req/s   p50 {result.p50_ms:6.2f} ms   "
+        f"p99 {result.p99_ms:6.2f} ms   ({result.requests} requests)"
     )
 
 
 def run() -> None:
-    print(f"== webhook ingest: {REQUESTS} updates, {CONCURRENCY} concurrent, loopback ==")
+    print(f"== webhook ingest: wrk, {CONCURRENCY} connections, {SECONDS} s each, loopback ==")
     with _server("bench.bare_app:app", {}, factory=False) as base:
-        bare_rate, bare_latencies = asyncio.run(_load(base, 1_000_000))
-    print(_line("bare FastAPI", bare_rate, bare_latencies))
+        bare = _load(base, 1)
+    print(_line("bare FastAPI", bare))
     for kind in databases():
         with fresh_database(kind) as url:
             env = {
@@ -133,7 +117,6 @@ def run() -> None:
                 "TELEGRAM_WEBHOOK_SECRET": SECRET,
             }
             with _server("app.main:create_app", env, factory=True) as base:
-                rate, latencies = asyncio.run(_load(base, 2_000_000))
-        print(
-            _line(f"Sigap webhook ({kind})", rate, latencies) + f"   {rate / bare_rate:.0%} of bare"
-        )
+                sigap = _load(base, 2 if kind == "sqlite" else 3)
+        ratio = f"   {sigap.rate / bare.rate:.0%} of bare"
+        print(_line(f"Sigap webhook ({kind})", sigap) + ratio)

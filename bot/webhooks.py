@@ -7,12 +7,9 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
-from app.db import unit_of_work
 from bot.inbound import InboundEvent
-from bot.store import store_inbound
-from models import utcnow
+from bot.ingest import Arrival, IngestWriter
 
 
 def error(status: int, code: str, message: str) -> JSONResponse:
@@ -31,20 +28,10 @@ async def accept(
     app: FastAPI, *, channel: str, platform_id: str, payload: dict[str, Any], event: InboundEvent
 ) -> int | None:
     """Commit the update before the caller answers 2xx; None means it was a repeat."""
-
-    def _store() -> int | None:
-        with unit_of_work(app.state.engine) as session:
-            return store_inbound(
-                session,
-                channel=channel,
-                platform_id=platform_id,
-                payload=payload,
-                event=event,
-                now=utcnow(),
-            )
-
-    # The database driver blocks; keep it off the event loop that serves other requests.
-    inbound_id = await run_in_threadpool(_store)
+    writer: IngestWriter | None = getattr(app.state, "ingest", None)
+    if writer is None:
+        writer = app.state.ingest = IngestWriter(app.state.engine)
+    inbound_id = await writer.store(Arrival(channel, platform_id, payload, event))
     runtime = getattr(app.state, "bot", None)
     if inbound_id is not None and runtime is not None:
         runtime.notify_inbound()

@@ -61,6 +61,8 @@ MEN = (
     "Agus Salim",
 )
 # How far each demo proposal of a programme has walked: (steps done, days ago it started).
+# Birth years count back from a fixed year so demo NIKs (listed in the README) never change.
+BIRTH_YEAR_BASE = 2026
 PROGRESS = ((0, 1), (1, 12), (2, 3))
 
 
@@ -157,7 +159,7 @@ def _people_for(
         sex = sex_fixed or ("P" if (member + index) % 2 == 0 else "L")
         names = WOMEN if sex == "P" else MEN
         name = names[(serial + member) % len(names)]
-        born = date(now.year - age - member % 5, 1 + (serial + member) % 12, 1 + serial % 27)
+        born = date(BIRTH_YEAR_BASE - age - member % 5, 1 + (serial + member) % 12, 1 + serial % 27)
         nik = make_nik(office.code, kecamatan, born, sex, serial)
         kk = make_nik(office.code, kecamatan, date(2001, 1, 1), "L", serial)[:12] + f"{serial:04d}"
         person = register_person(
