@@ -19,7 +19,7 @@ from models import Complaint, Office
 from services.complaints import ClockPolicy, complaint_by_number, sweep
 
 TOTAL = int(os.environ.get("BENCH_COMPLAINTS", "1000000"))
-DUE_NOW = 50  # complaints whose reminder falls due at the measured moment
+DUE_NOW = 50  # complaints whose first reminder falls due at the measured moment
 LOOKUPS = 2000
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 BATCH = 20_000
@@ -41,6 +41,9 @@ def _populate(engine: Engine) -> None:
             is_open = i % 1000 == 0
             due_now = i < DUE_NOW
             next_check = None
+            if is_open:
+                # Received in the last day: its first reminder is still ahead.
+                received = NOW - timedelta(minutes=rng.randint(10, 60 * 20))
             if due_now:
                 received = NOW - timedelta(hours=25)
             if is_open or due_now:

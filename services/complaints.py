@@ -9,6 +9,7 @@ that runs twice, or on two workers at once, still tells everyone exactly once.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -29,6 +30,7 @@ from services.roles import Role
 from services.staff import require_office, require_role
 from services.timefmt import format_moment
 
+log = logging.getLogger(__name__)
 MAX_TEXT = 2000
 CHAT_CHANNELS = frozenset({"telegram", "whatsapp", "sim"})
 OFFLINE_CHANNELS = frozenset({"book", "walk_in", "phone", "email", "lapor", "box"})
@@ -88,22 +90,7 @@ def _milestone_key(complaint: Complaint, kind: str) -> str:
 
 
 def _next_check(session: Session, complaint: Complaint, policy: ClockPolicy) -> datetime | None:
-    if complaint.status != Status.OPEN:
-        return None
-    done = set(
-        session.exec(
-            select(ComplaintEvent.milestone).where(
-                ComplaintEvent.complaint_id == complaint.id,
-                col(ComplaintEvent.milestone).is_not(None),
-            )
-        ).all()
-    )
-    pending = [
-        m.at
-        for m in milestones(complaint, policy)
-        if _milestone_key(complaint, m.kind) not in done and m.at > complaint.clock_started_at
-    ]
-    return min(pending) if pending else None
+    return _first_pending(complaint, policy, _milestones_done(session, [complaint.id or 0]))
 
 
 def _clean_text(text: str, *, what: str) -> str:
@@ -386,7 +373,8 @@ def sweep(*, engine: Engine, now: datetime, policy: ClockPolicy, batch: int = 20
 
     On PostgreSQL each worker locks the rows it handles (SKIP LOCKED), so two schedulers share
     the work instead of both doing it; on SQLite the write lock taken at BEGIN serialises them.
-    Either way the unique milestone key stops a second notice for the same moment.
+    Either way the unique milestone key stops a second notice for the same moment: should two
+    ever race past the locks, the loser's transaction fails whole and sends nothing.
     """
     handled = 0
     while True:
@@ -402,36 +390,62 @@ def sweep(*, engine: Engine, now: datetime, policy: ClockPolicy, batch: int = 20
             due = list(session.exec(query).all())
             if not due:
                 return handled
-            for complaint in due:
-                handled += _fire_due_milestones(session, complaint, now, policy)
-                complaint.next_check_at = _next_check(session, complaint, policy)
-            session.commit()
+            done = _milestones_done(session, [c.id or 0 for c in due])
+            # One flush at commit writes every new event in a single multi-row INSERT.
+            offices = {o.id: o for o in session.exec(select(Office)).all()}
+            with session.no_autoflush:
+                for complaint in due:
+                    office = offices[complaint.office_id]
+                    handled += _fire_due_milestones(session, complaint, office, now, policy, done)
+                    complaint.next_check_at = _first_pending(complaint, policy, done)
+            try:
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                log.info("complaint sweep raced another worker; its notices stand")
+                return handled
         if len(due) < batch:
             return handled
 
 
+def _milestones_done(session: Session, complaint_ids: list[int]) -> set[str]:
+    rows = session.exec(
+        select(ComplaintEvent.milestone).where(
+            col(ComplaintEvent.complaint_id).in_(complaint_ids),
+            col(ComplaintEvent.milestone).is_not(None),
+        )
+    ).all()
+    return {m for m in rows if m}
+
+
+def _first_pending(complaint: Complaint, policy: ClockPolicy, done: set[str]) -> datetime | None:
+    if complaint.status != Status.OPEN:
+        return None
+    pending = [
+        m.at
+        for m in milestones(complaint, policy)
+        if _milestone_key(complaint, m.kind) not in done and m.at > complaint.clock_started_at
+    ]
+    return min(pending) if pending else None
+
+
 def _fire_due_milestones(
-    session: Session, complaint: Complaint, now: datetime, policy: ClockPolicy
+    session: Session,
+    complaint: Complaint,
+    office: Office,
+    now: datetime,
+    policy: ClockPolicy,
+    done: set[str],
 ) -> int:
-    office = session.get(Office, complaint.office_id)
-    assert office is not None
     fired = 0
     for mark in milestones(complaint, policy):
-        if mark.at > now or mark.at <= complaint.clock_started_at:
-            continue
         key = _milestone_key(complaint, mark.kind)
-        savepoint = session.begin_nested()
-        try:
-            session.add(
-                ComplaintEvent(
-                    complaint_id=complaint.id or 0, at=now, kind=mark.kind, milestone=key
-                )
-            )
-            session.flush()
-        except IntegrityError:
-            savepoint.rollback()
+        if mark.at > now or mark.at <= complaint.clock_started_at or key in done:
             continue
-        savepoint.commit()
+        session.add(
+            ComplaintEvent(complaint_id=complaint.id or 0, at=now, kind=mark.kind, milestone=key)
+        )
+        done.add(key)
         _notify_milestone(session, complaint, office, mark, now)
         fired += 1
     return fired
@@ -461,16 +475,23 @@ def _notify_milestone(
 def _staff_addresses(
     session: Session, office: Office, *, roles: Iterable[str], ppid: bool = False
 ) -> list[str]:
-    condition = col(StaffUser.role).in_(list(roles))
-    if ppid:
-        condition = condition | col(StaffUser.ppid).is_(True)
-    query = select(StaffUser.chat).where(
-        StaffUser.office_id == office.id,
-        col(StaffUser.active).is_(True),
-        col(StaffUser.chat).is_not(None),
-        condition,
+    # Remembered for the transaction: a sweep asks the same question for every complaint.
+    cache: dict[tuple[int, tuple[str, ...], bool], list[str]] = session.info.setdefault(
+        "staff_addresses", {}
     )
-    return sorted({chat for chat in session.exec(query).all() if chat})
+    key = (office.id or 0, tuple(sorted(roles)), ppid)
+    if key not in cache:
+        condition = col(StaffUser.role).in_(list(key[1]))
+        if ppid:
+            condition = condition | col(StaffUser.ppid).is_(True)
+        query = select(StaffUser.chat).where(
+            StaffUser.office_id == office.id,
+            col(StaffUser.active).is_(True),
+            col(StaffUser.chat).is_not(None),
+            condition,
+        )
+        cache[key] = sorted({chat for chat in session.exec(query).all() if chat})
+    return cache[key]
 
 
 def _officer_addresses(session: Session, complaint: Complaint, office: Office) -> list[str]:
