@@ -127,7 +127,9 @@ EN: dict[str, str] = {
     "eligibility.sex.P": (
         "The member with NIK {member} is not a woman; this programme is for women only."
     ),
-    "eligibility.sex.L": "The member with NIK {member} is not a man; this programme is for men only.",
+    "eligibility.sex.L": (
+        "The member with NIK {member} is not a man; this programme is for men only."
+    ),
     "eligibility.marital_status": (
         "The member with NIK {member} is {status_en}; this programme is only for those who are "
         "{allowed_en}."

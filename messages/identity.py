@@ -33,7 +33,8 @@ ID: dict[str, str] = {
         "Periksa lagi NIK Anda."
     ),
     "identity.nik.serial": (
-        "Empat angka terakhir NIK tidak mungkin 0000. Periksa lagi NIK pada KTP atau Kartu Keluarga."
+        "Empat angka terakhir NIK tidak mungkin 0000. "
+        "Periksa lagi NIK pada KTP atau Kartu Keluarga."
     ),
     "identity.kk.digits": "Nomor Kartu Keluarga hanya berisi angka.",
     "identity.kk.length": (
@@ -95,8 +96,7 @@ EN: dict[str, str] = {
         "are not an Indonesian province code."
     ),
     "identity.kk.regency": (
-        "Digits 3 and 4 of the family card (KK) number are the regency/city code "
-        "and cannot be 00."
+        "Digits 3 and 4 of the family card (KK) number are the regency/city code and cannot be 00."
     ),
     "identity.kk.serial": "The last four digits of a family card (KK) number cannot be 0000.",
     "identity.sex.L": "male",
