@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import logging
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -26,11 +25,12 @@ def serve(
     """Serve the staff API, the webhooks and (in demo mode) the chat simulator."""
     import uvicorn
 
+    from app.logs import configure_logging
     from app.main import create_app
 
     settings = get_settings()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    configure_logging()
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", log_config=None)
 
 
 @db_cli.command("upgrade")
