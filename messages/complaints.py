@@ -17,6 +17,15 @@ ID = {
     "complaint.error.not_closed": "Penilaian diberikan setelah pengaduan {number} selesai.",
     "complaint.error.rating": "Nilai harus 1, 2, 3 atau 4.",
     "complaint.hidden_name": "(dirahasiakan)",
+    "complaint.channel.telegram": "Telegram",
+    "complaint.channel.whatsapp": "WhatsApp",
+    "complaint.channel.sim": "Simulator",
+    "complaint.channel.book": "Buku pengaduan",
+    "complaint.channel.walk_in": "Datang langsung",
+    "complaint.channel.phone": "Telepon",
+    "complaint.channel.email": "Email",
+    "complaint.channel.lapor": "SP4N-LAPOR!",
+    "complaint.channel.box": "Kotak saran",
     "complaint.answer_to_complainant": (
         "Jawaban untuk pengaduan {number}:\n\n{answer}\n\n"
         "Ketik 'selesai {number}' bila sudah tuntas, atau 'buka {number}' bila belum."
@@ -64,6 +73,15 @@ EN = {
     "complaint.error.not_closed": "Rate complaint {number} once it is settled.",
     "complaint.error.rating": "The score must be 1, 2, 3 or 4.",
     "complaint.hidden_name": "(confidential)",
+    "complaint.channel.telegram": "Telegram",
+    "complaint.channel.whatsapp": "WhatsApp",
+    "complaint.channel.sim": "Simulator",
+    "complaint.channel.book": "Complaint book",
+    "complaint.channel.walk_in": "Walk-in",
+    "complaint.channel.phone": "Phone",
+    "complaint.channel.email": "E-mail",
+    "complaint.channel.lapor": "SP4N-LAPOR!",
+    "complaint.channel.box": "Suggestion box",
     "complaint.answer_to_complainant": (
         "Answer to complaint {number}:\n\n{answer}\n\n"
         "Type 'selesai {number}' if it is settled, or 'buka {number}' if not."

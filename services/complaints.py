@@ -514,7 +514,7 @@ def _officer_params(session: Session, complaint: Complaint, office: Office) -> d
     return {
         "number": complaint.number,
         "category": found.label.id if found else complaint.category,
-        "channel": complaint.channel,
+        "channel": messages.render(f"complaint.channel.{complaint.channel}", "id"),
         "who": who,
         "nik": mask_nik(person.nik) if person and not complaint.confidential else "-",
         "deadline": format_moment(complaint.due_at, office.timezone, "id"),

@@ -126,6 +126,7 @@ class TestIntake:
         assert "PENGADUAN BARU ADU-2026-00001" in group_messages[0]
         assert "Rabu, 25 November 2026 pukul 09.00 WITA" in group_messages[0]
         assert "Wa Ode Sitti" in group_messages[0]
+        assert "Saluran: Telegram" in group_messages[0]
         assert len(_sent_to(session, "telegram:501")) == 1
         assert _sent_to(session, "telegram:601") == []  # Kabid hears only at a breach
 
