@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-EventKind = Literal["text", "choice", "unsupported", "ignored"]
+# "photo" carries an optional caption in ``text``; "location" carries only ``location``.
+EventKind = Literal["text", "choice", "photo", "location", "unsupported", "ignored"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,15 @@ class InboundEvent:
     choice: str | None = None
     # What the sender needs to close the loop on the platform, e.g. a callback query id.
     reply_context: dict[str, Any] = field(default_factory=dict)
+    # The platform's own reference to an attached picture, kept so officers can fetch it later.
+    photo_ref: str | None = None
+    location: tuple[float, float] | None = None  # (latitude, longitude)
+    # Who wrote: in a group chat the chat is the group, and the person is told apart by this.
+    sender_id: str | None = None
+    # A group chat (several people, e.g. an office's officers): never the beneficiary menu.
+    group: bool = False
+    # The platform message id this message answers, when the person used "reply".
+    reply_to_platform_message_id: str | None = None
 
     @property
     def input(self) -> str:

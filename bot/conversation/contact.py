@@ -1,13 +1,13 @@
-"""Menu items 3, 4 and 5: the office's complaint channels, notices, and contact details.
+"""Menu items 4 and 5: notices and contact details; and the complaint channels the office
+publishes, which close the first message of the complaint story (complaint_intake.py).
 
-Complaints and notices get their own stories later; until then these show what the office
-really publishes, never a "coming soon".
+Notices get their own story later; until then this shows what the office really publishes,
+never a "coming soon".
 """
 
 from __future__ import annotations
 
 from bot.conversation import menu, office
-from bot.conversation.programmes import complaint_text
 from bot.conversation.turn import Turn
 from services.catalogue import ComplaintChannel
 
@@ -15,7 +15,7 @@ CONTACT = "contact"
 CHANGE_OFFICE = "9"
 
 
-def _office_channels(turn: Turn, code: str) -> list[ComplaintChannel]:
+def office_channels(turn: Turn, code: str) -> list[ComplaintChannel]:
     """Every channel the office's programmes publish, each once, in the order first seen."""
     seen: set[tuple[str, str]] = set()
     channels = []
@@ -44,20 +44,6 @@ def _contact_lines(turn: Turn) -> str:
         lines.append(turn.t("bot.contact.website", website=spec.website))
     lines.append(turn.t("bot.contact.hours", hours=spec.opening_hours.get(turn.lang)))
     return "\n".join(lines)
-
-
-def complaints(turn: Turn) -> None:
-    found = turn.office()
-    if found is None:
-        menu.show(turn)
-        return
-    _, spec = found
-    channels = _office_channels(turn, spec.code)
-    text = complaint_text(turn, channels)
-    if not channels:
-        text = f"{text}\n\n{_contact_lines(turn)}"
-    turn.goto(menu.MENU)
-    turn.say(text, [("0", turn.t("bot.nav.menu"))])
 
 
 def notices(turn: Turn) -> None:

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.conversation import contact, language, menu, office, programmes, status
+from bot.conversation import (
+    complaint_intake,
+    complaint_track,
+    contact,
+    language,
+    menu,
+    office,
+    officers,
+    programmes,
+    status,
+)
 from bot.conversation.turn import LOGOUT_WORDS, MENU_WORDS, Turn
 from bot.inbound import InboundEvent
 
@@ -22,6 +32,12 @@ STATES: dict[str, Handler] = {
     status.ASK_BIRTH: status.on_ask_birth,
     status.PICK: status.on_pick,
     status.SHOWN: status.on_shown,
+    complaint_track.LIST: complaint_track.on_list,
+    complaint_track.SHOWN: complaint_track.on_shown,
+    complaint_track.ADD_INFO: complaint_track.on_add_info,
+    complaint_track.REOPEN_REASON: complaint_track.on_reopen_reason,
+    complaint_track.RATE: complaint_track.on_rate,
+    complaint_track.RATE_COMMENT: complaint_track.on_rate_comment,
 }
 
 
@@ -30,32 +46,61 @@ def respond(turn: Turn, event: InboundEvent) -> None:
     conversation = turn.conversation
     if event.kind == "ignored":
         return
+    # An officers' chat never runs the beneficiary menu: only officer commands are answered.
+    # Any other group gets no answer at all: it may have added the bot by mistake.
+    officers_chat = officers.officers_office(turn) is not None
+    if event.group or officers_chat:
+        command = officers.wants(turn, event) if officers_chat else None
+        if command is not None:
+            officers.respond(turn, command=command, event=event)
+        return
     if event.display_name:
         conversation.display_name = event.display_name[:120]
 
     idle = turn.now - conversation.updated_at
     timed_out = idle > timedelta(minutes=turn.settings.conversation_timeout_minutes)
     conversation.updated_at = turn.now
+
+    # Commands that name their ticket mean the same whatever state the chat is in, and an
+    # answer may come days after the last message, so they pass before the timeout.
+    if _command(turn, event):
+        return
+
     if timed_out and conversation.state != menu.MENU:
         # A half-typed proof or a deep sub-menu from yesterday would make "1" mean the wrong
         # thing today; start again from the menu and do not guess what the input meant.
         menu.show(turn, intro=turn.t("bot.timeout"))
         return
 
-    if event.kind == "unsupported":
-        turn.say(turn.t("bot.unsupported"), [("0", turn.t("bot.nav.menu"))])
-        return
-
     text = event.input
     word = text.lower()
-    if not text:
-        turn.say(turn.t("bot.hint"), [("0", turn.t("bot.nav.menu"))])
-        return
-    if word in MENU_WORDS:
+    zero_is_local = conversation.state in complaint_intake.ZERO_IS_LOCAL and word == "0"
+    if word in MENU_WORDS and not zero_is_local:
         menu.show(turn)
         return
     if word in LOGOUT_WORDS:
         status.logout(turn)
         return
+    if conversation.state in complaint_intake.STATES:
+        complaint_intake.on_event(turn, event)
+        return
+
+    if event.kind not in ("text", "choice"):
+        turn.say(turn.t("bot.unsupported"), [("0", turn.t("bot.nav.menu"))])
+        return
+    if not text:
+        turn.say(turn.t("bot.hint"), [("0", turn.t("bot.nav.menu"))])
+        return
     handler = STATES.get(conversation.state, menu.on_menu)
     handler(turn, text)
+
+
+def _command(turn: Turn, event: InboundEvent) -> bool:
+    if event.kind not in ("text", "choice"):
+        return False
+    # In a private chat an officer may use the same commands as in the group.
+    officer_command = officers.wants(turn, event)
+    if officer_command is not None:
+        officers.respond(turn, command=officer_command, event=event)
+        return True
+    return complaint_track.try_command(turn, event.input)

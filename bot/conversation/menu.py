@@ -39,7 +39,7 @@ def on_menu(turn: Turn, text: str) -> None:
 
 def open_item(turn: Turn, choice: str) -> None:
     # Imported here: each story module imports this one for `show`.
-    from bot.conversation import contact, language, office, programmes, status
+    from bot.conversation import complaint_intake, contact, language, office, programmes, status
 
     if choice == "2":
         status.start(turn)
@@ -50,7 +50,7 @@ def open_item(turn: Turn, choice: str) -> None:
     elif choice == "1":
         programmes.start(turn)
     elif choice == "3":
-        contact.complaints(turn)
+        complaint_intake.start(turn)
     elif choice == "4":
         contact.notices(turn)
     else:

@@ -41,11 +41,16 @@ class Turn:
     def t(self, key: str, /, **params: Any) -> str:
         return messages.render(key, self.lang, **params)
 
-    def say(self, text: str, options: Sequence[tuple[str, str]] = ()) -> None:
-        """Send ``text``; each option (value, label) is a numbered line and a button."""
+    def say(self, text: str, options: Sequence[tuple[str, str]] = (), *, footer: str = "") -> None:
+        """Send ``text``; each option (value, label) is a numbered line and a button.
+
+        ``footer`` follows the numbered lines: background the reader may skip.
+        """
         if options:
             listed = "\n".join(f"{value}. {label}" for value, label in options)
             text = f"{text}\n\n{listed}"
+        if footer:
+            text = f"{text}\n\n{footer}"
         buttons = tuple((Button(f"{value}. {label}"[:60], value),) for value, label in options)
         self.replies.append(OutboundReply(text=text, buttons=buttons))
 

@@ -1,4 +1,5 @@
-"""The simulator's HTTP side, only in demo mode: post a message, poll the bot's replies, a page.
+"""The simulator's HTTP side, only in demo mode: post a message, poll the bot's replies, a page,
+and the officers' chats to watch (a message with a ``sender_id`` speaks as that officer).
 
 It enters through the same path as a real platform: an InboundMessage row, the processor, the
 outbox, and a sender (which here only marks rows sent, for the page to fetch).
@@ -17,7 +18,8 @@ from sqlmodel import Session, col, select
 from bot.sim import CHANNEL
 from bot.sim.adapter import parse
 from bot.webhooks import accept, error, parse_json_object
-from models import Conversation, OutboxMessage
+from models import Conversation, Office, OutboxMessage, StaffUser
+from services.roles import Role
 
 router = APIRouter(tags=["simulator"])
 PAGE = Path(__file__).with_name("page.html")
@@ -68,11 +70,55 @@ def sim_messages(
             .limit(100)
         ).all()
     result: list[dict[str, Any]] = [
-        {"id": r.id, "text": r.text, "buttons": r.buttons, "sent_at": r.sent_at.isoformat()}
+        {
+            "id": r.id,
+            "text": r.text,
+            "buttons": r.buttons,
+            "sent_at": r.sent_at.isoformat(),
+            # What a reply must name as reply_to_message_id (officers answer by replying).
+            "message_id": r.platform_message_id,
+        }
         for r in rows
         if r.sent_at is not None
     ]
     return JSONResponse({"ok": True, "messages": result})
+
+
+@router.get("/webhooks/sim-officers")
+def sim_officers(request: Request) -> JSONResponse:
+    """Each office's simulated officers' chat and an officer to write as, for the page."""
+    if not _demo(request):
+        return _not_found()
+    prefix = f"{CHANNEL}:"
+    chats: list[dict[str, str]] = []
+    with Session(request.app.state.engine) as session:
+        offices = session.exec(
+            select(Office)
+            .where(col(Office.officers_chat).startswith(prefix))
+            .order_by(col(Office.name))
+        ).all()
+        for office in offices:
+            officer = session.exec(
+                select(StaffUser)
+                .where(
+                    StaffUser.office_id == office.id,
+                    StaffUser.role == Role.COMPLAINT_OFFICER,
+                    col(StaffUser.chat).startswith(prefix),
+                    col(StaffUser.active).is_(True),
+                )
+                .order_by(col(StaffUser.id))
+            ).first()
+            if officer is None or office.officers_chat is None or officer.chat is None:
+                continue
+            chats.append(
+                {
+                    "office": office.name,
+                    "chat_id": office.officers_chat.removeprefix(prefix),
+                    "sender_id": officer.chat.removeprefix(prefix),
+                    "officer": officer.full_name,
+                }
+            )
+    return JSONResponse({"ok": True, "chats": chats})
 
 
 @router.get("/simulator", response_class=HTMLResponse)

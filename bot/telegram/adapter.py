@@ -9,6 +9,9 @@ from telegram import Update
 from bot.inbound import InboundEvent
 from bot.telegram import CHANNEL
 
+GROUP_TYPES = frozenset({"group", "supergroup"})
+MAX_REF = 200  # the column's width; a cut file id would be useless, so a longer one is dropped
+
 
 class MalformedUpdate(ValueError):
     """The JSON is not a Telegram Update at all (no update_id)."""
@@ -40,6 +43,8 @@ def parse(payload: dict[str, Any]) -> InboundEvent:
             display_name=query.from_user.full_name,
             choice=(query.data or "").strip(),
             reply_context={"callback_query_id": query.id},
+            sender_id=str(query.from_user.id),
+            group=chat is not None and chat.type in GROUP_TYPES,
         )
 
     message = update.message
@@ -56,14 +61,34 @@ def parse(payload: dict[str, Any]) -> InboundEvent:
             )
         return InboundEvent(channel=CHANNEL, chat_id=None, kind="ignored")
 
-    if message.chat.type != "private":
-        # Groups may add the bot; answering every group message would be noise.
+    group = message.chat.type in GROUP_TYPES
+    if message.chat.type != "private" and not group:
         return InboundEvent(channel=CHANNEL, chat_id=None, kind="ignored")
 
-    name = message.from_user.full_name if message.from_user else ""
-    chat_id = str(message.chat.id)
+    # In a group the conversation decides whether the group is an officers' chat; there,
+    # ordinary chatter is left alone, so only the officer's identity and reply target matter.
+    common: dict[str, Any] = {
+        "channel": CHANNEL,
+        "chat_id": str(message.chat.id),
+        "display_name": message.from_user.full_name if message.from_user else "",
+        "sender_id": str(message.from_user.id) if message.from_user else None,
+        "group": group,
+        "reply_to_platform_message_id": (
+            str(message.reply_to_message.message_id) if message.reply_to_message else None
+        ),
+    }
     if message.text is not None:
+        return InboundEvent(kind="text", text=message.text, **common)
+    if message.photo:
+        # The largest size is last; its file id lets an officer download it through the API.
+        file_id = message.photo[-1].file_id
         return InboundEvent(
-            channel=CHANNEL, chat_id=chat_id, kind="text", display_name=name, text=message.text
+            kind="photo",
+            text=message.caption or "",
+            photo_ref=file_id if len(file_id) <= MAX_REF else None,
+            **common,
         )
-    return InboundEvent(channel=CHANNEL, chat_id=chat_id, kind="unsupported", display_name=name)
+    if message.location is not None:
+        location = (message.location.latitude, message.location.longitude)
+        return InboundEvent(kind="location", location=location, **common)
+    return InboundEvent(kind="unsupported", **common)

@@ -91,6 +91,102 @@ def button_update(update_id: int, chat_id: int, data: str, name: str = "Siti") -
     }
 
 
+def _message(
+    update_id: int, chat: dict[str, Any], user: dict[str, Any], **content: Any
+) -> dict[str, Any]:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "from": user,
+            "chat": chat,
+            "date": int(MORNING.timestamp()),
+            **content,
+        },
+    }
+
+
+def _private(chat_id: int, name: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    user = {"id": chat_id, "is_bot": False, "first_name": name}
+    return {"id": chat_id, "type": "private", "first_name": name}, user
+
+
+def photo_update(update_id: int, chat_id: int, caption: str | None = None) -> dict[str, Any]:
+    chat, user = _private(chat_id, "Siti")
+    sizes = [
+        {"file_id": f"small-{update_id}", "file_unique_id": "s", "width": 90, "height": 90},
+        {"file_id": f"PHOTO-{update_id}", "file_unique_id": "l", "width": 800, "height": 800},
+    ]
+    content: dict[str, Any] = {"photo": sizes}
+    if caption is not None:
+        content["caption"] = caption
+    return _message(update_id, chat, user, **content)
+
+
+def location_update(update_id: int, chat_id: int, lat: float, lon: float) -> dict[str, Any]:
+    chat, user = _private(chat_id, "Siti")
+    return _message(update_id, chat, user, location={"latitude": lat, "longitude": lon})
+
+
+def sticker_update(update_id: int, chat_id: int) -> dict[str, Any]:
+    chat, user = _private(chat_id, "Siti")
+    sticker = {
+        "file_id": "STK",
+        "file_unique_id": "stk",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+        "type": "regular",
+    }
+    return _message(update_id, chat, user, sticker=sticker)
+
+
+def group_text_update(
+    update_id: int,
+    group_id: int,
+    user_id: int,
+    text: str,
+    *,
+    reply_to: int | None = None,
+    name: str = "Petugas",
+) -> dict[str, Any]:
+    user = {"id": user_id, "is_bot": False, "first_name": name}
+    chat = {"id": group_id, "type": "supergroup", "title": "Petugas Pengaduan"}
+    content: dict[str, Any] = {"text": text}
+    if reply_to is not None:
+        content["reply_to_message"] = {
+            "message_id": reply_to,
+            "from": {"id": 123456, "is_bot": True, "first_name": "Sigap"},
+            "chat": chat,
+            "date": int(MORNING.timestamp()),
+            "text": "PENGADUAN BARU",
+        }
+    return _message(update_id, chat, user, **content)
+
+
+def group_button_update(
+    update_id: int, group_id: int, user_id: int, data: str, *, message_id: int = 7
+) -> dict[str, Any]:
+    user = {"id": user_id, "is_bot": False, "first_name": "Petugas"}
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": f"cbq-{update_id}",
+            "from": user,
+            "chat_instance": "43",
+            "data": data,
+            "message": {
+                "message_id": message_id,
+                "from": {"id": 123456, "is_bot": True, "first_name": "Sigap"},
+                "chat": {"id": group_id, "type": "supergroup", "title": "Petugas Pengaduan"},
+                "date": int(MORNING.timestamp()),
+                "text": "PENGADUAN BARU",
+            },
+        },
+    }
+
+
 @dataclass
 class Harness:
     """Drives the app like Telegram does, then runs the workers at an explicit ``now``."""
@@ -126,6 +222,26 @@ class Harness:
     async def presses(self, chat_id: int, value: str) -> list[str]:
         """The person presses the button whose value is ``value``."""
         return await self._exchange(chat_id, button_update(self.next_update_id(), chat_id, value))
+
+    async def sends(self, chat_id: int, update: dict[str, Any]) -> list[str]:
+        """Post any update; returns what then reaches ``chat_id`` (a person or a group)."""
+        return await self._exchange(chat_id, update)
+
+    async def officer_says(
+        self, group_id: int, user_id: int, text: str, *, reply_to: int | None = None
+    ) -> list[str]:
+        update = group_text_update(
+            self.next_update_id(), group_id, user_id, text, reply_to=reply_to
+        )
+        return await self._exchange(group_id, update)
+
+    async def officer_presses(
+        self, group_id: int, user_id: int, value: str, *, message_id: int = 7
+    ) -> list[str]:
+        update = group_button_update(
+            self.next_update_id(), group_id, user_id, value, message_id=message_id
+        )
+        return await self._exchange(group_id, update)
 
     async def _exchange(self, chat_id: int, update: dict[str, Any]) -> list[str]:
         before = len(self.fake.texts(chat_id))

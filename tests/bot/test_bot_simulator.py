@@ -9,7 +9,9 @@ from typer.testing import CliRunner
 
 from app.config import get_settings
 from bot.cli import register
-from models import InboundMessage
+from models import Complaint, InboundMessage, Office
+from services.roles import Role
+from services.staff import create_staff
 from tests.bot.chat_harness import SECRET, Harness
 
 
@@ -51,6 +53,63 @@ class TestSimulator:
         assert posted.status_code == 404
         with Session(harness.engine) as session:
             assert session.exec(select(InboundMessage)).all() == []
+
+
+class TestOfficersPane:
+    """The demo's second pane: file as a beneficiary, then claim and answer as an officer."""
+
+    async def test_a_newcomer_files_and_answers_a_complaint_in_two_panes(
+        self, harness: Harness
+    ) -> None:
+        with Session(harness.engine) as session:
+            office = session.exec(select(Office).where(Office.code == "74.14")).one()
+            office.officers_chat = f"sim:officers-{office.slug}"
+            create_staff(
+                session=session,
+                office_id=office.id or 0,
+                username="buton-tengah.officer",
+                full_name="Petugas Pengaduan Buton Tengah",
+                role=Role.COMPLAINT_OFFICER,
+                password="password-123",
+                chat=f"sim:officer-{office.slug}",
+            )
+            session.commit()
+        listed = (await harness.client.get("/webhooks/sim-officers")).json()["chats"]
+        [pane] = [c for c in listed if c["chat_id"] == "officers-buton-tengah"]
+        assert pane["sender_id"] == "officer-buton-tengah"
+
+        buton = str([o.code for o in harness.catalogue.offices].index("74.14") + 1)
+        for step in ("3", buton, "1", "1", "Beras belum diterima.", "2"):
+            await _sim_says(harness, "2001", text=step)
+        [filed] = await _sim_says(harness, "2001", text="1")
+        assert "ADU-2026-00001" in str(filed["text"]) and "WITA" in str(filed["text"])
+
+        group = pane["chat_id"]
+        seen = (await harness.client.get(f"/webhooks/sim/{group}/messages")).json()["messages"]
+        [announcement] = seen
+        assert announcement["buttons"] == [[{"label": "Tangani", "value": "klaim ADU-2026-00001"}]]
+        # Someone in the group who is not an officer is turned away.
+        [stranger] = await _sim_says(
+            harness, group, choice="klaim ADU-2026-00001", sender_id="someone-else"
+        )
+        assert "belum terdaftar" in str(stranger["text"])
+        [claimed] = await _sim_says(
+            harness, group, choice="klaim ADU-2026-00001", sender_id=pane["sender_id"]
+        )
+        assert "ditangani oleh Petugas Pengaduan Buton Tengah" in str(claimed["text"])
+        [answered] = await _sim_says(
+            harness,
+            group,
+            text="Disalurkan ulang hari Senin.",
+            sender_id=pane["sender_id"],
+            reply_to_message_id=str(announcement["message_id"]),
+        )
+        assert "sudah dikirim ke pelapor" in str(answered["text"])
+        after = await harness.client.get(f"/webhooks/sim/2001/messages?after={filed['id']}")
+        [answer] = after.json()["messages"]
+        assert "Disalurkan ulang hari Senin." in answer["text"]
+        with Session(harness.engine) as session:
+            assert session.exec(select(Complaint)).one().status == "answered"
 
 
 class TestSetWebhook:

@@ -30,6 +30,7 @@ class Call:
     method: str
     params: dict[str, Any]
     ok: bool
+    result: Any = None
 
 
 @dataclass
@@ -74,6 +75,22 @@ class FakeTelegram:
     def texts(self, chat_id: int | str | None = None) -> list[str]:
         return [str(p["text"]) for p in self.sent(chat_id)]
 
+    def message_id(self, chat_id: int | str, containing: str) -> int:
+        """The id Telegram gave the last accepted message to ``chat_id`` containing the text,
+        as a person's client would use it to reply to that message."""
+        with self._lock:
+            found = [
+                int(c.result["message_id"])
+                for c in self.calls
+                if c.method == "sendMessage"
+                and c.ok
+                and str(c.params.get("chat_id")) == str(chat_id)
+                and containing in str(c.params.get("text", ""))
+            ]
+        if not found:
+            raise AssertionError(f"no message to {chat_id} contains {containing!r}")
+        return found[-1]
+
     def all_params_text(self) -> str:
         with self._lock:
             return json.dumps([c.params for c in self.calls], ensure_ascii=False)
@@ -92,10 +109,11 @@ class FakeTelegram:
                 failure = _Failure(
                     401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
                 )
-            self.calls.append(Call(method, params, ok=failure is None))
             if failure is not None:
+                self.calls.append(Call(method, params, ok=False))
                 return JSONResponse(failure.body, status_code=failure.status)
             result = self._result(method, params)
+            self.calls.append(Call(method, params, ok=True, result=result))
         return JSONResponse({"ok": True, "result": result})
 
     def _result(self, method: str, params: dict[str, Any]) -> Any:
@@ -114,7 +132,11 @@ class FakeTelegram:
             message: dict[str, Any] = {
                 "message_id": self._next_message_id,
                 "date": int(time.time()),
-                "chat": {"id": int(params["chat_id"]), "type": "private"},
+                "chat": {
+                    "id": int(params["chat_id"]),
+                    # Group ids are negative on Telegram.
+                    "type": "group" if int(params["chat_id"]) < 0 else "private",
+                },
                 "from": {"id": 123456, "is_bot": True, "first_name": "Sigap"},
                 "text": params.get("text", ""),
             }

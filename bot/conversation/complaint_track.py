@@ -1,0 +1,340 @@
+"""The complainant's side after filing: check a ticket, add information, settle, reopen, rate.
+
+Every command also works typed at any moment ("ADU-2026-00001", "selesai ADU-2026-00001",
+"buka ADU-2026-00001 alasannya", "tambah ADU-2026-00001 ...", "nilai ADU-2026-00001"), because
+the officer's answer may arrive days later, long after the conversation moved on.
+
+A ticket is shown only to the chat that filed it or to the proven person it belongs to;
+anyone else gets the same words as for a number that does not exist.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import col, or_, select
+
+from app.scheduler import clock_policy
+from bot.conversation import menu
+from bot.conversation.turn import Turn
+from models import Complaint, ComplaintEvent, Office
+from services import complaints as service
+from services.complaint_categories import category as find_category
+from services.errors import Conflict, DomainError
+from services.timefmt import format_moment
+
+LIST = "complaint_list"
+SHOWN = "complaint_shown"
+ADD_INFO = "complaint_add_info"
+REOPEN_REASON = "complaint_reopen_reason"
+RATE = "complaint_rate"
+RATE_COMMENT = "complaint_rate_comment"
+
+TICKET = re.compile(r"^ADU\s*-\s*\d{4}\s*-\s*\d+$", re.IGNORECASE)
+# A verb, a ticket, and whatever follows (the reason, the information).
+COMMAND = re.compile(
+    r"^(?P<verb>selesai|buka|tambah|nilai)\s+(?P<number>ADU-\d{4}-\d+)\b\s*(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+SKIP = "9"
+SKIP_WORDS = frozenset({SKIP, "lewati", "skip", "-"})
+MAX_LISTED = 8
+
+# In the shown state, the digit buttons stand for the typed commands.
+_ADD, _SETTLE, _REOPEN, _RATE = "1", "2", "3", "4"
+
+
+def normalise(number: str) -> str:
+    return "".join(number.split()).upper()
+
+
+def deadline_words(turn: Turn, complaint: Complaint) -> str:
+    office = turn.session.get(Office, complaint.office_id)
+    zone = office.timezone if office else turn.settings.office_timezone
+    return format_moment(complaint.due_at, zone, turn.lang)
+
+
+def _moment(turn: Turn, complaint: Complaint, field: str) -> str:
+    office = turn.session.get(Office, complaint.office_id)
+    zone = office.timezone if office else turn.settings.office_timezone
+    return format_moment(getattr(complaint, field), zone, turn.lang)
+
+
+def owned(turn: Turn, number: str) -> Complaint | None:
+    """The complaint if this chat filed it or its proven person is the complainant."""
+    complaint = service.complaint_by_number(session=turn.session, number=number)
+    if complaint is None:
+        return None
+    conversation = turn.conversation
+    if complaint.conversation_id == conversation.id:
+        return complaint
+    if conversation.person_id is not None and complaint.person_id == conversation.person_id:
+        return complaint
+    return None
+
+
+def _not_found(turn: Turn, number: str) -> None:
+    menu.show(turn, intro=turn.t("bot.complaint.not_found", number=normalise(number)))
+
+
+def _refused(turn: Turn, error: DomainError) -> None:
+    menu.show(turn, intro=turn.t(error.key, **error.params))
+
+
+# --- Typed at any time ------------------------------------------------------------------------
+
+
+def try_command(turn: Turn, text: str) -> bool:
+    """Handle a self-contained ticket command; False when ``text`` is not one."""
+    if TICKET.match(text):
+        number = normalise(text)
+        complaint = owned(turn, number)
+        if complaint is None:
+            _not_found(turn, number)
+        else:
+            show(turn, complaint)
+        return True
+    found = COMMAND.match(text)
+    if found is None:
+        return False
+    verb, number, rest = found["verb"].lower(), normalise(found["number"]), found["rest"].strip()
+    complaint = owned(turn, number)
+    if complaint is None:
+        _not_found(turn, number)
+    elif verb == "selesai":
+        settle(turn, complaint)
+    elif verb == "buka":
+        reopen(turn, complaint, rest) if rest else ask_reason(turn, complaint)
+    elif verb == "tambah":
+        add_information(turn, complaint, rest) if rest else ask_information(turn, complaint)
+    else:
+        ask_rating(turn, complaint)
+    return True
+
+
+# --- Check ------------------------------------------------------------------------------------
+
+
+def _mine(turn: Turn) -> list[Complaint]:
+    conversation = turn.conversation
+    condition = col(Complaint.conversation_id) == conversation.id
+    if conversation.person_id is not None:
+        condition = or_(condition, col(Complaint.person_id) == conversation.person_id)
+    query = select(Complaint).where(condition).order_by(col(Complaint.id).desc()).limit(MAX_LISTED)
+    return list(turn.session.exec(query).all())
+
+
+def start_list(turn: Turn) -> None:
+    complaints = _mine(turn)
+    if not complaints:
+        turn.goto(LIST, numbers=[])
+        turn.say(turn.t("bot.complaint.list_none"), [("0", turn.t("bot.nav.menu"))])
+        return
+    turn.goto(LIST, numbers=[c.number for c in complaints])
+    turn.say(
+        turn.t("bot.complaint.list_title"),
+        [(str(i), _label(turn, c)) for i, c in enumerate(complaints, start=1)],
+    )
+
+
+def _label(turn: Turn, complaint: Complaint) -> str:
+    status = turn.t(f"bot.complaint.status.{complaint.status}")
+    return f"{complaint.number} ({status})"
+
+
+def on_list(turn: Turn, text: str) -> None:
+    numbers = [str(n) for n in turn.conversation.data.get("numbers", [])]
+    index = int(text) - 1 if text.isdigit() else -1
+    complaint = owned(turn, numbers[index]) if 0 <= index < len(numbers) else None
+    if complaint is None:
+        turn.say(turn.t("bot.complaint.list_unknown"), [("0", turn.t("bot.nav.menu"))])
+        return
+    show(turn, complaint)
+
+
+def _latest_answer(turn: Turn, complaint: Complaint) -> str | None:
+    return turn.session.exec(
+        select(ComplaintEvent.text)
+        .where(ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.kind == "answered")
+        .order_by(col(ComplaintEvent.id).desc())
+        .limit(1)
+    ).first()
+
+
+def show(turn: Turn, complaint: Complaint) -> None:
+    found = find_category(complaint.category)
+    lines = [
+        turn.t(
+            "bot.complaint.shown",
+            number=complaint.number,
+            category=found.label.get(turn.lang) if found else complaint.category,
+            received=_moment(turn, complaint, "received_at"),
+            status=turn.t(f"bot.complaint.status.{complaint.status}"),
+        )
+    ]
+    options: list[tuple[str, str]] = []
+    if complaint.status == service.Status.OPEN:
+        lines.append(turn.t("bot.complaint.shown_due", deadline=deadline_words(turn, complaint)))
+    else:
+        answer = _latest_answer(turn, complaint)
+        if answer:
+            lines.append(turn.t("bot.complaint.shown_answer", answer=answer))
+    if complaint.status != service.Status.CLOSED:
+        options.append((_ADD, turn.t("bot.complaint.add_info")))
+    if complaint.status == service.Status.ANSWERED:
+        options.append((_SETTLE, turn.t("bot.complaint.settle")))
+        options.append((_REOPEN, turn.t("bot.complaint.reopen")))
+    elif complaint.status == service.Status.CLOSED:
+        if complaint.rating is None:
+            options.append((_RATE, turn.t("bot.complaint.rate")))
+        else:
+            score = turn.t(f"bot.complaint.rating.{complaint.rating}")
+            lines.append(turn.t("bot.complaint.shown_rating", score=f"{complaint.rating} {score}"))
+        if complaint.answered_at is not None:
+            options.append((_REOPEN, turn.t("bot.complaint.reopen")))
+    turn.goto(SHOWN, number=complaint.number)
+    turn.say("\n".join(lines), [*options, ("0", turn.t("bot.nav.menu"))])
+
+
+def on_shown(turn: Turn, text: str) -> None:
+    complaint = owned(turn, str(turn.conversation.data.get("number", "")))
+    if complaint is None:
+        menu.on_menu(turn, text)
+        return
+    if text == _ADD:
+        ask_information(turn, complaint)
+    elif text == _SETTLE:
+        settle(turn, complaint)
+    elif text == _REOPEN:
+        ask_reason(turn, complaint)
+    elif text == _RATE:
+        ask_rating(turn, complaint)
+    else:
+        show(turn, complaint)
+
+
+# --- Add information ----------------------------------------------------------------------
+
+
+def ask_information(turn: Turn, complaint: Complaint) -> None:
+    turn.goto(ADD_INFO, number=complaint.number)
+    turn.say(
+        turn.t("bot.complaint.ask_info", number=complaint.number), [("0", turn.t("bot.nav.menu"))]
+    )
+
+
+def on_add_info(turn: Turn, text: str) -> None:
+    complaint = owned(turn, str(turn.conversation.data.get("number", "")))
+    if complaint is None:
+        menu.show(turn)
+        return
+    add_information(turn, complaint, text)
+
+
+def add_information(turn: Turn, complaint: Complaint, text: str) -> None:
+    if len(text) > service.MAX_TEXT:
+        turn.say(
+            turn.t("bot.complaint.too_long", length=len(text), limit=service.MAX_TEXT),
+            [("0", turn.t("bot.nav.menu"))],
+        )
+        turn.goto(ADD_INFO, number=complaint.number)
+        return
+    try:
+        service.add_information(session=turn.session, complaint=complaint, text=text, now=turn.now)
+    except DomainError as error:
+        _refused(turn, error)
+        return
+    menu.show(turn, intro=turn.t("bot.complaint.info_sent", number=complaint.number))
+
+
+# --- Settle, reopen, rate -----------------------------------------------------------------
+
+
+def settle(turn: Turn, complaint: Complaint) -> None:
+    try:
+        service.settle(session=turn.session, complaint=complaint, now=turn.now)
+    except DomainError as error:
+        _refused(turn, error)
+        return
+    ask_rating(turn, complaint, intro=turn.t("bot.complaint.settled", number=complaint.number))
+
+
+def ask_reason(turn: Turn, complaint: Complaint) -> None:
+    turn.goto(REOPEN_REASON, number=complaint.number)
+    turn.say(
+        turn.t("bot.complaint.ask_reason", number=complaint.number),
+        [("0", turn.t("bot.nav.menu"))],
+    )
+
+
+def on_reopen_reason(turn: Turn, text: str) -> None:
+    complaint = owned(turn, str(turn.conversation.data.get("number", "")))
+    if complaint is None:
+        menu.show(turn)
+        return
+    reopen(turn, complaint, text)
+
+
+def reopen(turn: Turn, complaint: Complaint, reason: str) -> None:
+    try:
+        service.reopen(
+            session=turn.session,
+            complaint=complaint,
+            reason=reason,
+            now=turn.now,
+            policy=clock_policy(turn.settings),
+        )
+    except DomainError as error:
+        _refused(turn, error)
+        return
+    menu.show(
+        turn,
+        intro=turn.t(
+            "bot.complaint.reopened",
+            number=complaint.number,
+            deadline=deadline_words(turn, complaint),
+        ),
+    )
+
+
+def _scores(turn: Turn) -> list[tuple[str, str]]:
+    return [(str(n), turn.t(f"bot.complaint.rating.{n}")) for n in (1, 2, 3, 4)]
+
+
+def ask_rating(turn: Turn, complaint: Complaint, *, intro: str = "") -> None:
+    if complaint.status != service.Status.CLOSED:
+        _refused(turn, Conflict("complaint.error.not_closed", number=complaint.number))
+        return
+    question = turn.t("bot.complaint.ask_rating", number=complaint.number)
+    turn.goto(RATE, number=complaint.number)
+    turn.say(f"{intro}\n\n{question}" if intro else question, _scores(turn))
+
+
+def on_rate(turn: Turn, text: str) -> None:
+    number = str(turn.conversation.data.get("number", ""))
+    if text not in {"1", "2", "3", "4"}:
+        turn.say(turn.t("bot.complaint.rating_unknown"), _scores(turn))
+        return
+    turn.goto(RATE_COMMENT, number=number, score=int(text))
+    turn.say(turn.t("bot.complaint.ask_comment"), [(SKIP, turn.t("bot.complaint.skip"))])
+
+
+def on_rate_comment(turn: Turn, text: str) -> None:
+    data = turn.conversation.data
+    complaint = owned(turn, str(data.get("number", "")))
+    if complaint is None:
+        menu.show(turn)
+        return
+    comment = "" if text.lower() in SKIP_WORDS else text
+    try:
+        service.rate(
+            session=turn.session,
+            complaint=complaint,
+            score=int(data.get("score", 0)),
+            comment=comment,
+            now=turn.now,
+        )
+    except DomainError as error:
+        _refused(turn, error)
+        return
+    menu.show(turn, intro=turn.t("bot.complaint.rated", number=complaint.number))

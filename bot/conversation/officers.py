@@ -1,0 +1,117 @@
+"""Officers handle complaints from the chat: in the office's officers' group, or in their own.
+
+``klaim ADU-2026-00001`` (or the "Tangani" button on the announcement) claims a complaint;
+``jawab ADU-2026-00001 <text>``, or a reply to the bot's announcement, answers it. Who is
+acting is the *sender*, matched to ``StaffUser.chat``; in a group that is not the group's
+address, so the channel adapter carries the sender's own id. Everything else said in the
+group is the officers' own talk and gets no answer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import col, select
+
+from bot.conversation.turn import Turn
+from bot.inbound import InboundEvent
+from models import Complaint, Office, OutboxMessage, StaffUser
+from services import complaints as service
+from services.errors import DomainError
+
+COMMAND = re.compile(
+    r"^/?(?P<verb>klaim|jawab)(?:@\w+)?\s+(?P<number>ADU\s*-\s*\d{4}\s*-\s*\d+)\b\s*(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+VERB_ONLY = re.compile(r"^/?(klaim|jawab)\b", re.IGNORECASE)
+
+
+def officers_office(turn: Turn) -> Office | None:
+    """The office whose officers' chat this conversation is, if any."""
+    address = f"{turn.conversation.channel}:{turn.conversation.chat_id}"
+    return turn.session.exec(select(Office).where(Office.officers_chat == address)).first()
+
+
+def _staff(turn: Turn, event: InboundEvent) -> StaffUser | None:
+    sender = event.sender_id or turn.conversation.chat_id
+    address = f"{turn.conversation.channel}:{sender}"
+    return turn.session.exec(
+        select(StaffUser).where(StaffUser.chat == address, col(StaffUser.active).is_(True))
+    ).first()
+
+
+def _replied_complaint(turn: Turn, event: InboundEvent) -> str | None:
+    """The complaint number of the bot's message this one replies to, if it announced one."""
+    if event.reply_to_platform_message_id is None or event.kind != "text":
+        return None
+    extra = turn.session.exec(
+        select(OutboxMessage.extra).where(
+            OutboxMessage.conversation_id == turn.conversation.id,
+            OutboxMessage.platform_message_id == event.reply_to_platform_message_id,
+        )
+    ).first()
+    number = (extra or {}).get("complaint")
+    return str(number) if number else None
+
+
+def wants(turn: Turn, event: InboundEvent) -> tuple[str, str, str] | None:
+    """(verb, number, rest) when ``event`` is an officer's command or reply; else None."""
+    if event.kind not in ("text", "choice"):
+        return None
+    text = event.input
+    found = COMMAND.match(text)
+    if found is not None:
+        number = "".join(found["number"].split()).upper()
+        return found["verb"].lower(), number, found["rest"].strip()
+    if VERB_ONLY.match(text):
+        return "usage", "", ""
+    number = _replied_complaint(turn, event)
+    # In a private chat the complainant also gets messages naming a complaint (the answer);
+    # their reply to one is theirs to make, not an officer's answer.
+    if number is not None and (event.group or _staff(turn, event) is not None):
+        return "jawab", number, text
+    return None
+
+
+def respond(turn: Turn, *, event: InboundEvent, command: tuple[str, str, str]) -> None:
+    verb, number, rest = command
+    staff = _staff(turn, event)
+    if staff is None:
+        # Nothing about the complaint: the sender may be anyone who joined the group.
+        turn.say(turn.t("bot.officer.not_registered"))
+        return
+    if verb == "usage" or (verb == "jawab" and not rest):
+        turn.say(turn.t("bot.officer.usage"))
+        return
+    complaint = service.complaint_by_number(session=turn.session, number=number)
+    if complaint is None or complaint.id is None:
+        turn.say(turn.t("bot.officer.not_found", number=number))
+        return
+    try:
+        if verb == "klaim":
+            service.claim(
+                session=turn.session, staff=staff, complaint_id=complaint.id, now=turn.now
+            )
+            turn.say(turn.t("bot.officer.claimed", number=number, name=staff.full_name))
+        else:
+            service.answer(
+                session=turn.session,
+                staff=staff,
+                complaint_id=complaint.id,
+                text=rest,
+                now=turn.now,
+            )
+            turn.say(_answered(turn, complaint, staff))
+    except DomainError as error:
+        turn.say(turn.t(error.key, **error.params))
+
+
+def _answered(turn: Turn, complaint: Complaint, staff: StaffUser) -> str:
+    if complaint.conversation_id is None:
+        return turn.t(
+            "bot.officer.answered_offline",
+            number=complaint.number,
+            name=staff.full_name,
+            channel=complaint.channel,
+        )
+    return turn.t("bot.officer.answered", number=complaint.number, name=staff.full_name)
