@@ -9,6 +9,10 @@ ID: dict[str, str] = {
     "bot.menu.item.5": "Kontak kantor",
     "bot.menu.item.6": "Bahasa / Language",
     "bot.menu.unknown": "Maaf, pilihan tidak dikenal. Balas dengan angka 1-6:",
+    "bot.menu.welcome": (
+        "Selamat datang! Di sini Anda bisa membaca syarat program bantuan, mengecek usulan, "
+        "dan menyampaikan pengaduan."
+    ),
     "bot.nav.menu": "Menu utama",
     "bot.hint": "Maaf, saya tidak mengerti. Balas dengan angka pilihan, atau 0 untuk menu.",
     "bot.timeout": "Sesi sebelumnya sudah berakhir karena lama tidak aktif.",
@@ -90,6 +94,10 @@ EN: dict[str, str] = {
     "bot.menu.item.5": "Contact the office",
     "bot.menu.item.6": "Bahasa / Language",
     "bot.menu.unknown": "Sorry, unknown choice. Reply with a number 1-6:",
+    "bot.menu.welcome": (
+        "Welcome! Here you can read the requirements of aid programmes, check a proposal, "
+        "and file a complaint."
+    ),
     "bot.nav.menu": "Main menu",
     "bot.hint": "Sorry, I did not understand. Reply with a choice number, or 0 for the menu.",
     "bot.timeout": "Your previous session ended after a long pause.",

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 import messages
 from models import Complaint, ComplaintEvent, Conversation, Office, Person, Programme, StaffUser
 from services.complaint_categories import category as find_category
-from services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from services.errors import Conflict, InvalidInput, NotFound
 from services.nik import mask_nik
 from services.numbering import insert_numbered
 from services.outbox import queue, queue_to_address
@@ -249,6 +249,10 @@ def answer(
         complaint,
         "complaint.answer_to_complainant",
         now,
+        buttons=[
+            [{"label": "complaint.button.settled", "value": f"selesai {complaint.number}"}],
+            [{"label": "complaint.button.reopen", "value": f"buka {complaint.number}"}],
+        ],
         answer=body,
         number=complaint.number,
     )
@@ -276,6 +280,8 @@ def add_information(
                 "complaint.officer.information", "id", number=complaint.number, text=body
             ),
             now=now,
+            # A reply to this notice answers the complaint, as a reply to the first one does.
+            extra={"complaint": complaint.number},
         )
     session.flush()
     return complaint
@@ -544,8 +550,14 @@ def _announce_to_officers(
 
 
 def _tell_complainant(
-    session: Session, complaint: Complaint, key: str, now: datetime, **params: object
+    session: Session,
+    complaint: Complaint,
+    key: str,
+    now: datetime,
+    buttons: list[list[dict[str, str]]] | None = None,
+    **params: object,
 ) -> None:
+    """In the complainant's language; button labels are message keys rendered here too."""
     if complaint.conversation_id is None:
         return
     conversation = session.get(Conversation, complaint.conversation_id)
@@ -555,10 +567,9 @@ def _tell_complainant(
         conversation_id=complaint.conversation_id,
         text=messages.render(key, lang, **params),
         now=now,
+        buttons=[
+            [{"label": messages.render(b["label"], lang), "value": b["value"]} for b in row]
+            for row in buttons or []
+        ],
         extra={"complaint": complaint.number},
     )
-
-
-def ensure_officer(staff: StaffUser) -> None:
-    if staff.role not in HANDLERS:
-        raise Forbidden("error.forbidden_role", role=staff.role)

@@ -17,6 +17,13 @@ _WORDS = {
 }
 
 
+# A first "halo" deserves a welcome, not "unknown choice".
+_GREETINGS = {
+    "halo", "hallo", "hai", "hi", "hello", "assalamualaikum", "assalamu'alaikum", "pagi",
+    "siang", "sore", "malam", "selamat", "permisi", "p", "tes", "test", "start",
+}  # fmt: skip
+
+
 def options(turn: Turn) -> list[tuple[str, str]]:
     return [(value, turn.t(f"bot.menu.item.{value}")) for value in ("1", "2", "3", "4", "5", "6")]
 
@@ -32,6 +39,10 @@ def show(turn: Turn, *, intro: str | None = None) -> None:
 def on_menu(turn: Turn, text: str) -> None:
     choice = next((value for value, words in _WORDS.items() if text.lower() in words), None)
     if choice is None:
+        first_word = text.lower().split()[0].strip(",.!?") if text.split() else ""
+        if first_word in _GREETINGS:
+            show(turn, intro=turn.t("bot.menu.welcome"))
+            return
         turn.say(turn.t("bot.menu.unknown"), options(turn))
         return
     open_item(turn, choice)

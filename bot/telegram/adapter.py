@@ -24,6 +24,42 @@ def platform_id(payload: dict[str, Any]) -> str:
     return str(update_id)
 
 
+def route(payload: dict[str, Any]) -> InboundEvent:
+    """Only which chat an update belongs to and who sent it, read straight from the JSON.
+
+    The webhook needs no more than this to store an update in its chat's queue, and reading
+    the whole Update with PTB's types on every request would cost more than storing it. The
+    processor reads the full update with :func:`parse`; both name the same chat.
+    """
+    query = payload.get("callback_query")
+    if isinstance(query, dict):
+        sender = _dict(query.get("from"))
+        chat = _dict(_dict(query.get("message")).get("chat"))
+        chat_id = chat.get("id", sender.get("id"))
+        return _routed(chat_id, sender)
+    message = payload.get("message")
+    if isinstance(message, dict):
+        chat = _dict(message.get("chat"))
+        if chat.get("type") == "private" or chat.get("type") in GROUP_TYPES:
+            return _routed(chat.get("id"), _dict(message.get("from")))
+        return InboundEvent(channel=CHANNEL, chat_id=None, kind="ignored")
+    edited = payload.get("edited_message")
+    if isinstance(edited, dict) and _dict(edited.get("chat")).get("type") == "private":
+        return _routed(_dict(edited.get("chat")).get("id"), _dict(edited.get("from")))
+    return InboundEvent(channel=CHANNEL, chat_id=None, kind="ignored")
+
+
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _routed(chat_id: object, sender: dict[str, Any]) -> InboundEvent:
+    if not isinstance(chat_id, int) or isinstance(chat_id, bool):
+        return InboundEvent(channel=CHANNEL, chat_id=None, kind="ignored")
+    name = " ".join(str(sender.get(k)) for k in ("first_name", "last_name") if sender.get(k))
+    return InboundEvent(channel=CHANNEL, chat_id=str(chat_id), kind="text", display_name=name)
+
+
 def parse(payload: dict[str, Any]) -> InboundEvent:
     """Never raises for a well-formed update of a kind we do not handle: it becomes
     'unsupported' (someone is waiting, tell them what we can read) or 'ignored'."""

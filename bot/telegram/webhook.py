@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from bot.telegram import CHANNEL
-from bot.telegram.adapter import MalformedUpdate, parse, platform_id
+from bot.telegram.adapter import MalformedUpdate, platform_id, route
 from bot.webhooks import accept, error, parse_json_object
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ async def telegram_webhook(request: Request) -> JSONResponse:
         return error(400, "malformed_update", str(exc))
 
     stored = await accept(
-        request.app, channel=CHANNEL, platform_id=update_id, payload=payload, event=parse(payload)
+        request.app, channel=CHANNEL, platform_id=update_id, payload=payload, event=route(payload)
     )
     if stored is None:
         log.info("telegram update %s received again; already stored", update_id)

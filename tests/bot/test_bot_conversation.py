@@ -40,8 +40,14 @@ class TestMenu:
 
     async def test_unknown_input_gets_a_hint_never_silence(self, harness: Harness) -> None:
         await harness.says(9004, "/start")
-        [reply] = await harness.says(9004, "halo apa kabar")
+        [reply] = await harness.says(9004, "berapa lama prosesnya")
         assert "pilihan tidak dikenal" in reply.lower()
+        assert "1." in reply and "6." in reply
+
+    async def test_a_greeting_is_welcomed_with_the_menu(self, harness: Harness) -> None:
+        [reply] = await harness.says(9014, "Halo, selamat pagi")
+        assert reply.startswith("Selamat datang!")
+        assert "Balas dengan angka" in reply
 
     async def test_zero_menu_and_batal_return_to_the_menu_from_anywhere(
         self, harness: Harness

@@ -48,7 +48,7 @@ class TestRateLimit:
         harness.fake.fail_next(1, 429, retry_after=5)
         await harness.deliver()
         # The person sends another message; its reply is queued behind the waiting menu.
-        await _queue_menu(harness, 7002, "halo")
+        await _queue_menu(harness, 7002, "hmm")
         assert await harness.deliver(now=harness.now + timedelta(seconds=1)) == 0
         assert await harness.deliver(now=harness.now + timedelta(seconds=5)) == 2
         first, second = harness.fake.texts(7002)

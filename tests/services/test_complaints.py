@@ -284,6 +284,13 @@ class TestTheClock:
         complainant = _sent_to(session, "telegram:9001")
         assert len(complainant) == 1
         assert "Dana sudah ditransfer hari ini" in complainant[0]
+        buttons = session.exec(
+            select(OutboxMessage.buttons).where(OutboxMessage.conversation_id == chat)
+        ).one()
+        assert buttons == [
+            [{"label": "Sudah tuntas", "value": "selesai ADU-2026-00001"}],
+            [{"label": "Belum, buka lagi", "value": "buka ADU-2026-00001"}],
+        ]
         # A later "terima kasih" adds to the thread but never restarts the clock.
         add_information(
             session=session,

@@ -1,0 +1,76 @@
+"""The webhook's quick routing names the same chat as the processor's full reading."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.telegram.adapter import parse, route
+from tests.bot.chat_harness import (
+    button_update,
+    group_button_update,
+    group_text_update,
+    location_update,
+    photo_update,
+    sticker_update,
+    text_update,
+)
+
+CHANNEL_POST = {
+    "update_id": 9,
+    "channel_post": {
+        "message_id": 1,
+        "date": 1763000000,
+        "chat": {"id": -100777, "type": "channel", "title": "Info"},
+        "text": "halo",
+    },
+}
+EDITED = {
+    "update_id": 10,
+    "edited_message": {
+        "message_id": 2,
+        "date": 1763000000,
+        "edit_date": 1763000100,
+        "chat": {"id": 5151, "type": "private", "first_name": "Siti"},
+        "from": {"id": 5151, "is_bot": False, "first_name": "Siti", "last_name": "Aminah"},
+        "text": "ralat",
+    },
+}
+POLL = {
+    "update_id": 11,
+    "poll": {
+        "id": "p1",
+        "question": "?",
+        "options": [],
+        "total_voter_count": 0,
+        "is_closed": False,
+        "is_anonymous": True,
+        "type": "regular",
+        "allows_multiple_answers": False,
+    },
+}
+
+UPDATES: list[dict[str, Any]] = [
+    text_update(1, 4242, "halo", name="Siti"),
+    button_update(2, 4242, "1"),
+    photo_update(3, 4242, caption="foto"),
+    location_update(4, 4242, -4.5, 120.3),
+    sticker_update(5, 4242),
+    group_text_update(6, -100555, 501, "jawab ADU-2026-00001 sudah"),
+    group_button_update(7, -100555, 501, "klaim ADU-2026-00001"),
+    CHANNEL_POST,
+    EDITED,
+    POLL,
+    {"update_id": 12},
+    {"update_id": 13, "message": "not an object"},
+]
+
+
+@pytest.mark.parametrize("payload", UPDATES, ids=lambda p: str(p["update_id"]))
+def test_route_and_parse_agree_on_the_chat(payload: dict[str, Any]) -> None:
+    assert route(payload).chat_id == parse(payload).chat_id
+
+
+def test_route_reads_the_senders_full_name() -> None:
+    assert route(EDITED).display_name == parse(EDITED).display_name == "Siti Aminah"
