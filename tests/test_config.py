@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from app.config import Settings, SettingsError, describe, get_settings
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -64,3 +67,13 @@ def test_get_settings_raises_a_clean_exit(monkeypatch: pytest.MonkeyPatch) -> No
         assert "DATABASE_URL" in str(info.value)
     finally:
         get_settings.cache_clear()
+
+
+def test_every_setting_is_documented_in_the_env_example() -> None:
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    documented = {
+        line.lstrip("#").split("=", 1)[0].strip()
+        for line in example.splitlines()
+        if "=" in line and line.lstrip("#").split("=", 1)[0].strip().isupper()
+    }
+    assert {name.upper() for name in Settings.model_fields} <= documented
