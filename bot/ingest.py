@@ -10,21 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Table, tuple_
+from sqlalchemy import Connection, Engine, Table, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col, select
-from starlette.concurrency import run_in_threadpool
+from sqlmodel import col
 
-from app.db import unit_of_work
 from bot.inbound import InboundEvent
 from models import Conversation, InboundMessage, utcnow
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 500
+MAX_KNOWN_CHATS = 200_000
 
 
 @dataclass(frozen=True)
@@ -40,10 +40,16 @@ class IngestWriter:
         self.engine = engine
         self._queue: asyncio.Queue[tuple[Arrival, asyncio.Future[int | None]]] | None = None
         self._task: asyncio.Task[None] | None = None
+        self._known_chats: dict[tuple[str, str], int] = {}
+        # One thread of its own: batches are written one after another anyway, and the
+        # database driver's blocking calls stay off the event loop.
+        self._executor: ThreadPoolExecutor | None = None
 
     async def store(self, arrival: Arrival) -> int | None:
         """The new row's id once committed, or None when this update was stored before."""
         if self._queue is None or self._task is None or self._task.done():
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(1, thread_name_prefix="sigap-ingest")
             self._queue = asyncio.Queue()
             self._task = asyncio.create_task(self._run(self._queue))
         future: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
@@ -55,6 +61,9 @@ class IngestWriter:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
+        if self._executor is not None:
+            self._executor.shutdown(wait=False)
+            self._executor = None
         # Anyone still waiting gets an error (a 5xx), so the platform sends the update again.
         while self._queue is not None and not self._queue.empty():
             _, future = self._queue.get_nowait()
@@ -67,7 +76,9 @@ class IngestWriter:
             while len(batch) < MAX_BATCH and not queue.empty():
                 batch.append(queue.get_nowait())
             try:
-                ids = await run_in_threadpool(self._write, [arrival for arrival, _ in batch])
+                ids = await asyncio.get_running_loop().run_in_executor(
+                    self._executor, self._write, [arrival for arrival, _ in batch]
+                )
             except Exception as exc:
                 log.error("storing %d inbound updates failed: %s", len(batch), type(exc).__name__)
                 for _, future in batch:
@@ -79,26 +90,41 @@ class IngestWriter:
                     future.set_result(row_id)
 
     def _write(self, arrivals: list[Arrival]) -> list[int | None]:
-        with unit_of_work(self.engine) as session:
-            return store_batch(session, arrivals, now=utcnow())
+        learned = {} if len(self._known_chats) > MAX_KNOWN_CHATS else dict(self._known_chats)
+        # A bare Core connection: this is the hottest write in Sigap, and needs no ORM.
+        with self.engine.begin() as connection:
+            ids = store_batch(connection, arrivals, now=utcnow(), known_chats=learned)
+        # Remembered only once committed: a rolled-back chat row must be looked up again.
+        self._known_chats = learned
+        return ids
 
 
-def _insert(session: Session, table: Table) -> Any:
-    dialect = session.get_bind().dialect.name
+def _insert(connection: Connection, table: Table) -> Any:
+    dialect = connection.dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
-def store_batch(session: Session, arrivals: list[Arrival], *, now: datetime) -> list[int | None]:
-    """Store new updates (ignoring ones seen before) and their chats; returns ids or None."""
+def store_batch(
+    connection: Connection,
+    arrivals: list[Arrival],
+    *,
+    now: datetime,
+    known_chats: dict[tuple[str, str], int] | None = None,
+) -> list[int | None]:
+    """Store new updates (ignoring ones seen before) and their chats; returns ids or None.
+
+    ``known_chats`` remembers conversation ids between batches: a conversation row is never
+    deleted, so a chat seen once needs no look-up again.
+    """
+    known = known_chats if known_chats is not None else {}
     chats = {
         (a.channel, a.event.chat_id): a.event.display_name[:120]
         for a in arrivals
-        if a.event.chat_id is not None
+        if a.event.chat_id is not None and (a.channel, a.event.chat_id) not in known
     }
-    conversation_ids: dict[tuple[str, str], int] = {}
     if chats:
-        session.execute(
-            _insert(session, Conversation.__table__).on_conflict_do_nothing(),  # type: ignore[attr-defined]
+        connection.execute(
+            _insert(connection, Conversation.__table__).on_conflict_do_nothing(),  # type: ignore[attr-defined]
             [
                 {
                     "channel": channel,
@@ -112,54 +138,40 @@ def store_batch(session: Session, arrivals: list[Arrival], *, now: datetime) -> 
                 for (channel, chat_id), name in chats.items()
             ],
         )
-        rows = session.exec(
+        rows = connection.execute(
             select(Conversation.id, Conversation.channel, Conversation.chat_id).where(
                 tuple_(col(Conversation.channel), col(Conversation.chat_id)).in_(list(chats))
             )
         ).all()
-        conversation_ids = {(channel, chat_id): int(cid or 0) for cid, channel, chat_id in rows}
+        known.update({(channel, chat_id): int(cid or 0) for cid, channel, chat_id in rows})
 
     keys = [(a.channel, a.platform_id) for a in arrivals]
-    existing = _stored_ids(session, keys)
-    new: dict[tuple[str, str], Arrival] = {}
+    first: dict[tuple[str, str], Arrival] = {}
     for arrival, key in zip(arrivals, keys, strict=True):
-        if key not in existing and key not in new:
-            new[key] = arrival
-    if new:
-        session.execute(
-            _insert(session, InboundMessage.__table__).on_conflict_do_nothing(),  # type: ignore[attr-defined]
-            [
-                {
-                    "channel": a.channel,
-                    "platform_id": a.platform_id,
-                    "conversation_id": conversation_ids.get((a.channel, a.event.chat_id or "")),
-                    "received_at": now,
-                    "payload": a.payload,
-                    "status": "pending",
-                    "attempts": 0,
-                }
-                for a in new.values()
-            ],
-        )
-    stored = _stored_ids(session, list(new))
+        first.setdefault(key, arrival)
+    table = InboundMessage.__table__  # type: ignore[attr-defined]
+    # ON CONFLICT DO NOTHING ... RETURNING gives back exactly the rows that are new: an
+    # update stored before (a platform retry) returns nothing and is acknowledged as a repeat.
+    inserted = connection.execute(
+        _insert(connection, table)
+        .on_conflict_do_nothing()
+        .returning(table.c.id, table.c.channel, table.c.platform_id),
+        [
+            {
+                "channel": a.channel,
+                "platform_id": a.platform_id,
+                "conversation_id": known.get((a.channel, a.event.chat_id or "")),
+                "received_at": now,
+                "payload": a.payload,
+                "status": "pending",
+                "attempts": 0,
+            }
+            for a in first.values()
+        ],
+    ).all()
+    stored = {(channel, platform_id): int(row_id) for row_id, channel, platform_id in inserted}
     # The first arrival of a key gets its id; a repeat, in this batch or before it, gets None.
     result: list[int | None] = []
-    claimed: set[tuple[str, str]] = set()
     for key in keys:
-        if key in stored and key not in claimed:
-            result.append(stored[key])
-            claimed.add(key)
-        else:
-            result.append(None)
+        result.append(stored.pop(key, None))
     return result
-
-
-def _stored_ids(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    if not keys:
-        return {}
-    rows = session.exec(
-        select(InboundMessage.id, InboundMessage.channel, InboundMessage.platform_id).where(
-            tuple_(col(InboundMessage.channel), col(InboundMessage.platform_id)).in_(keys)
-        )
-    ).all()
-    return {(channel, platform_id): int(row_id or 0) for row_id, channel, platform_id in rows}
