@@ -43,6 +43,8 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 bench: $(STAMP)
+	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+		apt-get install -y -q wrk >/dev/null; } || echo "wrk not found: apt-get install wrk"
 	$(BIN)/python -m bench
 
 clean:
