@@ -110,9 +110,7 @@ def by_number(
     complaint = service.complaint_by_number(session=session, number=number[:30])
     if complaint is None:
         raise NotFound("error.not_found", what="Complaint")
-    require_office(staff, complaint.office_id)
-    _audit(session, staff, complaint, now)
-    return _public(session, complaint, staff, now, events=True)
+    return _read(session, staff, complaint.id or 0, now)
 
 
 @router.get(
@@ -124,9 +122,7 @@ def by_number(
 def detail(
     complaint_id: RecordId, session: SessionDep, staff: CurrentStaff, now: NowDep
 ) -> ComplaintPublic:
-    complaint = _visible(session, staff, complaint_id)
-    _audit(session, staff, complaint, now)
-    return _public(session, complaint, staff, now, events=True)
+    return _read(session, staff, complaint_id, now)
 
 
 @router.post(
@@ -254,6 +250,13 @@ def report(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="complaints-report.csv"'},
     )
+
+
+def _read(session: Session, staff: StaffUser, complaint_id: int, now: datetime) -> ComplaintPublic:
+    """One complaint in full, for an officer of its office; the read is audited."""
+    complaint = _visible(session, staff, complaint_id)
+    _audit(session, staff, complaint, now)
+    return _public(session, complaint, staff, now, events=True)
 
 
 def _audit(session: Session, staff: StaffUser, complaint: Complaint, now: datetime) -> None:

@@ -117,3 +117,16 @@ def test_the_report_counts_answers_within_48_hours(staff: StaffFactory, clock: C
     )
     assert as_csv.headers["content-type"].startswith("text/csv")
     assert "on_time_share,,0.3333" in as_csv.text
+
+
+def test_an_officer_finds_a_complaint_by_its_ticket_number(staff: StaffFactory) -> None:
+    created = staff(BUTON_TENGAH, "operator").post("/api/v1/complaints/offline", json=WALK_IN)
+    number = created.json()["number"]
+    officer = staff(BUTON_TENGAH, "complaint_officer")
+    found = officer.get(f"/api/v1/complaints/by-number/{number.lower()}")
+    assert found.status_code == 200, found.text
+    assert found.json()["id"] == created.json()["id"]
+    assert [e["kind"] for e in found.json()["events"]] == ["received"]
+    assert officer.get("/api/v1/complaints/by-number/ADU-2026-99999").status_code == 404
+    outsider = staff("73.08", "complaint_officer")
+    assert outsider.get(f"/api/v1/complaints/by-number/{number}").status_code == 403
