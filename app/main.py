@@ -64,8 +64,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from app.api import router as api_router
 
-    app.include_router(api_router)
+    # Webhooks first: routes are matched in order, and they are the busiest path.
     app.include_router(bot_router)
+    app.include_router(api_router)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

@@ -44,6 +44,7 @@ class IngestWriter:
         # One thread of its own: batches are written one after another anyway, and the
         # database driver's blocking calls stay off the event loop.
         self._executor: ThreadPoolExecutor | None = None
+        self._connection: Connection | None = None
 
     async def store(self, arrival: Arrival) -> int | None:
         """The new row's id once committed, or None when this update was stored before."""
@@ -56,14 +57,21 @@ class IngestWriter:
         self._queue.put_nowait((arrival, future))
         return await future
 
+    def _close_connection(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
     async def close(self) -> None:
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
         if self._executor is not None:
-            self._executor.shutdown(wait=False)
-            self._executor = None
+            executor, self._executor = self._executor, None
+            # The connection belongs to the writer thread: close it there, then stop it.
+            await asyncio.get_running_loop().run_in_executor(executor, self._close_connection)
+            executor.shutdown(wait=False)
         # Anyone still waiting gets an error (a 5xx), so the platform sends the update again.
         while self._queue is not None and not self._queue.empty():
             _, future = self._queue.get_nowait()
@@ -91,9 +99,18 @@ class IngestWriter:
 
     def _write(self, arrivals: list[Arrival]) -> list[int | None]:
         learned = {} if len(self._known_chats) > MAX_KNOWN_CHATS else dict(self._known_chats)
-        # A bare Core connection: this is the hottest write in Sigap, and needs no ORM.
-        with self.engine.begin() as connection:
-            ids = store_batch(connection, arrivals, now=utcnow(), known_chats=learned)
+        # The writer keeps one connection of its own between batches: checking one out of
+        # the pool per batch would cost a ping round trip each time.
+        if self._connection is None:
+            self._connection = self.engine.connect()
+        try:
+            with self._connection.begin():
+                ids = store_batch(self._connection, arrivals, now=utcnow(), known_chats=learned)
+        except Exception:
+            # A broken connection is dropped; the next batch opens a fresh one.
+            self._connection.close()
+            self._connection = None
+            raise
         # Remembered only once committed: a rolled-back chat row must be looked up again.
         self._known_chats = learned
         return ids
