@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, select, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Engine, select, tuple_
 from sqlmodel import col
 
 from bot.inbound import InboundEvent
 from models import Conversation, InboundMessage, utcnow
+from services.outbox import insert_ignoring_conflicts
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 500
@@ -116,11 +116,6 @@ class IngestWriter:
         return ids
 
 
-def _insert(connection: Connection, table: Table) -> Any:
-    dialect = connection.dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-
-
 def store_batch(
     connection: Connection,
     arrivals: list[Arrival],
@@ -141,7 +136,7 @@ def store_batch(
     }
     if chats:
         connection.execute(
-            _insert(connection, Conversation.__table__).on_conflict_do_nothing(),  # type: ignore[attr-defined]
+            insert_ignoring_conflicts(connection.dialect.name, Conversation.__table__),  # type: ignore[attr-defined]
             [
                 {
                     "channel": channel,
@@ -170,9 +165,9 @@ def store_batch(
     # ON CONFLICT DO NOTHING ... RETURNING gives back exactly the rows that are new: an
     # update stored before (a platform retry) returns nothing and is acknowledged as a repeat.
     inserted = connection.execute(
-        _insert(connection, table)
-        .on_conflict_do_nothing()
-        .returning(table.c.id, table.c.channel, table.c.platform_id),
+        insert_ignoring_conflicts(connection.dialect.name, table).returning(
+            table.c.id, table.c.channel, table.c.platform_id
+        ),
         [
             {
                 "channel": a.channel,

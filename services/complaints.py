@@ -24,7 +24,7 @@ from models import Complaint, ComplaintEvent, Conversation, Office, Person, Prog
 from services.complaint_categories import category as find_category
 from services.errors import Conflict, InvalidInput, NotFound
 from services.nik import mask_nik
-from services.numbering import insert_numbered
+from services.numbering import insert_numbered, normalise_number
 from services.outbox import queue, queue_to_address
 from services.roles import Role
 from services.staff import require_office, require_role
@@ -188,7 +188,7 @@ def get_complaint(*, session: Session, complaint_id: int) -> Complaint:
 
 
 def complaint_by_number(*, session: Session, number: str) -> Complaint | None:
-    cleaned = "".join(number.split()).upper()
+    cleaned = normalise_number(number)
     return session.exec(select(Complaint).where(Complaint.number == cleaned)).first()
 
 

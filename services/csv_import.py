@@ -509,7 +509,7 @@ def import_proposals(
             try:
                 _in_savepoint(session, one)
             except _RowFailed:
-                pass
+                pass  # the row's errors are already in `outcome`; only its writes are undone
             except DomainError as exc:
                 errors.append(_from_domain(row, exc, lambda _key: ""))
                 continue

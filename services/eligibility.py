@@ -211,15 +211,9 @@ def check_eligibility(
     return failures
 
 
-def failure_summary(failures: Iterable[RuleFailure], lang: str = "id") -> list[str]:
-    """The failures as sentences, in order, for a chat reply or an officer's screen."""
-    return [failure.text(lang) for failure in failures]
-
-
 __all__ = [
     "ApplicantFacts",
     "MemberFacts",
     "RuleFailure",
     "check_eligibility",
-    "failure_summary",
 ]

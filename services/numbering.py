@@ -12,6 +12,11 @@ from services.errors import Conflict
 _Row = TypeVar("_Row", bound=Any)
 
 
+def normalise_number(text: str) -> str:
+    """How people type a number ("uep 2026-0007") to how it is stored ("UEP2026-0007")."""
+    return "".join(text.split()).upper()
+
+
 def insert_numbered(session: Session, row: _Row, *, prefix: str, width: int) -> _Row:
     """Insert ``row`` with the next free number after ``prefix``; retried if another writer wins."""
     model = type(row)

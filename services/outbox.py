@@ -19,14 +19,19 @@ def parse_address(address: str) -> tuple[str, str] | None:
     return channel, chat_id
 
 
+def insert_ignoring_conflicts(dialect: str, table: Any) -> Any:
+    """``INSERT ... ON CONFLICT DO NOTHING`` for the two databases Sigap runs on."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing()
+
+
 def ensure_conversation(
     session: Session, *, channel: str, chat_id: str, now: datetime, display_name: str = ""
 ) -> int:
     """The conversation row of a chat, created if new; safe when two writers race."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    table = Conversation.__table__  # type: ignore[attr-defined]
     session.execute(
-        insert(Conversation.__table__)  # type: ignore[attr-defined]
-        .values(
+        insert_ignoring_conflicts(session.get_bind().dialect.name, table).values(
             channel=channel,
             chat_id=chat_id,
             display_name=display_name[:120],
@@ -35,7 +40,6 @@ def ensure_conversation(
             data={},
             updated_at=now,
         )
-        .on_conflict_do_nothing()
     )
     found = session.exec(
         select(Conversation.id).where(

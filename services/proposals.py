@@ -28,7 +28,7 @@ from services.catalogue import Catalogue, TimeStandard
 from services.eligibility import ApplicantFacts, MemberFacts, check_eligibility
 from services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.nik import normalise
-from services.numbering import insert_numbered
+from services.numbering import insert_numbered, normalise_number
 from services.persons import group_members, groups_of_person
 from services.roles import CASE_WRITERS, DECIDERS, Role
 from services.staff import require_office, require_role
@@ -191,7 +191,7 @@ def get_proposal(*, session: Session, staff: StaffUser, proposal_id: int) -> Pro
 
 
 def proposal_by_number(*, session: Session, number: str) -> Proposal | None:
-    cleaned = "".join(number.split()).upper()
+    cleaned = normalise_number(number)
     return session.exec(select(Proposal).where(Proposal.number == cleaned)).first()
 
 
@@ -387,7 +387,7 @@ def search_proposals(
     """
     query = select(Proposal).where(Proposal.office_id == office_id)
     if number:
-        query = query.where(Proposal.number == "".join(number.split()).upper())
+        query = query.where(Proposal.number == normalise_number(number))
     if status:
         query = query.where(Proposal.status == status)
     if programme_code:

@@ -21,6 +21,7 @@ from models import Complaint, ComplaintEvent, Office
 from services import complaints as service
 from services.complaint_categories import category as find_category
 from services.errors import Conflict, DomainError
+from services.numbering import normalise_number
 from services.timefmt import format_moment
 
 LIST = "complaint_list"
@@ -45,7 +46,7 @@ _ADD, _SETTLE, _REOPEN, _RATE = "1", "2", "3", "4"
 
 
 def normalise(number: str) -> str:
-    return "".join(number.split()).upper()
+    return normalise_number(number)
 
 
 def deadline_words(turn: Turn, complaint: Complaint) -> str:

@@ -18,6 +18,7 @@ from bot.inbound import InboundEvent
 from models import Complaint, Office, OutboxMessage, StaffUser
 from services import complaints as service
 from services.errors import DomainError
+from services.numbering import normalise_number
 
 COMMAND = re.compile(
     r"^/?(?P<verb>klaim|jawab)(?:@\w+)?\s+(?P<number>ADU\s*-\s*\d{4}\s*-\s*\d+)\b\s*(?P<rest>.*)$",
@@ -61,7 +62,7 @@ def wants(turn: Turn, event: InboundEvent) -> tuple[str, str, str] | None:
     text = event.input
     found = COMMAND.match(text)
     if found is not None:
-        number = "".join(found["number"].split()).upper()
+        number = normalise_number(found["number"])
         return found["verb"].lower(), number, found["rest"].strip()
     if VERB_ONLY.match(text):
         return "usage", "", ""

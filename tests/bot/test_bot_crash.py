@@ -56,7 +56,7 @@ def _start_server(database_url: str, fake: FakeTelegram, port: int) -> subproces
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
                 return process
         except httpx.TransportError:
-            pass
+            pass  # not listening yet: try again shortly
         time.sleep(0.1)
     process.kill()
     raise RuntimeError("server did not become healthy")
