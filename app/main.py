@@ -14,7 +14,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.scheduler import build_scheduler
-from bot.router import router as bot_router
+from bot.router import mount as mount_bot
 from bot.runtime import BotRuntime
 from services.catalogue import load_catalogue
 from services.catalogue_sync import sync_catalogue
@@ -64,8 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from app.api import router as api_router
 
-    # Webhooks first: routes are matched in order, and they are the busiest path.
-    app.include_router(bot_router)
+    mount_bot(app)
     app.include_router(api_router)
 
     @app.get("/healthz", tags=["health"])

@@ -12,6 +12,10 @@ from typing import Any, Literal
 
 # "photo" carries an optional caption in ``text``; "location" carries only ``location``.
 EventKind = Literal["text", "choice", "photo", "location", "unsupported", "ignored"]
+# How the ingest stores a chat and an update: (channel, chat id) and
+# (channel, platform id, conversation id, raw payload).
+ChatKey = tuple[str, str]
+InboundRow = tuple[str, str, int | None, dict[str, Any]]
 
 
 @dataclass(frozen=True)

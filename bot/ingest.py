@@ -4,23 +4,29 @@ A webhook may answer 2xx only once its update is committed. Committing each upda
 costs a transaction per request; here requests queue their update and wait, and one writer
 stores whatever has gathered in a single transaction. Under load that is one commit for
 dozens of updates; when idle it is one commit for one, with no added wait.
+
+On PostgreSQL the writer talks to the database from the event loop (``bot.ingest_postgres``);
+SQLite has no asynchronous driver, so there it writes from a thread of its own
+(``bot.ingest_sqlite``). Both send a batch as one JSON document in a statement whose text
+never changes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, tuple_
-from sqlmodel import col
+import psycopg
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
-from bot.inbound import InboundEvent
-from models import Conversation, InboundMessage, utcnow
-from services.outbox import insert_ignoring_conflicts
+from bot import ingest_postgres, ingest_sqlite
+from bot.inbound import ChatKey, InboundEvent, InboundRow
+from models import utcnow
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 500
@@ -40,37 +46,41 @@ class IngestWriter:
         self.engine = engine
         self._queue: asyncio.Queue[tuple[Arrival, asyncio.Future[int | None]]] | None = None
         self._task: asyncio.Task[None] | None = None
-        self._known_chats: dict[tuple[str, str], int] = {}
-        # One thread of its own: batches are written one after another anyway, and the
-        # database driver's blocking calls stay off the event loop.
+        # Conversation ids seen before: a conversation row is never deleted, so a chat
+        # seen once needs no look-up again.
+        self._known_chats: dict[ChatKey, int] = {}
+        # SQLite: a connection for writing on the loop, and one for a thread of its own
+        # that waits when another writer holds the database.
+        self._now_line = SqliteLine(engine, wait=False)
+        self._waiting_line = SqliteLine(engine, wait=True)
         self._executor: ThreadPoolExecutor | None = None
-        self._connection: Connection | None = None
+        # PostgreSQL: one asynchronous connection, bound to the event loop that opened it.
+        self._pg: psycopg.AsyncConnection[Any] | None = None
 
     async def store(self, arrival: Arrival) -> int | None:
         """The new row's id once committed, or None when this update was stored before."""
         if self._queue is None or self._task is None or self._task.done():
-            if self._executor is None:
-                self._executor = ThreadPoolExecutor(1, thread_name_prefix="sigap-ingest")
+            # A new event loop (tests start one per app) cannot use the old loop's socket.
+            self._pg = None
             self._queue = asyncio.Queue()
             self._task = asyncio.create_task(self._run(self._queue))
         future: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait((arrival, future))
         return await future
 
-    def _close_connection(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
-
     async def close(self) -> None:
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
+        if self._pg is not None:
+            pg, self._pg = self._pg, None
+            await pg.close()
+        self._now_line.close()
         if self._executor is not None:
             executor, self._executor = self._executor, None
-            # The connection belongs to the writer thread: close it there, then stop it.
-            await asyncio.get_running_loop().run_in_executor(executor, self._close_connection)
+            # That connection belongs to the writer thread: close it there, then stop it.
+            await asyncio.get_running_loop().run_in_executor(executor, self._waiting_line.close)
             executor.shutdown(wait=False)
         # Anyone still waiting gets an error (a 5xx), so the platform sends the update again.
         while self._queue is not None and not self._queue.empty():
@@ -81,12 +91,16 @@ class IngestWriter:
     async def _run(self, queue: asyncio.Queue[tuple[Arrival, asyncio.Future[int | None]]]) -> None:
         while True:
             batch = [await queue.get()]
+            # One turn of the loop lets requests that arrived together join this batch.
+            await asyncio.sleep(0)
             while len(batch) < MAX_BATCH and not queue.empty():
                 batch.append(queue.get_nowait())
+            arrivals = [arrival for arrival, _ in batch]
             try:
-                ids = await asyncio.get_running_loop().run_in_executor(
-                    self._executor, self._write, [arrival for arrival, _ in batch]
-                )
+                if self.engine.dialect.name == "postgresql":
+                    ids = await self._write_postgres(arrivals)
+                else:
+                    ids = await self._write_sqlite(arrivals)
             except Exception as exc:
                 log.error("storing %d inbound updates failed: %s", len(batch), type(exc).__name__)
                 for _, future in batch:
@@ -97,93 +111,125 @@ class IngestWriter:
                 if not future.done():
                     future.set_result(row_id)
 
-    def _write(self, arrivals: list[Arrival]) -> list[int | None]:
-        learned = {} if len(self._known_chats) > MAX_KNOWN_CHATS else dict(self._known_chats)
-        # The writer keeps one connection of its own between batches: checking one out of
-        # the pool per batch would cost a ping round trip each time.
-        if self._connection is None:
-            self._connection = self.engine.connect()
+    async def _write_postgres(self, arrivals: list[Arrival]) -> list[int | None]:
+        if self._pg is None or self._pg.closed:
+            self._pg = await ingest_postgres.connect(self.engine)
+        if len(self._known_chats) > MAX_KNOWN_CHATS:
+            self._known_chats = {}
+        now = utcnow()
         try:
-            with self._connection.begin():
-                ids = store_batch(self._connection, arrivals, now=utcnow(), known_chats=learned)
+            chats = unknown_chats(arrivals, self._known_chats)
+            if chats:
+                self._known_chats.update(
+                    await ingest_postgres.store_chats(self._pg, chats, now=now)
+                )
+            keys, rows = inbound_rows(arrivals, self._known_chats)
+            inserted = await ingest_postgres.store_inbound(self._pg, rows, now=now)
         except Exception:
             # A broken connection is dropped; the next batch opens a fresh one.
-            self._connection.close()
-            self._connection = None
+            pg, self._pg = self._pg, None
+            await pg.close()
+            raise
+        return ids_in_order(keys, inserted)
+
+    async def _write_sqlite(self, arrivals: list[Arrival]) -> list[int | None]:
+        # A batch commits in well under a millisecond, so it is written on the loop, which
+        # spares the hand-over to a thread; only when another writer holds the database
+        # does the batch wait for it, in a thread, so the loop never waits.
+        try:
+            return self._write_sqlite_on(self._now_line, arrivals)
+        except DatabaseBusy:
+            pass
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="sigap-ingest")
+        return await asyncio.get_running_loop().run_in_executor(
+            self._executor, self._write_sqlite_on, self._waiting_line, arrivals
+        )
+
+    def _write_sqlite_on(self, line: SqliteLine, arrivals: list[Arrival]) -> list[int | None]:
+        if len(self._known_chats) > MAX_KNOWN_CHATS:
+            self._known_chats = {}
+        learned = dict(self._known_chats)
+        connection = line.connection()
+        now = utcnow()
+        try:
+            with connection.begin():
+                chats = unknown_chats(arrivals, learned)
+                if chats:
+                    learned.update(ingest_sqlite.store_chats(connection, chats, now=now))
+                keys, rows = inbound_rows(arrivals, learned)
+                inserted = ingest_sqlite.store_inbound(connection, rows, now=now)
+        except OperationalError as exc:
+            if ingest_sqlite.is_busy(exc):
+                raise DatabaseBusy from exc
+            line.close()
+            raise
+        except Exception:
+            line.close()
             raise
         # Remembered only once committed: a rolled-back chat row must be looked up again.
         self._known_chats = learned
-        return ids
+        return ids_in_order(keys, inserted)
 
 
-def store_batch(
-    connection: Connection,
-    arrivals: list[Arrival],
-    *,
-    now: datetime,
-    known_chats: dict[tuple[str, str], int] | None = None,
-) -> list[int | None]:
-    """Store new updates (ignoring ones seen before) and their chats; returns ids or None.
+class DatabaseBusy(Exception):
+    """Another connection holds SQLite's write lock; nothing of the batch was written."""
 
-    ``known_chats`` remembers conversation ids between batches: a conversation row is never
-    deleted, so a chat seen once needs no look-up again.
+
+class SqliteLine:
+    """A SQLite connection the writer keeps between batches (a pool check-out costs a ping).
+
+    ``wait=False`` gives up at once when another connection holds the write lock, for writing
+    on the event loop; ``wait=True`` waits for the lock as every other connection does.
     """
-    known = known_chats if known_chats is not None else {}
-    chats = {
+
+    def __init__(self, engine: Engine, *, wait: bool) -> None:
+        self.engine = engine
+        self.wait = wait
+        self._connection: Connection | None = None
+
+    def connection(self) -> Connection:
+        if self._connection is None:
+            connection = self.engine.connect()
+            if not self.wait:
+                # Ours alone from here: a pooled connection must not go back never waiting.
+                connection.detach()
+                # On the driver's connection: through SQLAlchemy it would open a transaction.
+                connection.connection.dbapi_connection.execute("PRAGMA busy_timeout=0")
+            self._connection = connection
+        return self._connection
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+def unknown_chats(arrivals: Sequence[Arrival], known: dict[ChatKey, int]) -> dict[ChatKey, str]:
+    """The chats of these arrivals with no known conversation id, with a display name each."""
+    return {
         (a.channel, a.event.chat_id): a.event.display_name[:120]
         for a in arrivals
         if a.event.chat_id is not None and (a.channel, a.event.chat_id) not in known
     }
-    if chats:
-        connection.execute(
-            insert_ignoring_conflicts(connection.dialect.name, Conversation.__table__),  # type: ignore[attr-defined]
-            [
-                {
-                    "channel": channel,
-                    "chat_id": chat_id,
-                    "display_name": name,
-                    "language": "id",
-                    "state": "menu",
-                    "data": {},
-                    "updated_at": now,
-                }
-                for (channel, chat_id), name in chats.items()
-            ],
-        )
-        rows = connection.execute(
-            select(Conversation.id, Conversation.channel, Conversation.chat_id).where(
-                tuple_(col(Conversation.channel), col(Conversation.chat_id)).in_(list(chats))
-            )
-        ).all()
-        known.update({(channel, chat_id): int(cid or 0) for cid, channel, chat_id in rows})
 
+
+def inbound_rows(
+    arrivals: Sequence[Arrival], known: dict[ChatKey, int]
+) -> tuple[list[ChatKey], list[InboundRow]]:
+    """Each arrival's key, and one row per distinct key: (channel, id, conversation, payload)."""
     keys = [(a.channel, a.platform_id) for a in arrivals]
-    first: dict[tuple[str, str], Arrival] = {}
+    first: dict[ChatKey, Arrival] = {}
     for arrival, key in zip(arrivals, keys, strict=True):
         first.setdefault(key, arrival)
-    table = InboundMessage.__table__  # type: ignore[attr-defined]
-    # ON CONFLICT DO NOTHING ... RETURNING gives back exactly the rows that are new: an
-    # update stored before (a platform retry) returns nothing and is acknowledged as a repeat.
-    inserted = connection.execute(
-        insert_ignoring_conflicts(connection.dialect.name, table).returning(
-            table.c.id, table.c.channel, table.c.platform_id
-        ),
-        [
-            {
-                "channel": a.channel,
-                "platform_id": a.platform_id,
-                "conversation_id": known.get((a.channel, a.event.chat_id or "")),
-                "received_at": now,
-                "payload": a.payload,
-                "status": "pending",
-                "attempts": 0,
-            }
-            for a in first.values()
-        ],
-    ).all()
+    rows = [
+        (a.channel, a.platform_id, known.get((a.channel, a.event.chat_id or "")), a.payload)
+        for a in first.values()
+    ]
+    return keys, rows
+
+
+def ids_in_order(keys: list[ChatKey], inserted: Sequence[Sequence[Any]]) -> list[int | None]:
+    """The first arrival of a key gets its new id; a repeat, in this batch or before, None."""
     stored = {(channel, platform_id): int(row_id) for row_id, channel, platform_id in inserted}
-    # The first arrival of a key gets its id; a repeat, in this batch or before it, gets None.
-    result: list[int | None] = []
-    for key in keys:
-        result.append(stored.pop(key, None))
-    return result
+    return [stored.pop(key, None) for key in keys]

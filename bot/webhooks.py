@@ -18,10 +18,15 @@ def error(status: int, code: str, message: str) -> JSONResponse:
 
 def parse_json_object(body: bytes) -> dict[str, Any] | None:
     try:
-        payload = json.loads(body)
+        payload = json.loads(body, parse_constant=_not_json)
     except (ValueError, UnicodeDecodeError):
         return None
     return payload if isinstance(payload, dict) else None
+
+
+def _not_json(constant: str) -> Any:
+    # Python reads NaN and Infinity, which JSON (and the database's JSON type) does not.
+    raise ValueError(f"{constant} is not JSON")
 
 
 async def accept(

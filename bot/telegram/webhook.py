@@ -5,19 +5,17 @@ from __future__ import annotations
 import hmac
 import logging
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from starlette.requests import Request
+from starlette.responses import JSONResponse
 
 from bot.telegram import CHANNEL
 from bot.telegram.adapter import MalformedUpdate, platform_id, route
 from bot.webhooks import accept, error, parse_json_object
 
 log = logging.getLogger(__name__)
-router = APIRouter(tags=["webhooks"])
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-@router.post("/webhooks/telegram")
 async def telegram_webhook(request: Request) -> JSONResponse:
     configured = request.app.state.settings.telegram_webhook_secret
     given = request.headers.get(SECRET_HEADER)

@@ -271,6 +271,9 @@ async def harness(
                 fake=fake_telegram,
                 senders={"telegram": TelegramSender(bot), "sim": SimSender()},
             )
+            ingest = getattr(app.state, "ingest", None)
+            if ingest is not None:
+                await ingest.close()
     app.state.engine.dispose()
 
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, func, select
+import asyncio
+import sqlite3
+import threading
+
+import httpx
+import pytest
+from sqlmodel import Session, col, func, select
 
 from models import InboundMessage, OutboxMessage
-from tests.bot.chat_harness import Harness, text_update
+from tests.bot.chat_harness import SECRET, Harness, text_update
 
 
 def _stored(harness: Harness) -> int:
@@ -29,19 +35,46 @@ class TestSecret:
         assert _stored(harness) == 0
 
 
+async def _post_raw(harness: Harness, body: bytes) -> httpx.Response:
+    return await harness.client.post(
+        "/webhooks/telegram",
+        content=body,
+        headers={"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"},
+    )
+
+
 class TestStoring:
-    async def test_malformed_json_gets_a_400_json_error_not_a_500(self, harness: Harness) -> None:
-        response = await harness.client.post(
-            "/webhooks/telegram",
-            content=b'{"update_id": 1, "message": ',
-            headers={
-                "X-Telegram-Bot-Api-Secret-Token": "webhook-secret-for-tests",
-                "Content-Type": "application/json",
-            },
-        )
+    @pytest.mark.parametrize(
+        "body",
+        [b'{"update_id": 1, "message": ', b'{"update_id": 1, "x": NaN}', b"\xff\xfe{}"],
+        ids=["cut-off", "not-a-number", "not-utf8"],
+    )
+    async def test_malformed_json_gets_a_400_json_error_not_a_500(
+        self, harness: Harness, body: bytes
+    ) -> None:
+        response = await _post_raw(harness, body)
         assert response.status_code == 400
         assert response.json()["error"] == "malformed_json"
         assert _stored(harness) == 0
+
+    async def test_odd_characters_in_a_message_are_stored_with_the_rest_of_the_batch(
+        self, harness: Harness
+    ) -> None:
+        # A NUL and a lone surrogate, escaped as JSON allows: PostgreSQL's text refuses both,
+        # so a careless insert would fail the whole batch and every update in it.
+        odd = (
+            b'{"update_id": 61, "message": {"message_id": 61, "date": 1773108000, '
+            b'"chat": {"id": 5005, "type": "private", "first_name": "Siti"}, '
+            b'"text": "1\\u0000\\ud800"}}'
+        )
+        responses = await asyncio.gather(
+            _post_raw(harness, odd), harness.post(text_update(62, 5006, "/start"))
+        )
+        assert [r.status_code for r in responses] == [200, 200]
+        with Session(harness.engine) as session:
+            rows = session.exec(select(InboundMessage).order_by(col(InboundMessage.id))).all()
+        texts = {row.platform_id: row.payload["message"]["text"] for row in rows}
+        assert texts == {"61": "1\x00\ud800", "62": "/start"}
 
     async def test_json_without_update_id_is_a_400(self, harness: Harness) -> None:
         response = await harness.post({"message": {"text": "hi"}})
@@ -68,6 +101,38 @@ class TestStoring:
         await harness.deliver()
         assert _stored(harness) == 1
         assert len(harness.fake.texts(5002)) == 1
+
+    # Only SQLite locks the whole database for one writer.
+    @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+    async def test_while_sqlite_is_busy_the_update_waits_and_the_server_keeps_answering(
+        self, harness: Harness
+    ) -> None:
+        events: list[str] = []
+        # A worker (here: another connection, in a thread) holds SQLite's write lock for 1 s.
+        holder = sqlite3.connect(
+            str(harness.engine.url.database), isolation_level=None, check_same_thread=False
+        )
+        holder.execute("BEGIN IMMEDIATE")
+
+        def release() -> None:
+            events.append("lock released")
+            holder.rollback()
+
+        timer = threading.Timer(1.0, release)
+        timer.start()
+        try:
+            waiting = asyncio.create_task(harness.post(text_update(88, 5004, "/start")))
+            await asyncio.sleep(0.1)
+            # The event loop is free meanwhile: a request that needs no database is answered.
+            refused = await harness.post(text_update(89, 5004, "x"), secret="wrong")
+            events.append(f"other request answered {refused.status_code}")
+            response = await asyncio.wait_for(waiting, 10)
+            events.append(f"update stored {response.status_code}")
+        finally:
+            timer.join()
+            holder.close()
+        assert events == ["other request answered 403", "lock released", "update stored 200"]
+        assert _stored(harness) == 1
 
 
 class TestUnusualUpdates:
