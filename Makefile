@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint format bench clean
+.PHONY: run test install browser lint format bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -25,11 +25,19 @@ run: $(STAMP)
 	@echo "  Sigap is starting on http://127.0.0.1:8000"
 	@echo "  Chat simulator (no Telegram needed): http://127.0.0.1:8000/simulator"
 	@echo "    or in another terminal:            $(BIN)/sigap chat --chat-id 1001"
+	@echo "  Staff pages (e.g. lamandau.operator / sigap-demo): http://127.0.0.1:8000/staff"
 	@echo "  Staff API docs:                      http://127.0.0.1:8000/docs"
 	@echo
 	$(BIN)/sigap serve
 
-test: $(STAMP)
+# The staff pages are tested in Debian's Chromium (never a browser downloaded at run time).
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		{ apt-get install -y -q chromium >/dev/null 2>&1 || \
+		  { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; }; } || \
+		echo "Chromium not found and not installable here: the browser tests will be skipped"
+
+test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest

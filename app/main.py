@@ -14,6 +14,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.scheduler import build_scheduler
+from app.web import install as install_web
 from bot.router import mount as mount_bot
 from bot.runtime import BotRuntime
 from services.catalogue import load_catalogue
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     mount_bot(app)
     app.include_router(api_router)
+    install_web(app)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

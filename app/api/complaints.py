@@ -34,7 +34,7 @@ from services.staff import require_office, require_role
 router = APIRouter(prefix="/complaints", tags=["complaints"])
 
 
-def _public(
+def complaint_public(
     session: Session, complaint: Complaint, viewer: StaffUser, now: datetime, *, events: bool
 ) -> ComplaintPublic:
     programme = session.get(Programme, complaint.programme_id) if complaint.programme_id else None
@@ -91,7 +91,7 @@ def inbox(
     include_answered: bool = False,
 ) -> list[ComplaintPublic]:
     rows = service.inbox(session=session, staff=staff, include_answered=include_answered)
-    return [_public(session, c, staff, now, events=False) for c in rows]
+    return [complaint_public(session, c, staff, now, events=False) for c in rows]
 
 
 @router.get(
@@ -110,7 +110,7 @@ def by_number(
     complaint = service.complaint_by_number(session=session, number=number[:30])
     if complaint is None:
         raise NotFound("error.not_found", what="Complaint")
-    return _read(session, staff, complaint.id or 0, now)
+    return read_complaint(session, staff, complaint.id or 0, now)
 
 
 @router.get(
@@ -122,7 +122,7 @@ def by_number(
 def detail(
     complaint_id: RecordId, session: SessionDep, staff: CurrentStaff, now: NowDep
 ) -> ComplaintPublic:
-    return _read(session, staff, complaint_id, now)
+    return read_complaint(session, staff, complaint_id, now)
 
 
 @router.post(
@@ -135,7 +135,7 @@ def claim(
     complaint_id: RecordId, session: SessionDep, staff: CurrentStaff, now: NowDep
 ) -> ComplaintPublic:
     complaint = service.claim(session=session, staff=staff, complaint_id=complaint_id, now=now)
-    return _public(session, complaint, staff, now, events=False)
+    return complaint_public(session, complaint, staff, now, events=False)
 
 
 @router.post(
@@ -150,7 +150,7 @@ def answer(
     complaint = service.answer(
         session=session, staff=staff, complaint_id=complaint_id, text=body.text, now=now
     )
-    return _public(session, complaint, staff, now, events=True)
+    return complaint_public(session, complaint, staff, now, events=True)
 
 
 @router.post(
@@ -201,7 +201,7 @@ def record_offline(
         now=now,
         policy=clock_policy(settings),
     )
-    return _public(session, complaint, staff, now, events=False)
+    return complaint_public(session, complaint, staff, now, events=False)
 
 
 @router.get(
@@ -252,11 +252,13 @@ def report(
     )
 
 
-def _read(session: Session, staff: StaffUser, complaint_id: int, now: datetime) -> ComplaintPublic:
+def read_complaint(
+    session: Session, staff: StaffUser, complaint_id: int, now: datetime
+) -> ComplaintPublic:
     """One complaint in full, for an officer of its office; the read is audited."""
     complaint = _visible(session, staff, complaint_id)
     _audit(session, staff, complaint, now)
-    return _public(session, complaint, staff, now, events=True)
+    return complaint_public(session, complaint, staff, now, events=True)
 
 
 def _audit(session: Session, staff: StaffUser, complaint: Complaint, now: datetime) -> None:

@@ -233,6 +233,11 @@ def proposal_history(
     proposal_id: RecordId, session: SessionDep, staff: CaseReader
 ) -> list[EventPublic]:
     proposal = get_proposal(session=session, staff=staff, proposal_id=proposal_id)
+    return history_public(session, proposal)
+
+
+def history_public(session: Session, proposal: Proposal) -> list[EventPublic]:
+    """Every step change of a proposal, oldest first, with step names and who made it."""
     names = {
         s.position: s.name for s in steps_of(session=session, programme_id=proposal.programme_id)
     }

@@ -1,0 +1,53 @@
+"""The staff's web pages: log in, the office at a glance, proposals, complaints."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+import messages
+from app.web.pages import LANG, render, router
+from app.web.session import FormExpired, LoginRequired
+from services.errors import DomainError
+
+Handler = Callable[[Request, Exception], Awaitable[Response]]
+
+
+def install(app: FastAPI) -> None:
+    """Mount the pages; their errors answer as pages, the API's stay JSON."""
+    app.include_router(router)
+    app.add_api_route("/", _to_staff_pages, include_in_schema=False)
+
+    @app.exception_handler(LoginRequired)
+    async def _login(_request: Request, exc: LoginRequired) -> RedirectResponse:
+        query = {"next": exc.next_path, **({"expired": "1"} if exc.expired else {})}
+        return RedirectResponse(f"/staff/login?{urlencode(query)}", status_code=303)
+
+    @app.exception_handler(FormExpired)
+    async def _expired(request: Request, _exc: FormExpired) -> HTMLResponse:
+        text = messages.render("web.form.expired", LANG)
+        return render(request, "message.html", {"text": text}, status_code=403)
+
+    for kind in (DomainError, RequestValidationError):
+        app.add_exception_handler(kind, _as_page_under_staff(app.exception_handlers[kind]))
+
+
+def _as_page_under_staff(json_handler: Handler) -> Handler:
+    async def handle(request: Request, exc: Exception) -> Response:
+        if not request.url.path.startswith("/staff"):
+            return await json_handler(request, exc)
+        if isinstance(exc, DomainError):
+            text, status = messages.render(exc.key, LANG, **exc.params), exc.status
+        else:
+            text, status = messages.render("error.validation", LANG), 422
+        return render(request, "message.html", {"text": text}, status_code=status)
+
+    return handle
+
+
+def _to_staff_pages() -> RedirectResponse:
+    return RedirectResponse("/staff", status_code=303)

@@ -1,0 +1,338 @@
+"""The staff pages. Thin: each reads a form, calls the same services as the staff API, and
+renders a template; rules (who may move a step, whose complaint is whose) stay in services."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlmodel import Session
+
+import messages
+from app.api.complaints import complaint_public, read_complaint
+from app.api.deps import RecordId, get_now
+from app.api.proposals import history_public, proposal_public
+from app.db import unit_of_work
+from app.web.session import (
+    COOKIE,
+    check_form,
+    current_staff,
+    form_token,
+    safe_next,
+)
+from models import Office, StaffUser
+from services import complaints as complaint_service
+from services.complaint_reports import complaint_report
+from services.errors import DomainError
+from services.proposals import (
+    Action,
+    get_proposal,
+    programmes_of_office,
+    proposals_per_step,
+    search_proposals,
+    step_view,
+    transition,
+)
+from services.staff import log_in, log_out
+from services.timefmt import format_moment
+
+LANG = messages.DEFAULT_LANGUAGE
+REPORT_DAYS = 30
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+router = APIRouter(prefix="/staff", include_in_schema=False)
+NowDep = Annotated[datetime, Depends(get_now)]
+
+
+def _t(key: str, **params: Any) -> str:
+    return messages.render(key, LANG, **params)
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    staff: StaffUser | None = None,
+    office: Office | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    tz = office.timezone if office else "Asia/Jakarta"
+    base = {
+        "t": _t,
+        "when": lambda moment: format_moment(moment, tz, LANG) if moment else "",
+        "staff": staff,
+        "office": office,
+        "form_token": form_token(request),
+    }
+    return templates.TemplateResponse(
+        request, template, {**base, **context}, status_code=status_code
+    )
+
+
+def _signed_in(request: Request, session: Session, now: datetime) -> tuple[StaffUser, Office]:
+    staff = current_staff(request, session, now)
+    office = session.get(Office, staff.office_id)
+    assert office is not None  # staff_user.office_id is a foreign key
+    return staff, office
+
+
+def _see_other(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303)
+
+
+# --- logging in and out --------------------------------------------------------------------
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/staff", expired: bool = False) -> HTMLResponse:
+    notice = _t("web.login.expired") if expired else None
+    return render(request, "login.html", {"next": safe_next(next), "notice": notice})
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    now: NowDep,
+    username: Annotated[str, Form(max_length=80)],
+    password: Annotated[str, Form(max_length=200)],
+    next: Annotated[str, Form(max_length=300)] = "/staff",
+) -> Response:
+    settings = request.app.state.settings
+    try:
+        with unit_of_work(request.app.state.engine) as session:
+            token, _ = log_in(
+                session=session,
+                username=username.strip(),
+                password=password,
+                now=now,
+                hours=settings.session_hours,
+            )
+    except DomainError as exc:
+        context = {"next": safe_next(next), "error": messages.render(exc.key, LANG, **exc.params)}
+        return render(request, "login.html", context, status_code=exc.status)
+    response = _see_other(safe_next(next))
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=settings.session_hours * 3600,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/staff",
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, form_token: Annotated[str, Form()] = "") -> RedirectResponse:
+    check_form(request, form_token)
+    token = request.cookies.get(COOKIE)
+    if token:
+        with unit_of_work(request.app.state.engine) as session:
+            log_out(session=session, token=token)
+    response = _see_other("/staff/login")
+    response.delete_cookie(COOKIE, path="/staff")
+    return response
+
+
+# --- the office at a glance ----------------------------------------------------------------
+
+
+@router.get("")
+def dashboard(request: Request, now: NowDep) -> HTMLResponse:
+    settings = request.app.state.settings
+    with unit_of_work(request.app.state.engine) as session:
+        staff, office = _signed_in(request, session, now)
+        report = complaint_report(
+            session=session,
+            office_id=office.id or 0,
+            start=now - timedelta(days=REPORT_DAYS),
+            end=now,
+            now=now,
+            response_hours=settings.complaint_response_hours,
+        )
+        per_step = proposals_per_step(session=session, office_id=office.id or 0)
+    context = {
+        "report": report,
+        "per_step": per_step,
+        "days": REPORT_DAYS,
+        "hours": settings.complaint_response_hours,
+    }
+    return render(request, "dashboard.html", context, staff=staff, office=office)
+
+
+# --- proposals -----------------------------------------------------------------------------
+
+
+@router.get("/proposals")
+def proposals(
+    request: Request,
+    now: NowDep,
+    programme: Annotated[str, Query(max_length=60)] = "",
+    status: Annotated[str, Query(max_length=20)] = "in_progress",
+    number: Annotated[str, Query(max_length=30)] = "",
+) -> HTMLResponse:
+    with unit_of_work(request.app.state.engine) as session:
+        staff, office = _signed_in(request, session, now)
+        found = search_proposals(
+            session=session,
+            office_id=office.id or 0,
+            number=number.strip() or None,
+            status=status or None,
+            programme_code=programme or None,
+            limit=200,
+        )
+        offered = programmes_of_office(session=session, office_id=office.id or 0)
+        context = {
+            "rows": [(p, step_view(session=session, proposal=p, now=now)) for p in found],
+            "programmes": offered,
+            "codes": {p.id: p.code for p in offered},
+            "filters": {"programme": programme, "status": status, "number": number},
+        }
+    return render(request, "proposals.html", context, staff=staff, office=office)
+
+
+def _proposal_page(
+    request: Request,
+    session: Session,
+    staff: StaffUser,
+    office: Office,
+    proposal_id: int,
+    now: datetime,
+    *,
+    status_code: int = 200,
+    **extra: Any,
+) -> HTMLResponse:
+    proposal = get_proposal(session=session, staff=staff, proposal_id=proposal_id)
+    context = {
+        "proposal": proposal_public(session, staff, proposal, now),
+        "history": history_public(session, proposal),
+        "actions": list(Action),
+        **extra,
+    }
+    return render(
+        request, "proposal.html", context, staff=staff, office=office, status_code=status_code
+    )
+
+
+@router.get("/proposals/{proposal_id}")
+def proposal(request: Request, proposal_id: RecordId, now: NowDep) -> HTMLResponse:
+    with unit_of_work(request.app.state.engine) as session:
+        staff, office = _signed_in(request, session, now)
+        return _proposal_page(request, session, staff, office, proposal_id, now)
+
+
+@router.post("/proposals/{proposal_id}/move")
+def move_proposal(
+    request: Request,
+    proposal_id: RecordId,
+    now: NowDep,
+    action: Annotated[Action, Form()],
+    version: Annotated[int, Form(ge=0)],
+    note: Annotated[str, Form(max_length=500)] = "",
+    form_token: Annotated[str, Form()] = "",
+) -> Response:
+    check_form(request, form_token)
+    try:
+        with unit_of_work(request.app.state.engine) as session:
+            staff, _ = _signed_in(request, session, now)
+            transition(
+                session=session,
+                staff=staff,
+                proposal_id=proposal_id,
+                action=action,
+                expected_version=version,
+                now=now,
+                note=note.strip(),
+            )
+    except DomainError as exc:
+        # The refusal is shown on the proposal as it now stands, with the form to try again.
+        with unit_of_work(request.app.state.engine) as session:
+            staff, office = _signed_in(request, session, now)
+            error = messages.render(exc.key, LANG, **exc.params)
+            return _proposal_page(
+                request, session, staff, office, proposal_id, now,
+                error=error, note=note, status_code=exc.status,
+            )  # fmt: skip
+    return _see_other(f"/staff/proposals/{proposal_id}?saved=1")
+
+
+# --- complaints ----------------------------------------------------------------------------
+
+
+@router.get("/complaints")
+def complaints(request: Request, now: NowDep, answered: bool = False) -> HTMLResponse:
+    with unit_of_work(request.app.state.engine) as session:
+        staff, office = _signed_in(request, session, now)
+        rows = complaint_service.inbox(session=session, staff=staff, include_answered=answered)
+        listed = [complaint_public(session, c, staff, now, events=False) for c in rows]
+    context = {"complaints": listed, "answered": answered}
+    return render(request, "complaints.html", context, staff=staff, office=office)
+
+
+def _complaint_page(
+    request: Request,
+    session: Session,
+    staff: StaffUser,
+    office: Office,
+    complaint_id: int,
+    now: datetime,
+    *,
+    status_code: int = 200,
+    **extra: Any,
+) -> HTMLResponse:
+    context = {"complaint": read_complaint(session, staff, complaint_id, now), **extra}
+    return render(
+        request, "complaint.html", context, staff=staff, office=office, status_code=status_code
+    )
+
+
+@router.get("/complaints/{complaint_id}")
+def complaint(request: Request, complaint_id: RecordId, now: NowDep) -> HTMLResponse:
+    with unit_of_work(request.app.state.engine) as session:
+        staff, office = _signed_in(request, session, now)
+        return _complaint_page(request, session, staff, office, complaint_id, now)
+
+
+@router.post("/complaints/{complaint_id}/claim")
+def claim_complaint(
+    request: Request,
+    complaint_id: RecordId,
+    now: NowDep,
+    form_token: Annotated[str, Form()] = "",
+) -> Response:
+    check_form(request, form_token)
+    with unit_of_work(request.app.state.engine) as session:
+        staff, _ = _signed_in(request, session, now)
+        complaint_service.claim(session=session, staff=staff, complaint_id=complaint_id, now=now)
+    return _see_other(f"/staff/complaints/{complaint_id}?done=claimed")
+
+
+@router.post("/complaints/{complaint_id}/answer")
+def answer_complaint(
+    request: Request,
+    complaint_id: RecordId,
+    now: NowDep,
+    text: Annotated[str, Form(max_length=3000)] = "",
+    form_token: Annotated[str, Form()] = "",
+) -> Response:
+    check_form(request, form_token)
+    try:
+        with unit_of_work(request.app.state.engine) as session:
+            staff, _ = _signed_in(request, session, now)
+            complaint_service.answer(
+                session=session, staff=staff, complaint_id=complaint_id, text=text, now=now
+            )
+    except DomainError as exc:
+        with unit_of_work(request.app.state.engine) as session:
+            staff, office = _signed_in(request, session, now)
+            error = messages.render(exc.key, LANG, **exc.params)
+            return _complaint_page(
+                request, session, staff, office, complaint_id, now,
+                error=error, text=text, status_code=exc.status,
+            )  # fmt: skip
+    return _see_other(f"/staff/complaints/{complaint_id}?done=answered")
