@@ -47,7 +47,6 @@ class Conversation(SQLModel, table=True):
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     office_id: int | None = Field(default=None, foreign_key="office.id")
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     unreachable_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # Leases: one worker at a time processes this chat's inbound, one sends its outbox.
     inbound_lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
