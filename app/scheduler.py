@@ -13,6 +13,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import Engine
 
 from app.config import Settings
+from services import notices
 from services.complaints import ClockPolicy, sweep
 
 log = logging.getLogger("sigap.scheduler")
@@ -33,6 +34,12 @@ def sweep_complaints(engine: Engine, policy: ClockPolicy) -> None:
         log.info("complaint clock: %d reminders/escalations sent", fired)
 
 
+def sweep_notices(engine: Engine) -> None:
+    queued = notices.sweep(engine=engine, now=datetime.now(UTC))
+    if queued:
+        log.info("notices: %d messages queued", queued)
+
+
 def build_scheduler(engine: Engine, settings: Settings) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=UTC)
     scheduler.add_job(
@@ -41,6 +48,16 @@ def build_scheduler(engine: Engine, settings: Settings) -> AsyncIOScheduler:
         seconds=30,
         args=(engine, clock_policy(settings)),
         id="complaint-clock",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        sweep_notices,
+        "interval",
+        seconds=30,
+        args=(engine,),
+        id="notice-clock",
         max_instances=1,
         coalesce=True,
         next_run_time=datetime.now(UTC),

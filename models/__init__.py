@@ -3,6 +3,7 @@
 from models.base import UTCDateTime, utcnow
 from models.chat import Conversation, InboundMessage, OutboxMessage, ProofAttempt
 from models.complaint import Complaint, ComplaintEvent
+from models.notice import Notice, NoticeDelivery
 from models.office import Office
 from models.person import BeneficiaryGroup, GroupMember, Person
 from models.programme import Programme, ProgrammeStep
@@ -17,6 +18,8 @@ __all__ = [
     "Conversation",
     "GroupMember",
     "InboundMessage",
+    "Notice",
+    "NoticeDelivery",
     "Office",
     "OutboxMessage",
     "Person",

@@ -9,7 +9,8 @@ that some sit late against their step's time standard.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
@@ -17,6 +18,7 @@ from models import Office, Person, StaffUser
 from services.catalogue import Catalogue, Programme
 from services.complaints import ClockPolicy, NewComplaint, answer, file_complaint
 from services.nik import make_nik
+from services.notices import NewNotice, create_notice
 from services.persons import GroupIn, PersonIn, register_group, register_person
 from services.proposals import Action, create_proposal, transition
 from services.roles import Role
@@ -134,6 +136,7 @@ def load_demo(*, session: Session, catalogue: Catalogue, now: datetime) -> str:
                 f"  NIK {people[0].nik}  lahir {people[0].birth_date:%d-%m-%Y}  {people[0].name}"
             )
     lines.extend(_complaints(session, now))
+    lines.extend(_notices(session, now))
     lines.append(
         f"staff: <office-slug>.<operator|pengaduan|kabid|kadis|ppid|admin> / {DEMO_PASSWORD}"
     )
@@ -253,3 +256,31 @@ def _complaints(session: Session, now: datetime) -> list[str]:
             )
         lines.append(f"  {complaint.number}  {code:18} {complaint.status}")
     return lines
+
+
+def _notices(session: Session, now: datetime) -> list[str]:
+    """A BPNT socialisation in Buton Tengah three days from now, announced at once: menu 4 of
+    the bot lists it, and a chat that proves who it is hears the reminder a day before."""
+    office = session.exec(select(Office).where(Office.slug == "buton-tengah")).first()
+    if office is None:
+        return []
+    operator = session.exec(
+        select(StaffUser).where(StaffUser.username == "buton-tengah.operator")
+    ).one()
+    local = (now + timedelta(days=3)).astimezone(ZoneInfo(office.timezone))
+    starts_at = local.replace(hour=9, minute=0, second=0, microsecond=0)
+    notice = create_notice(
+        session=session,
+        staff=operator,
+        data=NewNotice(
+            kind="socialisation",
+            title="Sosialisasi BPNT dan pemutakhiran data KPM",
+            place="Aula Kantor Camat Lakudo",
+            starts_at=starts_at.astimezone(UTC),
+            details="Bawa KTP dan KKS.",
+            programme_code="bpnt-buton-tengah",
+            send_at=now,
+        ),
+        now=now,
+    )
+    return [f"notice (Buton Tengah): {notice.title}, {starts_at:%d-%m-%Y %H.%M} WITA"]

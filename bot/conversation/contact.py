@@ -1,8 +1,6 @@
-"""Menu items 4 and 5: notices and contact details; and the complaint channels the office
-publishes, which close the first message of the complaint story (complaint_intake.py).
-
-Notices get their own story later; until then this shows what the office really publishes,
-never a "coming soon".
+"""Menu items 4 and 5: the office's upcoming notices and its contact details; and the
+complaint channels the office publishes, which close the first message of the complaint story
+(complaint_intake.py).
 """
 
 from __future__ import annotations
@@ -10,6 +8,7 @@ from __future__ import annotations
 from bot.conversation import menu, office
 from bot.conversation.turn import Turn
 from services.catalogue import ComplaintChannel
+from services.notices import describe, upcoming
 
 CONTACT = "contact"
 CHANGE_OFFICE = "9"
@@ -51,7 +50,14 @@ def notices(turn: Turn) -> None:
     if found is None:
         menu.show(turn)
         return
-    text = f"{turn.t('bot.notices.none')}\n\n{_contact_lines(turn)}"
+    row, spec = found
+    listed = upcoming(session=turn.session, office_id=row.id or 0, now=turn.now)
+    if listed:
+        heading = turn.t("bot.notices.title", office=spec.name.get(turn.lang))
+        items = [describe(turn.session, notice, turn.lang) for notice in listed]
+        text = "\n\n".join([heading, *items])
+    else:
+        text = f"{turn.t('bot.notices.none')}\n\n{_contact_lines(turn)}"
     turn.goto(menu.MENU)
     turn.say(text, [("0", turn.t("bot.nav.menu"))])
 

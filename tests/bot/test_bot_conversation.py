@@ -6,7 +6,11 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
+from app.db import unit_of_work
 from models import Conversation, Office
+from services.notices import NewNotice, create_notice
+from services.roles import Role
+from services.staff import create_staff
 from tests.bot.chat_harness import Harness
 
 LAMANDAU = "62.09"
@@ -129,6 +133,35 @@ class TestOfficeAndProgrammes:
         [reply] = await harness.says(9012, _office_number(harness, buton))
         assert channels and all(value in reply for value in channels)
         assert "paling lama 2×24 jam" in reply
+
+    async def test_notices_list_what_where_and_when_of_the_office(self, harness: Harness) -> None:
+        with unit_of_work(harness.engine) as session:
+            bone = session.exec(select(Office).where(Office.code == "73.08")).one()
+            operator = create_staff(
+                session=session,
+                office_id=bone.id or 0,
+                username="bone.operator",
+                full_name="Operator Bone",
+                role=Role.OPERATOR,
+                password="password-123",
+            )
+            create_notice(
+                session=session,
+                staff=operator,
+                data=NewNotice(
+                    kind="registration",
+                    title="Registrasi KUBE tahap 2",
+                    place="Kantor Dinas Sosial Bone, Watampone",
+                    starts_at=harness.now + timedelta(days=2),
+                    send_at=harness.now - timedelta(hours=1),
+                ),
+                now=harness.now - timedelta(hours=2),
+            )
+        await harness.says(9014, "4")
+        [reply] = await harness.says(9014, _office_number(harness, "73.08"))
+        assert "Registrasi: Registrasi KUBE tahap 2" in reply
+        assert "Kantor Dinas Sosial Bone, Watampone" in reply
+        assert "Kamis, 12 Maret 2026 pukul 10.00 WITA" in reply
 
     async def test_notices_say_there_are_none_yet_and_give_the_contact(
         self, harness: Harness
