@@ -1,7 +1,8 @@
 """What the workers need from a channel, and the one place channels are wired in.
 
 A channel is an adapter (stored payload -> :class:`InboundEvent`) plus a sender (outbox row ->
-platform call). WhatsApp joins by adding its package and one line to each mapping below.
+platform call). Each channel's package adds one line to the mapping below, and its sender is
+opened in ``bot.runtime``.
 """
 
 from __future__ import annotations
@@ -47,5 +48,6 @@ def adapters() -> dict[str, Adapter]:
     # Imported here so that importing the neutral modules never drags a platform SDK in.
     from bot.sim.adapter import parse as sim_parse
     from bot.telegram.adapter import parse as telegram_parse
+    from bot.whatsapp.adapter import parse as whatsapp_parse
 
-    return {"telegram": telegram_parse, "sim": sim_parse}
+    return {"telegram": telegram_parse, "whatsapp": whatsapp_parse, "sim": sim_parse}

@@ -50,6 +50,7 @@ class BotRuntime:
         self.worker_id = worker_id or new_worker_id()
         self.senders: dict[str, Sender] = {"sim": SimSender()}
         self._bot: Any = None
+        self._whatsapp: Any = None
         self._tasks: list[asyncio.Task[None]] = []
         self._inbound_event = asyncio.Event()
         self._outbound_event = asyncio.Event()
@@ -78,14 +79,32 @@ class BotRuntime:
             with suppress(TelegramError):
                 await self._bot.shutdown()
             self._bot = None
+        if self._whatsapp is not None:
+            await self._whatsapp.aclose()
+            self._whatsapp = None
 
     async def _open_channels(self) -> None:
+        await self._open_telegram()
+        self._open_whatsapp()
+
+    def _open_whatsapp(self) -> None:
+        # Imported here: the only place outside bot/whatsapp that wires the platform in.
+        from bot.whatsapp.sender import make_sender
+
+        sender = make_sender(self.settings)
+        if sender is None:
+            log.info("no WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID: WhatsApp is off")
+            return
+        self._whatsapp = sender
+        self.senders["whatsapp"] = sender
+
+    async def _open_telegram(self) -> None:
         # Imported here: the only place outside bot/telegram that wires the platform in.
         from bot.telegram.sender import TelegramSender, make_bot
 
         bot = make_bot(self.settings)
         if bot is None:
-            log.info("no TELEGRAM_BOT_TOKEN: only the simulator channel is active")
+            log.info("no TELEGRAM_BOT_TOKEN: Telegram is off")
             return
         try:
             await bot.initialize()  # getMe: proves the token early

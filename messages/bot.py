@@ -17,6 +17,8 @@ ID: dict[str, str] = {
     "bot.hint": "Maaf, saya tidak mengerti. Balas dengan angka pilihan, atau 0 untuk menu.",
     "bot.timeout": "Sesi sebelumnya sudah berakhir karena lama tidak aktif.",
     "bot.unsupported": ("Maaf, saya hanya bisa membaca teks dan pilihan menu. Balas 0 untuk menu."),
+    # WhatsApp's list opens with this button; the sender does not know the reader's language.
+    "bot.whatsapp.list_button": "Pilih / Choose",
     "bot.error": "Maaf, terjadi gangguan. Silakan coba lagi nanti atau balas 0 untuk menu.",
     "bot.office.ask": "Pilih kabupaten/kota Anda:",
     "bot.office.unknown": "Pilihan tidak dikenal. Pilih kabupaten/kota Anda:",
@@ -102,6 +104,7 @@ EN: dict[str, str] = {
     "bot.hint": "Sorry, I did not understand. Reply with a choice number, or 0 for the menu.",
     "bot.timeout": "Your previous session ended after a long pause.",
     "bot.unsupported": "Sorry, I can only read text and menu choices. Reply 0 for the menu.",
+    "bot.whatsapp.list_button": "Pilih / Choose",
     "bot.error": "Sorry, something went wrong. Please try again later or reply 0 for the menu.",
     "bot.office.ask": "Choose your regency/city:",
     "bot.office.unknown": "Unknown choice. Choose your regency/city:",

@@ -13,6 +13,7 @@ from app.config import Settings
 from bot.channels import Outgoing, SendResult
 from bot.inbound import Button
 from bot.telegram import CHANNEL
+from bot.text import split_text
 
 log = logging.getLogger(__name__)
 
@@ -32,26 +33,6 @@ def make_bot(settings: Settings) -> Bot | None:
         request=request,
         get_updates_request=HTTPXRequest(),
     )
-
-
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Pieces of at most ``limit`` characters, cut at line ends where a line end is near."""
-    parts: list[str] = []
-    current = ""
-    for line in text.splitlines(keepends=True):
-        while len(line) > limit:  # a single line too long for one message: cut it hard
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        if len(current) + len(line) > limit:
-            parts.append(current)
-            current = ""
-        current += line
-    if current or not parts:
-        parts.append(current)
-    return [part.rstrip("\n") or part for part in parts]
 
 
 def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
@@ -77,7 +58,7 @@ class TelegramSender:
         extra = dict(message.extra)
         try:
             await self._answer_callback(extra)
-            parts = split_text(message.text)
+            parts = split_text(message.text, MAX_TEXT)
             last_id: int | None = None
             for index in range(int(extra.get("parts_sent", 0)), len(parts)):
                 is_last = index == len(parts) - 1

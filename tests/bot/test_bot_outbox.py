@@ -12,7 +12,8 @@ from app.db import make_engine
 from bot.channels import Sender
 from bot.outbox import send_pending
 from bot.processor import process_pending
-from bot.telegram.sender import TelegramSender, make_bot, split_text
+from bot.telegram.sender import MAX_TEXT, TelegramSender, make_bot
+from bot.text import split_text
 from models import Conversation, InboundMessage, OutboxMessage
 from tests.bot.chat_harness import WORKER, Harness, text_update
 
@@ -97,7 +98,7 @@ class TestBlocked:
 class TestLongMessages:
     def test_text_is_split_on_line_ends_in_order(self) -> None:
         lines = [f"baris {i:04d} " + "x" * 90 for i in range(100)]
-        parts = split_text("\n".join(lines))
+        parts = split_text("\n".join(lines), MAX_TEXT)
         assert len(parts) == 3 and all(len(p) <= 4096 for p in parts)
         assert "\n".join(parts) == "\n".join(lines)
         assert all(p.startswith("baris ") for p in parts)

@@ -1,0 +1,140 @@
+"""WhatsApp Cloud API webhook JSON -> one stored payload per message -> one InboundEvent.
+
+A Cloud API webhook may carry several messages (and status updates about our own messages).
+The webhook stores each message on its own, as ``{"contact": {...}, "message": {...}}``, so
+that every stored payload can be read later without the envelope it came in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from bot.inbound import InboundEvent
+from bot.whatsapp import CHANNEL
+
+MAX_REF = 200  # the column's width; a cut media id would be useless, so a longer one is dropped
+MAX_PLATFORM_ID = 80  # inbound_message.platform_id; a longer message id is stored as its hash
+
+
+def messages(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each message in a webhook, self-contained; status updates (sent, delivered, read) and
+    other fields yield nothing, as there is nobody waiting for an answer."""
+    found: list[dict[str, Any]] = []
+    for entry in _list(payload.get("entry")):
+        for change in _list(_dict(entry).get("changes")):
+            change = _dict(change)
+            if change.get("field") != "messages":
+                continue
+            value = _dict(change.get("value"))
+            contacts = [_dict(c) for c in _list(value.get("contacts"))]
+            for message in _list(value.get("messages")):
+                message = _dict(message)
+                if not isinstance(message.get("id"), str) or not message["id"]:
+                    continue
+                contact = next(
+                    (c for c in contacts if c.get("wa_id") == message["from"]),
+                    contacts[0] if len(contacts) == 1 else {},
+                )
+                found.append({"contact": contact, "message": message})
+    return found
+
+
+def platform_id(stored: dict[str, Any]) -> str:
+    """The message id (wamid), so that a webhook WhatsApp sends again is stored once."""
+    message_id = str(stored["message"]["id"])
+    if len(message_id) <= MAX_PLATFORM_ID:
+        return message_id
+    return "sha256:" + hashlib.sha256(message_id.encode()).hexdigest()
+
+
+def route(stored: dict[str, Any]) -> InboundEvent:
+    """Which chat a stored message belongs to and who wrote it: all the ingest needs."""
+    message = _dict(stored.get("message"))
+    return InboundEvent(
+        channel=CHANNEL,
+        chat_id=_chat_id(message),
+        kind="text",
+        display_name=_name(stored),
+    )
+
+
+def parse(stored: dict[str, Any]) -> InboundEvent:
+    """Never raises: a message of a kind we do not read becomes 'unsupported' (someone is
+    waiting, tell them what we can read); something that is no message at all, 'ignored'."""
+    message = _dict(stored.get("message"))
+    chat_id = _chat_id(message)
+    if chat_id is None:
+        return InboundEvent(channel=CHANNEL, chat_id=None, kind="ignored")
+    # The Cloud API has no group chats: the chat is always the person.
+    common: dict[str, Any] = {
+        "channel": CHANNEL,
+        "chat_id": chat_id,
+        "display_name": _name(stored),
+        "sender_id": chat_id,
+        "reply_to_platform_message_id": _str_or_none(_dict(message.get("context")).get("id")),
+    }
+    kind = message.get("type")
+    if kind == "text":
+        body = _dict(message.get("text")).get("body")
+        if isinstance(body, str):
+            return InboundEvent(kind="text", text=body, **common)
+    elif kind == "interactive":
+        interactive = _dict(message.get("interactive"))
+        reply = _dict(interactive.get(str(interactive.get("type"))))
+        if interactive.get("type") in {"button_reply", "list_reply"} and isinstance(
+            reply.get("id"), str
+        ):
+            return InboundEvent(kind="choice", choice=reply["id"].strip(), **common)
+    elif kind == "button":  # a quick-reply button of a template message
+        button = _dict(message.get("button"))
+        value = button.get("payload") or button.get("text")
+        if isinstance(value, str):
+            return InboundEvent(kind="choice", choice=value.strip(), **common)
+    elif kind == "image":
+        image = _dict(message.get("image"))
+        media_id = image.get("id")
+        caption = image.get("caption")
+        return InboundEvent(
+            kind="photo",
+            text=caption if isinstance(caption, str) else "",
+            photo_ref=media_id if isinstance(media_id, str) and len(media_id) <= MAX_REF else None,
+            **common,
+        )
+    elif kind == "location":
+        location = _dict(message.get("location"))
+        latitude, longitude = location.get("latitude"), location.get("longitude")
+        if _number(latitude) and _number(longitude):
+            return InboundEvent(
+                kind="location", location=(float(latitude), float(longitude)), **common
+            )
+    # Stickers, voice notes, reactions, documents, contacts, "unsupported" from WhatsApp itself.
+    return InboundEvent(kind="unsupported", **common)
+
+
+def _chat_id(message: dict[str, Any]) -> str | None:
+    sender = message.get("from")
+    if isinstance(sender, str) and sender.isdigit() and len(sender) <= 80:
+        return sender
+    return None
+
+
+def _name(stored: dict[str, Any]) -> str:
+    name = _dict(_dict(stored.get("contact")).get("profile")).get("name")
+    return name if isinstance(name, str) else ""
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
