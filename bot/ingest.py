@@ -17,6 +17,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,6 +97,8 @@ class IngestWriter:
             while len(batch) < MAX_BATCH and not queue.empty():
                 batch.append(queue.get_nowait())
             arrivals = [arrival for arrival, _ in batch]
+            if len(self._known_chats) > MAX_KNOWN_CHATS:
+                self._known_chats = {}
             try:
                 if self.engine.dialect.name == "postgresql":
                     ids = await self._write_postgres(arrivals)
@@ -114,8 +117,6 @@ class IngestWriter:
     async def _write_postgres(self, arrivals: list[Arrival]) -> list[int | None]:
         if self._pg is None or self._pg.closed:
             self._pg = await ingest_postgres.connect(self.engine)
-        if len(self._known_chats) > MAX_KNOWN_CHATS:
-            self._known_chats = {}
         now = utcnow()
         try:
             chats = unknown_chats(arrivals, self._known_chats)
@@ -136,10 +137,8 @@ class IngestWriter:
         # A batch commits in well under a millisecond, so it is written on the loop, which
         # spares the hand-over to a thread; only when another writer holds the database
         # does the batch wait for it, in a thread, so the loop never waits.
-        try:
+        with suppress(DatabaseBusy):
             return self._write_sqlite_on(self._now_line, arrivals)
-        except DatabaseBusy:
-            pass
         if self._executor is None:
             self._executor = ThreadPoolExecutor(1, thread_name_prefix="sigap-ingest")
         return await asyncio.get_running_loop().run_in_executor(
@@ -147,8 +146,6 @@ class IngestWriter:
         )
 
     def _write_sqlite_on(self, line: SqliteLine, arrivals: list[Arrival]) -> list[int | None]:
-        if len(self._known_chats) > MAX_KNOWN_CHATS:
-            self._known_chats = {}
         learned = dict(self._known_chats)
         connection = line.connection()
         now = utcnow()

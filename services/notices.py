@@ -12,7 +12,6 @@ finds the row and sends nothing.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -36,8 +35,6 @@ from services.outbox import insert_ignoring_conflicts, queue
 from services.roles import CASE_WRITERS
 from services.staff import require_office, require_role
 from services.timefmt import format_moment
-
-log = logging.getLogger(__name__)
 
 KINDS = ("registration", "socialisation", "distribution", "other")
 MAX_REMIND_HOURS = 7 * 24

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import messages
-from app.web.pages import LANG, render, router
+from app.web.pages import LANG, reason, render, router
 from app.web.session import FormExpired, LoginRequired
 from services.errors import DomainError
 
@@ -41,7 +41,7 @@ def _as_page_under_staff(json_handler: Handler) -> Handler:
         if not request.url.path.startswith("/staff"):
             return await json_handler(request, exc)
         if isinstance(exc, DomainError):
-            text, status = messages.render(exc.key, LANG, **exc.params), exc.status
+            text, status = reason(exc), exc.status
         else:
             text, status = messages.render("error.validation", LANG), 422
         return render(request, "message.html", {"text": text}, status_code=status)

@@ -3,19 +3,20 @@ renders a template; rules (who may move a step, whose complaint is whose) stay i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 
 import messages
 from app.api.complaints import complaint_public, read_complaint
-from app.api.deps import RecordId, get_now
+from app.api.deps import NowDep, RecordId
 from app.api.proposals import history_public, proposal_public
 from app.db import unit_of_work
 from app.web.session import (
@@ -53,7 +54,6 @@ LANG = messages.DEFAULT_LANGUAGE
 REPORT_DAYS = 30
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 router = APIRouter(prefix="/staff", include_in_schema=False)
-NowDep = Annotated[datetime, Depends(get_now)]
 
 
 def _t(key: str, **params: Any) -> str:
@@ -89,6 +89,29 @@ def _signed_in(request: Request, session: Session, now: datetime) -> tuple[Staff
     return staff, office
 
 
+def reason(exc: DomainError) -> str:
+    return messages.render(exc.key, LANG, **exc.params)
+
+
+def _refused(
+    request: Request,
+    now: datetime,
+    exc: DomainError,
+    page: Callable[..., HTMLResponse],
+    *args: Any,
+    **kept: Any,
+) -> HTMLResponse:
+    """A refused form: the page as it now stands, the reason on top, what was typed kept.
+
+    The failed transaction is gone, so the page is read in a fresh one."""
+    with unit_of_work(request.app.state.engine) as session:
+        staff, office = _signed_in(request, session, now)
+        return page(
+            request, session, staff, office, now, *args,
+            error=reason(exc), status_code=exc.status, **kept,
+        )  # fmt: skip
+
+
 def _see_other(path: str) -> RedirectResponse:
     return RedirectResponse(path, status_code=303)
 
@@ -121,7 +144,7 @@ def login(
                 hours=settings.session_hours,
             )
     except DomainError as exc:
-        context = {"next": safe_next(next), "error": messages.render(exc.key, LANG, **exc.params)}
+        context = {"next": safe_next(next), "error": reason(exc)}
         return render(request, "login.html", context, status_code=exc.status)
     response = _see_other(safe_next(next))
     response.set_cookie(
@@ -210,8 +233,8 @@ def _proposal_page(
     session: Session,
     staff: StaffUser,
     office: Office,
-    proposal_id: int,
     now: datetime,
+    proposal_id: int,
     *,
     status_code: int = 200,
     **extra: Any,
@@ -232,7 +255,7 @@ def _proposal_page(
 def proposal(request: Request, proposal_id: RecordId, now: NowDep) -> HTMLResponse:
     with unit_of_work(request.app.state.engine) as session:
         staff, office = _signed_in(request, session, now)
-        return _proposal_page(request, session, staff, office, proposal_id, now)
+        return _proposal_page(request, session, staff, office, now, proposal_id)
 
 
 @router.post("/proposals/{proposal_id}/move")
@@ -259,14 +282,7 @@ def move_proposal(
                 note=note.strip(),
             )
     except DomainError as exc:
-        # The refusal is shown on the proposal as it now stands, with the form to try again.
-        with unit_of_work(request.app.state.engine) as session:
-            staff, office = _signed_in(request, session, now)
-            error = messages.render(exc.key, LANG, **exc.params)
-            return _proposal_page(
-                request, session, staff, office, proposal_id, now,
-                error=error, note=note, status_code=exc.status,
-            )  # fmt: skip
+        return _refused(request, now, exc, _proposal_page, proposal_id, note=note)
     return _see_other(f"/staff/proposals/{proposal_id}?saved=1")
 
 
@@ -288,8 +304,8 @@ def _complaint_page(
     session: Session,
     staff: StaffUser,
     office: Office,
-    complaint_id: int,
     now: datetime,
+    complaint_id: int,
     *,
     status_code: int = 200,
     **extra: Any,
@@ -304,7 +320,7 @@ def _complaint_page(
 def complaint(request: Request, complaint_id: RecordId, now: NowDep) -> HTMLResponse:
     with unit_of_work(request.app.state.engine) as session:
         staff, office = _signed_in(request, session, now)
-        return _complaint_page(request, session, staff, office, complaint_id, now)
+        return _complaint_page(request, session, staff, office, now, complaint_id)
 
 
 @router.post("/complaints/{complaint_id}/claim")
@@ -337,13 +353,7 @@ def answer_complaint(
                 session=session, staff=staff, complaint_id=complaint_id, text=text, now=now
             )
     except DomainError as exc:
-        with unit_of_work(request.app.state.engine) as session:
-            staff, office = _signed_in(request, session, now)
-            error = messages.render(exc.key, LANG, **exc.params)
-            return _complaint_page(
-                request, session, staff, office, complaint_id, now,
-                error=error, text=text, status_code=exc.status,
-            )  # fmt: skip
+        return _refused(request, now, exc, _complaint_page, complaint_id, text=text)
     return _see_other(f"/staff/complaints/{complaint_id}?done=answered")
 
 
@@ -439,13 +449,7 @@ def schedule_notice(
                 now=now,
             )
     except DomainError as exc:
-        with unit_of_work(request.app.state.engine) as session:
-            staff, office = _signed_in(request, session, now)
-            error = messages.render(exc.key, LANG, **exc.params)
-            return _notices_page(
-                request, session, staff, office, now,
-                error=error, form=form, status_code=exc.status,
-            )  # fmt: skip
+        return _refused(request, now, exc, _notices_page, form=form)
     return _see_other("/staff/notices?done=created")
 
 

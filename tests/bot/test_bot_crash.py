@@ -17,7 +17,8 @@ import httpx
 import pytest
 
 from tests.bot.chat_harness import SECRET, text_update
-from tests.fakes.telegram_server import FakeTelegram, free_port
+from tests.fakes.loopback import free_port
+from tests.fakes.telegram_server import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
 BURST = 80

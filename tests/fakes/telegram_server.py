@@ -9,7 +9,6 @@ test is python-telegram-bot itself, parsing what Telegram would send.
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -18,11 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from tests.fakes.loopback import serving
 
 
 @dataclass
@@ -184,30 +184,10 @@ async def _params(request: Request) -> dict[str, Any]:
     return params
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def running_fake_telegram() -> Iterator[FakeTelegram]:
     """Serve a fresh fake on a free loopback port in a thread, for the length of the block."""
     fake = FakeTelegram()
-    # Bound and listening before the thread starts: clients queue in the backlog, so there
-    # is no start-up race to wait out.
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    port = int(sock.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(fake.app(), log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    fake.url = f"http://127.0.0.1:{port}"
-    try:
+    with serving(fake.app()) as url:
+        fake.url = url
         yield fake
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()

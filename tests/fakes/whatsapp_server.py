@@ -19,18 +19,18 @@ from __future__ import annotations
 
 import itertools
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from tests.fakes.loopback import serving
 
 VERSION = "v21.0"
 PHONE_NUMBER_ID = "109876543210"
@@ -166,19 +166,6 @@ def _failure(code: int, retry_after: int | None) -> _Failure:
 def running_fake_whatsapp() -> Iterator[FakeWhatsApp]:
     """Serve a fresh fake on a free loopback port in a thread, for the length of the block."""
     fake = FakeWhatsApp()
-    # Bound and listening before the thread starts: no start-up race to wait out.
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    port = int(sock.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(fake.app(), log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    fake.url = f"http://127.0.0.1:{port}/{VERSION}"
-    try:
+    with serving(fake.app()) as url:
+        fake.url = f"{url}/{VERSION}"
         yield fake
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()

@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import Engine
 
@@ -30,6 +25,7 @@ from app.migrate import upgrade
 from services.catalogue import load_catalogue
 from services.catalogue_sync import apply_catalogue
 from services.demo import load_demo
+from tests.fakes.loopback import serving
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
@@ -51,12 +47,6 @@ class LiveSigap:
     engine: Engine
 
 
-def _free_port() -> int:
-    with closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def live_sigap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSigap]:
     """Sigap serving the demo offices from its own SQLite file, in a thread of this process."""
@@ -69,20 +59,8 @@ def live_sigap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSigap]:
         apply_catalogue(session=session, catalogue=catalogue)
         load_demo(session=session, catalogue=catalogue, now=datetime.now(UTC))
     settings = Settings(database_url=url, demo_mode=True, run_workers=False)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the Sigap server did not start")
-        time.sleep(0.05)
-    yield LiveSigap(url=f"http://127.0.0.1:{port}", engine=engine)
-    server.should_exit = True
-    thread.join(10)
+    with serving(create_app(settings), lifespan="on") as base:
+        yield LiveSigap(url=base, engine=engine)
     engine.dispose()
 
 
