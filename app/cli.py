@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from app.config import get_settings
+from core.settings import get_settings
 
 cli = typer.Typer(
     help="Sigap: chat bot and case service for Dinas Sosial offices.", no_args_is_help=True
@@ -54,7 +54,7 @@ def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision."
 @cli.command("seed-demo")
 def seed_demo() -> None:
     """Load the demo offices, people, proposals and staff (idempotent)."""
-    from app.db import make_engine, unit_of_work
+    from core.db import make_engine, unit_of_work
     from services.catalogue import load_catalogue
     from services.catalogue_sync import apply_catalogue
     from services.demo import load_demo
@@ -79,7 +79,7 @@ def create_staff(
     """Create a staff account; the password is asked for, never passed on the command line."""
     from sqlmodel import select
 
-    from app.db import make_engine, unit_of_work
+    from core.db import make_engine, unit_of_work
     from models import Office
     from services.errors import DomainError
     from services.staff import create_staff as create

@@ -10,13 +10,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy import text
 
-from app.config import Settings, get_settings
-from app.db import make_engine
 from app.errors import install_error_handlers
 from app.scheduler import build_scheduler
 from app.web import install as install_web
 from bot.router import mount as mount_bot
 from bot.runtime import BotRuntime
+from core.db import make_engine
+from core.settings import Settings, get_settings
 from services.catalogue import load_catalogue
 from services.catalogue_sync import sync_catalogue
 

@@ -12,20 +12,11 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import Engine
 
-from app.config import Settings
+from core.settings import Settings
 from services import notices
-from services.complaints import ClockPolicy, sweep
+from services.complaints import ClockPolicy, clock_policy, sweep
 
 log = logging.getLogger("sigap.scheduler")
-
-
-def clock_policy(settings: Settings) -> ClockPolicy:
-    return ClockPolicy(
-        response_hours=settings.complaint_response_hours,
-        reminder_hours=tuple(settings.complaint_reminder_hours),
-        head_after_hours=settings.complaint_head_escalation_hours,
-        reopen_days=settings.complaint_reopen_days,
-    )
 
 
 def sweep_complaints(engine: Engine, policy: ClockPolicy) -> None:

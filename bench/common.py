@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from app.db import make_engine
 from app.migrate import upgrade
+from core.db import make_engine
 
 PG_URL = os.environ.get(
     "BENCH_DATABASE_URL",

@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, insert
 from sqlmodel import Session
 
-from app.db import make_engine
 from bench.common import databases, fresh_database, summary_ms
+from core.db import make_engine
 from models import Complaint, Office
 from services.complaints import ClockPolicy, complaint_by_number, sweep
 

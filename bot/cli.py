@@ -9,7 +9,7 @@ import uuid
 import httpx
 import typer
 
-from app.config import get_settings
+from core.settings import get_settings
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 

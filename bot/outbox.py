@@ -20,10 +20,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
-from app.db import unit_of_work
 from bot import leases
 from bot.channels import Outgoing, Sender, SendResult
 from bot.inbound import buttons_from_json
+from core.db import unit_of_work
 from models import Conversation, OutboxMessage
 
 log = logging.getLogger(__name__)

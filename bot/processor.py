@@ -14,12 +14,12 @@ from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
 import messages
-from app.config import Settings
-from app.db import unit_of_work
 from bot import leases
 from bot.channels import Adapter, adapters
 from bot.conversation import Turn, respond
 from bot.inbound import OutboundReply
+from core.db import unit_of_work
+from core.settings import Settings
 from models import Conversation, InboundMessage, OutboxMessage
 from services.catalogue import Catalogue
 

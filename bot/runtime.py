@@ -19,11 +19,11 @@ from typing import Any
 from sqlalchemy import Engine
 from telegram.error import TelegramError
 
-from app.config import Settings
 from bot.channels import Sender
 from bot.outbox import send_pending
 from bot.processor import process_pending
 from bot.sim.sender import SimSender
+from core.settings import Settings
 from models import utcnow
 from services.catalogue import Catalogue
 

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 import messages
+from core.settings import Settings
 from models import Complaint, ComplaintEvent, Conversation, Office, Person, Programme, StaffUser
 from services.complaint_categories import category as find_category
 from services.errors import Conflict, InvalidInput, NotFound
@@ -32,7 +33,6 @@ from services.timefmt import format_moment
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 2000
-CHAT_CHANNELS = frozenset({"telegram", "whatsapp", "sim"})
 OFFLINE_CHANNELS = frozenset({"book", "walk_in", "phone", "email", "lapor", "box"})
 HANDLERS = frozenset({Role.COMPLAINT_OFFICER, Role.SUPERVISOR, Role.HEAD, Role.ADMIN})
 RECORDERS = frozenset({Role.OPERATOR, *HANDLERS})
@@ -50,6 +50,16 @@ class ClockPolicy:
     reminder_hours: tuple[int, ...] = (24, 4)
     head_after_hours: int = 24
     reopen_days: int = 7
+
+
+def clock_policy(settings: Settings) -> ClockPolicy:
+    """The office's complaint clock as the settings describe it."""
+    return ClockPolicy(
+        response_hours=settings.complaint_response_hours,
+        reminder_hours=tuple(settings.complaint_reminder_hours),
+        head_after_hours=settings.complaint_head_escalation_hours,
+        reopen_days=settings.complaint_reopen_days,
+    )
 
 
 @dataclass(frozen=True)
@@ -112,7 +122,11 @@ def file_complaint(
 ) -> Complaint:
     if find_category(data.category) is None:
         raise InvalidInput("complaint.error.category", category=data.category)
-    if data.channel not in CHAT_CHANNELS | OFFLINE_CHANNELS:
+    # A chat complaint names the conversation it came from (its channel is whatever the bot
+    # registered); anything else must be one of the offline channels staff record.
+    conversation = session.get(Conversation, data.conversation_id) if data.conversation_id else None
+    chat_channel = conversation is not None and conversation.channel == data.channel
+    if not chat_channel and data.channel not in OFFLINE_CHANNELS:
         raise InvalidInput("complaint.error.channel", channel=data.channel)
     if data.channel == "lapor" and not (data.lapor_tracking or "").strip():
         raise InvalidInput("complaint.error.lapor_tracking")

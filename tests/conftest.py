@@ -12,8 +12,8 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel
 
 import models  # noqa: F401  (registers every table)
-from app.db import make_engine
 from app.migrate import upgrade
+from core.db import make_engine
 
 os.environ.setdefault("DEMO_MODE", "true")
 os.environ.setdefault("RUN_WORKERS", "false")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.config import Settings, SettingsError, describe, get_settings
+from core.settings import Settings, SettingsError, describe, get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

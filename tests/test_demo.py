@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from app.config import Settings
 from app.main import create_app
+from core.settings import Settings
 from models import Complaint, Office, Programme, Proposal, StaffUser
 from services.catalogue import load_catalogue
 from services.catalogue_sync import apply_catalogue

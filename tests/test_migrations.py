@@ -7,8 +7,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-from app.db import make_engine
 from app.migrate import downgrade, upgrade
+from core.db import make_engine
 
 
 def test_migrations_match_the_models(database_url: str) -> None:

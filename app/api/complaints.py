@@ -20,7 +20,6 @@ from app.api.complaint_schemas import (
 )
 from app.api.deps import CurrentStaff, NowDep, RecordId, SessionDep, SettingsDep
 from app.api.schemas import ERRORS
-from app.scheduler import clock_policy
 from models import Complaint, Programme, StaffUser
 from services import complaints as service
 from services.audit import record
@@ -199,7 +198,7 @@ def record_offline(
             lapor_tracking=body.lapor_tracking,
         ),
         now=now,
-        policy=clock_policy(settings),
+        policy=service.clock_policy(settings),
     )
     return complaint_public(session, complaint, staff, now, events=False)
 

@@ -11,8 +11,8 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.exc import DataError
 from sqlmodel import Session
 
-from app.config import Settings
-from app.db import unit_of_work
+from core.db import unit_of_work
+from core.settings import Settings
 from models import StaffUser
 from services.catalogue import Catalogue
 from services.errors import InvalidInput, Unauthorized

@@ -18,7 +18,6 @@ import messages
 from app.api.complaints import complaint_public, read_complaint
 from app.api.deps import NowDep, RecordId
 from app.api.proposals import history_public, proposal_public
-from app.db import unit_of_work
 from app.web.session import (
     COOKIE,
     check_form,
@@ -26,6 +25,7 @@ from app.web.session import (
     form_token,
     safe_next,
 )
+from core.db import unit_of_work
 from models import Office, StaffUser
 from services import complaints as complaint_service
 from services.complaint_reports import complaint_report

@@ -11,7 +11,6 @@ from collections.abc import Callable
 
 from sqlmodel import col, select
 
-from app.scheduler import clock_policy
 from bot.conversation import complaint_track, contact, menu
 from bot.conversation.programmes import complaint_text
 from bot.conversation.turn import Turn
@@ -279,7 +278,7 @@ def _file(turn: Turn) -> None:
                 longitude=data.get("longitude"),
             ),
             now=turn.now,
-            policy=clock_policy(turn.settings),
+            policy=service.clock_policy(turn.settings),
         )
     except DomainError as error:
         menu.show(turn, intro=turn.t(error.key, **error.params))

@@ -14,7 +14,6 @@ import re
 
 from sqlmodel import col, or_, select
 
-from app.scheduler import clock_policy
 from bot.conversation import menu
 from bot.conversation.turn import Turn
 from models import Complaint, ComplaintEvent, Office
@@ -283,7 +282,7 @@ def reopen(turn: Turn, complaint: Complaint, reason: str) -> None:
             complaint=complaint,
             reason=reason,
             now=turn.now,
-            policy=clock_policy(turn.settings),
+            policy=service.clock_policy(turn.settings),
         )
     except DomainError as error:
         _refused(turn, error)

@@ -10,8 +10,8 @@ from typing import Any
 from sqlmodel import Session
 
 import messages
-from app.config import Settings
 from bot.inbound import Button, OutboundReply
+from core.settings import Settings
 from models import Conversation, Office
 from services.catalogue import Catalogue
 from services.catalogue import Office as OfficeSpec

@@ -9,11 +9,11 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
-from app.config import Settings
 from bot.channels import Outgoing, SendResult
 from bot.inbound import Button
 from bot.telegram import CHANNEL
 from bot.text import split_text
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -28,11 +28,11 @@ from typing import Any
 import httpx
 
 import messages
-from app.config import Settings
 from bot.channels import Outgoing, SendResult
 from bot.inbound import Button
 from bot.text import split_text
 from bot.whatsapp import CHANNEL
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.api.deps import get_now
-from app.config import Settings
 from app.main import create_app
+from core.settings import Settings
 from models import Office
 from services.nik import make_nik
 from services.staff import create_staff

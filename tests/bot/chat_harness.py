@@ -13,13 +13,13 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from app.config import Settings
 from app.main import create_app
 from bot.channels import Sender
 from bot.outbox import send_pending
 from bot.processor import process_pending
 from bot.sim.sender import SimSender
 from bot.telegram.sender import TelegramSender, make_bot
+from core.settings import Settings
 from models import BeneficiaryGroup, GroupMember, Office, Person, Programme, Proposal
 from services.catalogue import Catalogue, load_catalogue
 from services.catalogue_sync import sync_catalogue

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from app.db import unit_of_work
+from core.db import unit_of_work
 from models import Conversation, Office
 from services.notices import NewNotice, create_notice
 from services.roles import Role

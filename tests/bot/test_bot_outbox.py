@@ -8,12 +8,12 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
-from app.db import make_engine
 from bot.channels import Sender
 from bot.outbox import send_pending
 from bot.processor import process_pending
 from bot.telegram.sender import MAX_TEXT, TelegramSender, make_bot
 from bot.text import split_text
+from core.db import make_engine
 from models import Conversation, InboundMessage, OutboxMessage
 from tests.bot.chat_harness import WORKER, Harness, text_update
 

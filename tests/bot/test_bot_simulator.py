@@ -7,8 +7,8 @@ import typer
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from app.config import get_settings
 from bot.cli import register
+from core.settings import get_settings
 from models import Complaint, InboundMessage, Office
 from services.roles import Role
 from services.staff import create_staff

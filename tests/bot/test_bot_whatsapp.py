@@ -21,7 +21,6 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, func, select
 
-from app.config import Settings
 from app.main import create_app
 from bot.channels import Outgoing, Sender
 from bot.inbound import Button
@@ -30,6 +29,7 @@ from bot.processor import process_pending
 from bot.runtime import BotRuntime
 from bot.whatsapp.adapter import parse
 from bot.whatsapp.sender import WhatsAppSender, make_sender
+from core.settings import Settings
 from models import Conversation, InboundMessage, OutboxMessage
 from services.catalogue import Catalogue
 from services.catalogue_sync import sync_catalogue

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from app.db import make_engine
+from core.db import make_engine
 from models import Complaint, ComplaintEvent, Conversation, Office, OutboxMessage, StaffUser
 from services.catalogue import load_catalogue
 from services.catalogue_sync import apply_catalogue
@@ -85,7 +85,8 @@ def _file(session: Session, *, confidential: bool = False, chat: int | None = No
             channel="telegram",
             complainant_name="Wa Ode Sitti",
             confidential=confidential,
-            conversation_id=chat,
+            # A chat complaint always comes from a conversation of its channel.
+            conversation_id=chat if chat is not None else _chat(session, "9000"),
         ),
         now=RECEIVED,
         policy=POLICY,
@@ -150,7 +151,7 @@ class TestIntake:
                 file_complaint(
                     session=session,
                     data=NewComplaint(
-                        office_id=office_id, category="lainnya", description=text, channel="sim"
+                        office_id=office_id, category="lainnya", description=text, channel="walk_in"
                     ),
                     now=RECEIVED,
                     policy=POLICY,

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from app.db import make_engine
+from core.db import make_engine
 from models import Conversation, Office, OutboxMessage, Person, Programme, Proposal
 from services.catalogue import load_catalogue
 from services.catalogue_sync import apply_catalogue

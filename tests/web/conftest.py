@@ -18,10 +18,10 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import Engine
 
-from app.config import Settings
-from app.db import make_engine, unit_of_work
 from app.main import create_app
 from app.migrate import upgrade
+from core.db import make_engine, unit_of_work
+from core.settings import Settings
 from services.catalogue import load_catalogue
 from services.catalogue_sync import apply_catalogue
 from services.demo import load_demo

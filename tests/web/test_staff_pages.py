@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
-from app.db import unit_of_work
+from core.db import unit_of_work
 from models import Conversation, Office, OutboxMessage, Person, Proposal
 from services.complaints import ClockPolicy, NewComplaint, file_complaint
 from services.notices import sweep as sweep_notices
