@@ -33,6 +33,21 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", log_config=None)
 
 
+@cli.command()
+def worker() -> None:
+    """Run the bot's workers (processor, senders, timers) without the web server: more of
+    these on one PostgreSQL database share the work; run the web server with RUN_WORKERS=false
+    where its own worker is not wanted."""
+    import asyncio
+
+    from app.logs import configure_logging
+    from app.worker import serve_worker
+
+    settings = get_settings()
+    configure_logging()
+    asyncio.run(serve_worker(settings))
+
+
 @db_cli.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Bring the database schema up to date."""

@@ -7,18 +7,20 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from fastapi import FastAPI
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from app.errors import install_error_handlers
 from app.scheduler import build_scheduler
 from app.web import install as install_web
+from app.worker import WorkerSupervisor
 from bot.channels import Channel, registered
 from bot.router import mount as mount_bot
 from bot.runtime import BotRuntime
 from core.db import make_engine
 from core.settings import Settings, get_settings
-from services.catalogue import load_catalogue
+from services.catalogue import Catalogue, load_catalogue
 from services.catalogue_sync import sync_catalogue
 
 log = logging.getLogger("sigap")
@@ -36,24 +38,19 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         sync_catalogue(engine, catalogue)
-        runtime = BotRuntime(
-            engine=engine, settings=settings, catalogue=catalogue, channels=channels
-        )
-        app.state.bot = runtime
         # Everything loaded so far (catalogue, mappers, routes) lives as long as the process;
         # keeping it out of the collector's generations spares each collection walking it.
         gc.collect()
         gc.freeze()
-        scheduler = build_scheduler(engine, settings)
-        if settings.run_workers:
-            await runtime.start()
-            scheduler.start()
+        workers = _workers(settings, engine, catalogue, channels) if settings.run_workers else None
+        app.state.bot = workers if isinstance(workers, _InProcess) else None
+        if workers is not None:
+            await workers.start()
         try:
             yield
         finally:
-            if scheduler.running:
-                scheduler.shutdown(wait=False)
-            await runtime.stop()
+            if workers is not None:
+                await workers.stop()
             ingest = getattr(app.state, "ingest", None)
             if ingest is not None:
                 await ingest.close()
@@ -89,3 +86,33 @@ def create_app(
         return {"status": "ok", "database": "ok"}
 
     return app
+
+
+class _InProcess:
+    """The workers inside the web process: for channels that exist only in this process
+    (a test's or an embedding program's), which a worker process could not import."""
+
+    def __init__(self, runtime: BotRuntime, scheduler: AsyncIOScheduler) -> None:
+        self.runtime = runtime
+        self.scheduler = scheduler
+
+    def notify_inbound(self) -> None:
+        self.runtime.notify_inbound()
+
+    async def start(self) -> None:
+        await self.runtime.start()
+        self.scheduler.start()
+
+    async def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        await self.runtime.stop()
+
+
+def _workers(
+    settings: Settings, engine: Engine, catalogue: Catalogue, channels: Sequence[Channel]
+) -> WorkerSupervisor | _InProcess:
+    if tuple(channels) == tuple(registered()):
+        return WorkerSupervisor(settings)
+    runtime = BotRuntime(engine=engine, settings=settings, catalogue=catalogue, channels=channels)
+    return _InProcess(runtime, build_scheduler(engine, settings))

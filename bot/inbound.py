@@ -48,7 +48,7 @@ class InboundEvent:
     @property
     def input(self) -> str:
         """What the person said: a pressed button counts the same as typing its value."""
-        return (self.choice if self.kind == "choice" else self.text or "").strip()
+        return ((self.choice if self.kind == "choice" else self.text) or "").strip()
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, exists, func, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Engine,
+    Float,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import aliased
 
 from bot.budget import SendBudget
@@ -164,7 +175,7 @@ def claim(
     return claimed
 
 
-def _heads(conn: Any, chat_ids: list[int]) -> Sequence[Any]:
+def _heads(conn: Connection, chat_ids: list[int]) -> list[Any]:
     if not chat_ids:
         return []
     oldest = (
@@ -172,20 +183,22 @@ def _heads(conn: Any, chat_ids: list[int]) -> Sequence[Any]:
         .where(_OUTBOX.c.status == "queued", _OUTBOX.c.conversation_id.in_(chat_ids))
         .group_by(_OUTBOX.c.conversation_id)
     )
-    return conn.execute(
-        select(
-            _OUTBOX.c.id,
-            _OUTBOX.c.conversation_id,
-            _OUTBOX.c.text,
-            _OUTBOX.c.buttons,
-            _OUTBOX.c.extra,
-            _OUTBOX.c.attempts,
-            _OUTBOX.c.priority,
-            _OUTBOX.c.next_attempt_at,
-        )
-        .where(_OUTBOX.c.id.in_(oldest))
-        .order_by(_OUTBOX.c.priority, _OUTBOX.c.id)
-    ).all()
+    return list(
+        conn.execute(
+            select(
+                _OUTBOX.c.id,
+                _OUTBOX.c.conversation_id,
+                _OUTBOX.c.text,
+                _OUTBOX.c.buttons,
+                _OUTBOX.c.extra,
+                _OUTBOX.c.attempts,
+                _OUTBOX.c.priority,
+                _OUTBOX.c.next_attempt_at,
+            )
+            .where(_OUTBOX.c.id.in_(oldest))
+            .order_by(_OUTBOX.c.priority, _OUTBOX.c.id)
+        ).all()
+    )
 
 
 def release(engine: Engine, chat_ids: Sequence[int], *, worker_id: str) -> None:
@@ -199,7 +212,8 @@ def release(engine: Engine, chat_ids: Sequence[int], *, worker_id: str) -> None:
 
 def backoff(attempts: int) -> timedelta:
     """1 s, 2 s, 4 s ... up to 10 minutes."""
-    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+    delay: timedelta = BACKOFF_BASE * (2 ** max(attempts - 1, 0))
+    return min(delay, BACKOFF_MAX)
 
 
 @dataclass(frozen=True)
@@ -248,7 +262,7 @@ def record(engine: Engine, outcomes: Sequence[Outcome], *, worker_id: str) -> No
         # moves one interval on from the later of itself (less the burst) and now.
         paced = [o for o in outcomes if o.result is not None]
         if paced:
-            tolerance = bindparam("tolerance")
+            tolerance: BindParameter[float] = bindparam("tolerance", type_=Float)
             previous = func.coalesce(_CHAT.c.outbound_next_at + tolerance, db_now)
             later = (
                 func.greatest(previous, db_now)
@@ -281,7 +295,7 @@ def record(engine: Engine, outcomes: Sequence[Outcome], *, worker_id: str) -> No
             )
 
 
-def _record_failure(conn: Any, claimed: Claimed, result: SendResult, now: datetime) -> None:
+def _record_failure(conn: Connection, claimed: Claimed, result: SendResult, now: datetime) -> None:
     attempts = claimed.attempts + 1
     values: dict[str, object] = {"attempts": attempts, "extra": {**claimed.extra, **result.extra}}
     if result.error:

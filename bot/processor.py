@@ -142,13 +142,11 @@ class Processor:
                     continue  # an earlier update of this chat failed: keep the order
                 self._current = row
                 conversation = conversations[row.conversation_id]
-                answer = self._handle(session, conversation, row, now)
-                if isinstance(answer, Exception):
-                    failed.append((row, answer))
+                error = self._handle(session, conversation, row, now)
+                if error is not None:
+                    failed.append((row, error))
                     blocked.add(row.conversation_id)
                     continue
-                replies, context = answer
-                _queue(session, row.conversation_id, row.id, replies, now, context)
                 done.append(row.id)
             self._mark_done(session, done, now)
             for row, exc in failed:
@@ -197,7 +195,7 @@ class Processor:
 
     def _handle(
         self, session: Session, conversation: Conversation, row: _Pending, now: datetime
-    ) -> tuple[list[OutboundReply], dict[str, Any]] | Exception:
+    ) -> Exception | None:
         try:
             with session.begin_nested():
                 parse = self.parse.get(row.channel)
@@ -215,11 +213,13 @@ class Processor:
                 # Someone who writes to us has unblocked the bot; try delivering again.
                 if event.kind != "ignored" and conversation.unreachable_at is not None:
                     conversation.unreachable_at = None
+                # Inside the savepoint: a reply the database refuses fails this update alone.
+                _queue(session, row.conversation_id, row.id, turn.replies, now, event.reply_context)
         except Exception as exc:
             # Only the kind of error: its text may hold what the person typed.
             log.warning("inbound %s failed: %s", row.id, _name(exc))
             return exc
-        return turn.replies, event.reply_context
+        return None
 
     def _mark_done(self, session: Session, done: list[int], now: datetime) -> None:
         if not done:

@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     telegram_send_rate: float = Field(default=30, gt=0, le=10_000)
     whatsapp_send_rate: float = Field(default=80, gt=0, le=10_000)
 
-    # Background workers inside the web process; tests and `sigap serve --no-workers` turn them off.
+    # A worker process beside the web server (app/worker.py); off where `sigap worker` runs.
     run_workers: bool = True
     conversation_timeout_minutes: int = Field(default=30, ge=1)
     status_attempts_per_hour: int = Field(default=5, ge=1)

@@ -88,8 +88,12 @@ def _upsert_programme(session: Session, spec: ProgrammeSpec, office: Office) -> 
         step.position = -(step.id or 0)
     session.flush()
     for position, step_spec in enumerate(spec.steps, start=1):
-        step = existing.pop(step_spec.code, None) or ProgrammeStep(
-            programme_id=programme.id or 0, position=position, code=step_spec.code, name=""
+        step = (
+            existing.pop(step_spec.code)
+            if step_spec.code in existing
+            else ProgrammeStep(
+                programme_id=programme.id or 0, position=position, code=step_spec.code, name=""
+            )
         )
         step.position = position
         step.name = step_spec.name.id

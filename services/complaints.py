@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Engine
+from sqlalchemy import ColumnElement, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -501,7 +501,7 @@ def _staff_addresses(
     )
     key = (office.id or 0, tuple(sorted(roles)), ppid)
     if key not in cache:
-        condition = col(StaffUser.role).in_(list(key[1]))
+        condition: ColumnElement[bool] = col(StaffUser.role).in_(list(key[1]))
         if ppid:
             condition = condition | col(StaffUser.ppid).is_(True)
         query = select(StaffUser.chat).where(

@@ -89,7 +89,7 @@ class RowError:
     message_en: str
 
     @classmethod
-    def of(cls, row: int, column: str, key: str, **params: Any) -> RowError:
+    def of(cls, row: int, column: str, key: str, /, **params: Any) -> RowError:
         return cls(
             row,
             column,
@@ -246,7 +246,7 @@ def _person_from_row(row: int, cells: dict[str, str]) -> tuple[PersonIn | None, 
         )
     if errors:
         return None, errors
-    data = {PERSON_COLUMNS[c]: v for c, v in cells.items() if v}
+    data: dict[str, Any] = {PERSON_COLUMNS[c]: v for c, v in cells.items() if v}
     data |= {
         "nik": nik,
         "kk_number": kk,

@@ -11,7 +11,7 @@ dotted kecamatan code ("73.08.01"), as :class:`services.nik.NikInfo` gives them.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -64,7 +64,7 @@ class ApplicantFacts:
 class RuleFailure:
     rule: str  # the EligibilityRules field (or "applicant_kind", "office")
     key: str  # message key
-    params: dict[str, object] = field(default_factory=dict)
+    params: Mapping[str, object] = field(default_factory=dict)
 
     def text(self, lang: str = "id") -> str:
         return messages.render(self.key, lang, **self.params)

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 import messages
 from models import (
+    BULK,
     Conversation,
     GroupMember,
     Notice,
@@ -231,7 +232,7 @@ def _fan_out(session: Session, notice: Notice, kind: str, now: datetime) -> int:
         if chat_id in reached:
             if lang not in texts:
                 texts[lang] = describe(session, notice, lang, kind=kind)
-            queue(session, conversation_id=chat_id, text=texts[lang], now=now)
+            queue(session, conversation_id=chat_id, text=texts[lang], now=now, priority=BULK)
     return len(reached)
 
 

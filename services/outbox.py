@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from models import Conversation, OutboxMessage
+from models import REPLY, Conversation, OutboxMessage
 
 
 def parse_address(address: str) -> tuple[str, str] | None:
@@ -46,7 +46,7 @@ def ensure_conversation(
             Conversation.channel == channel, Conversation.chat_id == chat_id
         )
     ).one()
-    return int(found)
+    return int(found or 0)
 
 
 def queue(
@@ -57,9 +57,13 @@ def queue(
     now: datetime,
     buttons: list[Any] | None = None,
     extra: dict[str, Any] | None = None,
+    priority: int = REPLY,
 ) -> OutboxMessage:
+    """``priority``: BULK for broadcasts, which wait while people talking to the bot are
+    answered."""
     message = OutboxMessage(
         conversation_id=conversation_id,
+        priority=priority,
         text=text,
         buttons=buttons or [],
         extra=extra or {},

@@ -174,7 +174,7 @@ def was_aided(*, session: Session, person_id: int) -> bool:
     query = select(Proposal.id).where(Proposal.status == Status.COMPLETED)
     if groups:
         query = query.where(
-            (Proposal.applicant_person_id == person_id)
+            (col(Proposal.applicant_person_id) == person_id)
             | col(Proposal.applicant_group_id).in_(groups)
         )
     else:
@@ -349,8 +349,8 @@ def proposals_per_step(*, session: Session, office_id: int) -> list[tuple[str, i
             & (col(ProgrammeStep.position) == Proposal.step_position),
         )
         .where(Proposal.office_id == office_id, Proposal.status == Status.IN_PROGRESS)
-        .group_by(Programme.code, ProgrammeStep.position, ProgrammeStep.name)
-        .order_by(Programme.code, ProgrammeStep.position)
+        .group_by(Programme.code, col(ProgrammeStep.position), ProgrammeStep.name)
+        .order_by(Programme.code, col(ProgrammeStep.position))
     )
     return [tuple(row) for row in session.exec(query).all()]  # type: ignore[misc]
 

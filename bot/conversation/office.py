@@ -13,7 +13,7 @@ CHOOSE_OFFICE = "choose_office"
 
 def _choices(turn: Turn) -> list[tuple[str, str, int]]:
     rows = {o.code: o for o in turn.session.exec(select(Office)).all()}
-    choices = []
+    choices: list[tuple[str, str, int]] = []
     for spec in turn.catalogue.offices:
         row = rows.get(spec.code)
         if row is not None and row.id is not None:

@@ -66,11 +66,11 @@ def wants(turn: Turn, event: InboundEvent) -> tuple[str, str, str] | None:
         return found["verb"].lower(), number, found["rest"].strip()
     if VERB_ONLY.match(text):
         return "usage", "", ""
-    number = _replied_complaint(turn, event)
+    replied = _replied_complaint(turn, event)
     # In a private chat the complainant also gets messages naming a complaint (the answer);
     # their reply to one is theirs to make, not an officer's answer.
-    if number is not None and (event.group or _staff(turn, event) is not None):
-        return "jawab", number, text
+    if replied is not None and (event.group or _staff(turn, event) is not None):
+        return "jawab", replied, text
     return None
 
 

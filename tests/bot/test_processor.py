@@ -1,0 +1,110 @@
+"""The processor: one update that keeps failing never stops its chat or anyone else's."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+import messages
+from app.main import create_app
+from bot.channels import registered
+from bot.processor import MAX_ATTEMPTS, process_pending
+from core.settings import Settings
+from models import Conversation, InboundMessage, OutboxMessage
+from services.catalogue import Catalogue
+from services.catalogue_sync import sync_catalogue
+from tests.bot.chat_harness import MORNING
+from tests.bot.echo_channel import ECHO
+
+CHANNELS = (*registered(), ECHO)
+
+
+@pytest.fixture
+async def echo(
+    engine: Engine, settings: Settings, catalogue: Catalogue
+) -> AsyncIterator[httpx.AsyncClient]:
+    sync_catalogue(engine, catalogue)
+    app = create_app(settings, channels=CHANNELS)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://sigap.test") as client:
+        yield client
+        await app.state.ingest.close()
+    app.state.engine.dispose()
+
+
+IDS = itertools.count(1)
+
+
+async def says(client: httpx.AsyncClient, chat_id: str, text: str) -> None:
+    body = {"id": next(IDS), "chat_id": chat_id, "text": text}
+    assert (await client.post("/webhooks/echo", json=body)).status_code == 200
+
+
+def replies_to(engine: Engine, chat_id: str) -> list[str]:
+    with Session(engine) as session:
+        rows = session.exec(
+            select(OutboxMessage.text)
+            .join(Conversation, col(Conversation.id) == col(OutboxMessage.conversation_id))
+            .where(Conversation.chat_id == chat_id)
+            .order_by(col(OutboxMessage.id))
+        ).all()
+    return list(rows)
+
+
+async def test_an_update_that_always_fails_is_quarantined_with_one_apology_and_all_go_on(
+    echo: httpx.AsyncClient, engine: Engine, settings: Settings, catalogue: Catalogue
+) -> None:
+    await says(echo, "ani", "halo")
+    await says(echo, "budi", "boom")
+    await says(echo, "budi", "halo")
+    await says(echo, "citra", "halo")
+
+    handled = process_pending(engine, catalogue, settings, now=MORNING, channels=CHANNELS)
+
+    assert handled == 3
+    with Session(engine) as session:
+        boom = session.exec(
+            select(InboundMessage).where(col(InboundMessage.payload)["text"].as_string() == "boom")
+        ).one()
+    assert boom.status == "quarantined"
+    assert boom.attempts == MAX_ATTEMPTS
+    assert boom.error is not None and boom.error.startswith("ValueError")
+    apology = messages.render("bot.error", "id")
+    # Budi hears once that something went wrong, then gets the answer to what came next.
+    budi = replies_to(engine, "budi")
+    assert budi[0] == apology
+    assert budi.count(apology) == 1 and len(budi) >= 2
+    assert replies_to(engine, "ani") and apology not in replies_to(engine, "ani")
+    assert replies_to(engine, "citra") and apology not in replies_to(engine, "citra")
+    # Nothing is left to do, and the quarantined update is not tried again.
+    assert process_pending(engine, catalogue, settings, now=MORNING, channels=CHANNELS) == 0
+
+
+async def test_a_failing_update_is_tried_again_before_the_chat_moves_on(
+    echo: httpx.AsyncClient, engine: Engine, settings: Settings, catalogue: Catalogue
+) -> None:
+    from bot.processor import Processor
+
+    await says(echo, "dewi", "boom")
+    await says(echo, "dewi", "halo")
+    await says(echo, "eka", "halo")
+    processor = Processor(engine, catalogue, settings, worker_id="w", channels=CHANNELS)
+
+    first = processor.run_pass(now=MORNING)
+
+    # Eka is answered in the same pass; Dewi's second message waits behind the failed one.
+    assert first.handled == 1
+    assert replies_to(engine, "eka")
+    assert replies_to(engine, "dewi") == []
+    with Session(engine) as session:
+        statuses = {
+            str(m.payload["text"]) + "@" + str(m.payload["chat_id"]): (m.status, m.attempts)
+            for m in session.exec(select(InboundMessage)).all()
+        }
+    assert statuses["boom@dewi"] == ("pending", 1)
+    assert statuses["halo@dewi"] == ("pending", 0)
