@@ -192,7 +192,9 @@ class SqliteLine:
                 # Ours alone from here: a pooled connection must not go back never waiting.
                 connection.detach()
                 # On the driver's connection: through SQLAlchemy it would open a transaction.
-                connection.connection.dbapi_connection.execute("PRAGMA busy_timeout=0")
+                driver = connection.connection.dbapi_connection
+                assert driver is not None  # a connection just opened has its driver's
+                driver.execute("PRAGMA busy_timeout=0")
             self._connection = connection
         return self._connection
 

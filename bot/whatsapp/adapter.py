@@ -8,7 +8,7 @@ that every stored payload can be read later without the envelope it came in.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, TypeGuard
 
 from bot.inbound import InboundEvent
 from bot.whatsapp import CHANNEL
@@ -124,7 +124,7 @@ def _name(stored: dict[str, Any]) -> str:
     return name if isinstance(name, str) else ""
 
 
-def _number(value: object) -> bool:
+def _number(value: object) -> TypeGuard[float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
