@@ -6,12 +6,13 @@ leaves every update either handled with its replies queued, or still pending. A 
 handled by one worker at a time: on PostgreSQL the pass holds its conversation row locked
 (others skip it), on SQLite the pass holds the one write lock.
 
-No single update can stop the bot: each runs in a savepoint, so one that raises is rolled back
-alone and the rest of the pass commits. It is tried again in later passes, and after
-``MAX_ATTEMPTS`` it is quarantined (status, error and count kept) and its chat gets one
-apology; the chat's later updates, and every other chat, go on. Should a whole pass fail
-(the database refusing what the savepoints let through), the next passes take one update
-each, so the one that breaks is found and counted.
+No single update can stop the bot. When one raises, its pass is rolled back, its failure is
+counted in a transaction of its own, and the next pass handles the others again (savepoints
+would spare that, at two round trips an update, for a case that should never happen). After
+``MAX_ATTEMPTS`` an update is quarantined (status, error and count kept) and its chat gets one
+apology; the chat's later updates, and every other chat, go on. Should a whole pass fail at
+its commit (the database refusing what a handler wrote), the next passes take one update each,
+so the one that breaks is found and counted.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, select, update
 from sqlmodel import Session, col
 
 import messages
@@ -45,7 +46,6 @@ MAX_UPDATES = 500
 FIRST_GUESS = 0.003  # seconds an update takes, until measured
 
 _INBOUND = InboundMessage.__table__  # type: ignore[attr-defined]
-_OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
 _CONVERSATION = Conversation.__table__  # type: ignore[attr-defined]
 
 
@@ -134,25 +134,19 @@ class Processor:
             found = session.scalars(select(Conversation).where(col(Conversation.id).in_(chat_ids)))
             conversations = {int(c.id or 0): c for c in found}
             pending = self._pending(session, chat_ids, limit)
-            done: list[int] = []
-            failed: list[tuple[_Pending, Exception]] = []
-            blocked: set[int] = set()
+            shared: dict[str, Any] = {}
             for row in pending:
-                if row.conversation_id in blocked:
-                    continue  # an earlier update of this chat failed: keep the order
                 self._current = row
-                conversation = conversations[row.conversation_id]
-                error = self._handle(session, conversation, row, now)
+                error = self._handle(session, conversations[row.conversation_id], row, now, shared)
                 if error is not None:
-                    failed.append((row, error))
-                    blocked.add(row.conversation_id)
-                    continue
-                done.append(row.id)
-            self._mark_done(session, done, now)
-            for row, exc in failed:
-                self._record_failure(session, conversations[row.conversation_id], row, exc, now)
+                    # What this pass did is undone with it; the update that raised is counted
+                    # alone, and the others are handled again by the next pass.
+                    session.rollback()
+                    self._fail_alone(row, error, now)
+                    return PassResult(0, 1)
+            self._mark_done(session, [row.id for row in pending], now)
             session.commit()
-        return PassResult(len(done) + chatless, len(done) + len(failed) + chatless)
+        return PassResult(len(pending) + chatless, len(pending) + chatless)
 
     def _close_chatless(self, session: Session, now: datetime) -> int:
         """Updates with no chat to answer (channel posts, polls) are done once stored."""
@@ -194,27 +188,31 @@ class Processor:
         return [_Pending(int(r[0]), int(r[1]), str(r[2]), r[3], int(r[4])) for r in rows]
 
     def _handle(
-        self, session: Session, conversation: Conversation, row: _Pending, now: datetime
+        self,
+        session: Session,
+        conversation: Conversation,
+        row: _Pending,
+        now: datetime,
+        shared: dict[str, Any],
     ) -> Exception | None:
         try:
-            with session.begin_nested():
-                parse = self.parse.get(row.channel)
-                if parse is None:
-                    raise LookupError(f"no channel {row.channel!r} is registered")
-                event = parse(row.payload)
-                turn = Turn(
-                    session=session,
-                    conversation=conversation,
-                    catalogue=self.catalogue,
-                    settings=self.settings,
-                    now=now,
-                )
-                respond(turn, event)
-                # Someone who writes to us has unblocked the bot; try delivering again.
-                if event.kind != "ignored" and conversation.unreachable_at is not None:
-                    conversation.unreachable_at = None
-                # Inside the savepoint: a reply the database refuses fails this update alone.
-                _queue(session, row.conversation_id, row.id, turn.replies, now, event.reply_context)
+            parse = self.parse.get(row.channel)
+            if parse is None:
+                raise LookupError(f"no channel {row.channel!r} is registered")
+            event = parse(row.payload)
+            turn = Turn(
+                session=session,
+                conversation=conversation,
+                catalogue=self.catalogue,
+                settings=self.settings,
+                now=now,
+                shared=shared,
+            )
+            respond(turn, event)
+            # Someone who writes to us has unblocked the bot; try delivering again.
+            if event.kind != "ignored" and conversation.unreachable_at is not None:
+                conversation.unreachable_at = None
+            _queue(session, row.conversation_id, row.id, turn.replies, now, event.reply_context)
         except Exception as exc:
             # Only the kind of error: its text may hold what the person typed.
             log.warning("inbound %s failed: %s", row.id, _name(exc))
@@ -270,26 +268,21 @@ def _queue(
     now: datetime,
     context: dict[str, Any],
 ) -> None:
-    if not replies:
-        return
-    session.execute(
-        insert(_OUTBOX),
-        [
-            {
-                "conversation_id": conversation_id,
-                "inbound_id": inbound_id,
-                "created_at": now,
-                "text": reply.text,
-                "buttons": reply.buttons_json(),
-                # A pressed button's spinner is stopped with the first reply.
-                "extra": dict(context) if index == 0 else {},
-                "status": "queued",
-                "priority": REPLY,
-                "attempts": 0,
-                "next_attempt_at": now,
-            }
-            for index, reply in enumerate(replies)
-        ],
+    # Through the session, with whatever the services queued meanwhile: rows are inserted
+    # in the order they were added, which is the order a chat must read them in.
+    session.add_all(
+        OutboxMessage(
+            conversation_id=conversation_id,
+            inbound_id=inbound_id,
+            created_at=now,
+            text=reply.text,
+            buttons=reply.buttons_json(),
+            # A pressed button's spinner is stopped with the first reply.
+            extra=dict(context) if index == 0 else {},
+            priority=REPLY,
+            next_attempt_at=now,
+        )
+        for index, reply in enumerate(replies)
     )
 
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
-
 from bot.conversation import menu
 from bot.conversation.turn import Turn
-from models import Office
 
 CHOOSE_OFFICE = "choose_office"
 
 
 def _choices(turn: Turn) -> list[tuple[str, str, int]]:
-    rows = {o.code: o for o in turn.session.exec(select(Office)).all()}
+    rows = {o.code: o for o in turn.offices()}
     choices: list[tuple[str, str, int]] = []
     for spec in turn.catalogue.offices:
         row = rows.get(spec.code)

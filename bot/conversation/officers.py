@@ -30,7 +30,7 @@ VERB_ONLY = re.compile(r"^/?(klaim|jawab)\b", re.IGNORECASE)
 def officers_office(turn: Turn) -> Office | None:
     """The office whose officers' chat this conversation is, if any."""
     address = f"{turn.conversation.channel}:{turn.conversation.chat_id}"
-    return turn.session.exec(select(Office).where(Office.officers_chat == address)).first()
+    return next((o for o in turn.offices() if o.officers_chat == address), None)
 
 
 def _staff(turn: Turn, event: InboundEvent) -> StaffUser | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 import messages
 from bot.inbound import Button, OutboundReply
@@ -29,6 +29,9 @@ class Turn:
     settings: Settings
     now: datetime
     replies: list[OutboundReply] = field(default_factory=list)
+    # Shared by the turns of one pass of the processor (one transaction): what every turn
+    # looks up and nothing in a turn changes, read once instead of once per message.
+    shared: dict[str, Any] = field(default_factory=dict)
 
     @property
     def lang(self) -> str:
@@ -58,6 +61,12 @@ class Turn:
         """Enter ``state`` with exactly ``data``: nothing leaks from one story into the next."""
         self.conversation.state = state
         self.conversation.data = dict(data)
+
+    def offices(self) -> list[Office]:
+        if "offices" not in self.shared:
+            self.shared["offices"] = list(self.session.exec(select(Office)).all())
+        offices: list[Office] = self.shared["offices"]
+        return offices
 
     def office(self) -> tuple[Office, OfficeSpec] | None:
         if self.conversation.office_id is None:

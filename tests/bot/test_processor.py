@@ -85,26 +85,38 @@ async def test_an_update_that_always_fails_is_quarantined_with_one_apology_and_a
     assert process_pending(engine, catalogue, settings, now=MORNING, channels=CHANNELS) == 0
 
 
-async def test_a_failing_update_is_tried_again_before_the_chat_moves_on(
+async def test_the_passes_a_failing_update_spoils_leave_no_trace(
     echo: httpx.AsyncClient, engine: Engine, settings: Settings, catalogue: Catalogue
 ) -> None:
     from bot.processor import Processor
 
+    await says(echo, "eka", "halo")
     await says(echo, "dewi", "boom")
     await says(echo, "dewi", "halo")
-    await says(echo, "eka", "halo")
     processor = Processor(engine, catalogue, settings, worker_id="w", channels=CHANNELS)
 
     first = processor.run_pass(now=MORNING)
 
-    # Eka is answered in the same pass; Dewi's second message waits behind the failed one.
-    assert first.handled == 1
-    assert replies_to(engine, "eka")
-    assert replies_to(engine, "dewi") == []
+    # The pass is undone, Eka's answer with it; only the failure is kept.
+    assert first.handled == 0
+    assert replies_to(engine, "eka") == []
     with Session(engine) as session:
-        statuses = {
-            str(m.payload["text"]) + "@" + str(m.payload["chat_id"]): (m.status, m.attempts)
+        tries = {
+            f"{m.payload['chat_id']}:{m.payload['text']}": (m.status, m.attempts)
             for m in session.exec(select(InboundMessage)).all()
         }
-    assert statuses["boom@dewi"] == ("pending", 1)
-    assert statuses["halo@dewi"] == ("pending", 0)
+    assert tries == {
+        "eka:halo": ("pending", 0),
+        "dewi:boom": ("pending", 1),
+        "dewi:halo": ("pending", 0),
+    }
+
+    processor.run(now=MORNING)
+
+    # Eka is answered once, not once for every pass that was undone; Dewi's second message
+    # waited for the first and was answered after the apology.
+    with Session(engine) as session:
+        outbox = session.exec(select(OutboxMessage)).all()
+    assert len([r for r in outbox if r.inbound_id == 1]) == len(replies_to(engine, "eka")) == 1
+    dewi = replies_to(engine, "dewi")
+    assert dewi[0] == messages.render("bot.error", "id") and len(dewi) == 2
