@@ -527,7 +527,7 @@ class TestAdapter:
         event = parse(self._stored(message))
         assert event.reply_to_platform_message_id == "wamid.FAKE000009"
 
-    @pytest.mark.parametrize("kind", ["audio", "reaction", "document", "unsupported"])
+    @pytest.mark.parametrize("kind", ["audio", "sticker", "document", "unsupported"])
     def test_other_kinds_are_unsupported(self, kind: str) -> None:
         event = parse(self._stored(_message("wamid.4", SITI, kind, **{kind: {}})))
         assert (event.kind, event.chat_id) == ("unsupported", SITI)
