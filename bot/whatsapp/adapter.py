@@ -148,9 +148,13 @@ def _ignored(message: dict[str, Any]) -> bool:
         return True
     # Older API versions say a message was deleted only in the error's words.
     errors = " ".join(
-        str(_dict(e).get(k, ""))
-        for e in _list(message.get("errors"))
-        for k in ("title", "message", "details")
+        str(words)
+        for error in map(_dict, _list(message.get("errors")))
+        for words in (
+            *(error.get(k) for k in ("title", "message", "details")),
+            _dict(error.get("error_data")).get("details"),
+        )
+        if words
     )
     return "delet" in errors.lower()
 

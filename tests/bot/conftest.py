@@ -2,10 +2,11 @@
 so tests import them."""
 
 from tests.bot.chat_harness import catalogue, fake_telegram, harness, people, settings
-from tests.bot.whatsapp_harness import fake_whatsapp, wa, wa_settings
+from tests.bot.whatsapp_harness import channels_settings, fake_whatsapp, wa, wa_settings
 
 __all__ = [
     "catalogue",
+    "channels_settings",
     "fake_telegram",
     "fake_whatsapp",
     "harness",

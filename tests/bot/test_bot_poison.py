@@ -34,12 +34,6 @@ from tests.fakes.whatsapp_server import FakeWhatsApp
 
 WELCOME = messages.render("bot.menu.welcome")
 NEIGHBOURS = 31  # with the poison, 32 in flight: what a busy office's webhook sees at once
-WHATSAPP_SETTINGS = (
-    "whatsapp_access_token",
-    "whatsapp_phone_number_id",
-    "whatsapp_app_secret",
-    "whatsapp_api_base_url",
-)
 
 
 @dataclass
@@ -54,13 +48,12 @@ class Live:
 @pytest.fixture
 async def live(
     engine: Engine,
-    settings: Settings,
-    wa_settings: Settings,
+    channels_settings: Settings,
     catalogue: Catalogue,
     fake_telegram: FakeTelegram,
     fake_whatsapp: FakeWhatsApp,
 ) -> AsyncIterator[Live]:
-    both = settings.model_copy(update={k: getattr(wa_settings, k) for k in WHATSAPP_SETTINGS})
+    both = channels_settings
     sync_catalogue(engine, catalogue)
     bot = make_bot(both)
     whatsapp = make_sender(both)

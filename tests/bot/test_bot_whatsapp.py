@@ -42,6 +42,21 @@ from tests.bot.whatsapp_harness import (
 # --- the stories ----------------------------------------------------------------------------
 
 
+async def _post_to_an_app_with(settings: Settings, body: bytes, signature: str) -> httpx.Response:
+    """One webhook to an app of its own, configured otherwise than the harness's."""
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://sigap.test") as client:
+            headers = {"X-Hub-Signature-256": signature}
+            return await client.post("/webhooks/whatsapp", content=body, headers=headers)
+    finally:
+        ingest = getattr(app.state, "ingest", None)
+        if ingest is not None:
+            await ingest.close()
+        app.state.engine.dispose()
+
+
 class TestVerification:
     async def test_meta_gets_its_challenge_back_with_the_right_verify_token(
         self, wa: WhatsAppHarness
@@ -102,15 +117,9 @@ class TestSignature:
         self, wa: WhatsAppHarness, wa_settings: Settings
     ) -> None:
         unset = wa_settings.model_copy(update={"whatsapp_app_secret": None})
-        app = create_app(unset)
         body = json.dumps(envelope(text_message(wa.wamid(), SITI, "halo"))).encode()
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://sigap.test") as client:
-            # Signed with the empty key, which an unset secret must not stand for.
-            response = await client.post(
-                "/webhooks/whatsapp", content=body, headers={"X-Hub-Signature-256": sign(body, "")}
-            )
-        app.state.engine.dispose()
+        # Signed with the empty key, which an unset secret must not stand for.
+        response = await _post_to_an_app_with(unset, body, sign(body, ""))
         assert response.status_code == 403
         assert wa.stored() == 0
 
@@ -201,6 +210,79 @@ class TestConversation:
         assert wa.stored() == 0
         assert wa.process() == 0
         assert wa.fake.attempts() == 0
+
+
+# What WhatsApp passes on that nobody asked the bot, as its Cloud API words it.
+NOBODY_ASKED: dict[str, dict[str, Any]] = {
+    "a reaction": {"reaction": {"message_id": "wamid.FAKE000001", "emoji": "👍"}},
+    "a reaction taken back": {"reaction": {"message_id": "wamid.FAKE000001"}},
+    "a changed number": {
+        "system": {
+            "body": "User A changed from 6281234567001 to 6281234567009",
+            "wa_id": "6281234567009",
+            "type": "customer_changed_number",
+        }
+    },
+    "a deleted message": {
+        "errors": [
+            {
+                "code": 131051,
+                "title": "Message type unknown",
+                "message": "Message type unknown",
+                "error_data": {"details": "Message deleted by the user"},
+            }
+        ],
+        "unsupported": {"type": "revoke"},
+    },
+    "an edit": {"unsupported": {"type": "edit"}},
+    "a deletion in older words": {
+        "errors": [{"code": 131051, "title": "Unsupported message type", "details": "Deleted"}]
+    },
+}
+NOBODY_ASKED_TYPES = {
+    "a reaction": "reaction",
+    "a reaction taken back": "reaction",
+    "a changed number": "system",
+    "a deleted message": "unsupported",
+    "an edit": "unsupported",
+    "a deletion in older words": "unsupported",
+}
+
+
+def _nobody_asked(wamid: str, what: str) -> dict[str, Any]:
+    return cloud_message(wamid, SITI, NOBODY_ASKED_TYPES[what], **NOBODY_ASKED[what])
+
+
+class TestNobodyAsked:
+    @pytest.mark.parametrize("what", NOBODY_ASKED)
+    async def test_it_is_acknowledged_and_answered_with_nothing(
+        self, wa: WhatsAppHarness, what: str
+    ) -> None:
+        assert await wa.exchange(SITI, envelope(_nobody_asked(wa.wamid(), what))) == []
+        assert wa.fake.attempts() == 0
+        with Session(wa.engine) as session:
+            [row] = session.exec(select(InboundMessage)).all()
+        assert (row.status, row.error) == ("done", None)
+
+    async def test_a_message_for_another_phone_number_is_acknowledged_and_not_stored(
+        self, wa: WhatsAppHarness, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        # Meta sends again whatever is not answered 2xx: refusing would bring it back forever.
+        payload = envelope(text_message(wa.wamid(), SITI, "halo"), phone_number_id="999000111")
+        assert (await wa.post(payload)).status_code == 200
+        assert wa.stored() == 0
+        assert "999000111" in caplog.text and "not ours" in caplog.text
+        assert wa.process() == 0
+        assert wa.fake.attempts() == 0
+
+    async def test_with_no_phone_number_configured_no_message_is_ours(
+        self, wa: WhatsAppHarness, wa_settings: Settings
+    ) -> None:
+        unset = wa_settings.model_copy(update={"whatsapp_phone_number_id": None})
+        body = json.dumps(envelope(text_message(wa.wamid(), SITI, "halo"))).encode()
+        response = await _post_to_an_app_with(unset, body, sign(body))
+        assert response.status_code == 200
+        assert wa.stored() == 0
 
 
 class TestSending:
@@ -374,6 +456,20 @@ class TestAdapter:
     def test_other_kinds_are_unsupported(self, kind: str) -> None:
         event = parse(self._stored(cloud_message("wamid.4", SITI, kind, **{kind: {}})))
         assert (event.kind, event.chat_id) == ("unsupported", SITI)
+
+    @pytest.mark.parametrize("what", NOBODY_ASKED)
+    def test_what_nobody_asked_is_ignored_in_its_chat(self, what: str) -> None:
+        event = parse(self._stored(_nobody_asked("wamid.5", what)))
+        assert (event.kind, event.chat_id) == ("ignored", SITI)
+
+    @pytest.mark.parametrize(
+        "location",
+        [{"latitude": 10**400, "longitude": 1}, {"latitude": 91, "longitude": 0}, {"latitude": 1}],
+        ids=["400-digit", "past-the-pole", "half"],
+    )
+    def test_a_place_that_is_nowhere_is_unsupported(self, location: dict[str, Any]) -> None:
+        event = parse(self._stored(cloud_message("wamid.6", SITI, "location", location=location)))
+        assert (event.kind, event.location) == ("unsupported", None)
 
 
 async def test_the_runtime_opens_whatsapp_when_it_is_configured(
