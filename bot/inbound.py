@@ -59,15 +59,17 @@ class InboundEvent:
         # cleaned included), an event carries only text the database can store, at lengths
         # its columns hold. An id is never cut, which would make it another id: too long, it
         # names nothing.
-        clean = {
-            "display_name": storable(self.display_name, MAX_NAME),
-            "text": storable(self.text, MAX_TEXT),
+        # A platform's JSON may hold anything where text is due (PTB's types do not check):
+        # what is no string counts as nothing said.
+        clean: dict[str, Any] = {
+            "display_name": storable(_str(self.display_name), MAX_NAME),
+            "text": storable(_str(self.text), MAX_TEXT),
             "choice": _storable_or_none(self.choice, MAX_CHOICE),
             "chat_id": _id_or_none(self.chat_id, MAX_ID),
             "sender_id": _id_or_none(self.sender_id, MAX_ID),
             "reply_to_platform_message_id": _id_or_none(self.reply_to_platform_message_id, MAX_ID),
             "photo_ref": _id_or_none(self.photo_ref, MAX_REF),
-            "reply_context": storable_json(self.reply_context),
+            "reply_context": storable_json(_dict(self.reply_context)),
         }
         if self.location is not None:
             clean["location"] = _on_the_globe(self.location)
@@ -95,12 +97,20 @@ def _on_the_globe(location: tuple[Any, Any]) -> tuple[float, float] | None:
     return float(latitude), float(longitude)
 
 
-def _storable_or_none(value: str | None, limit: int) -> str | None:
-    return None if value is None else storable(value, limit)
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
-def _id_or_none(value: str | None, limit: int) -> str | None:
-    if value is None:
+def _str(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _storable_or_none(value: object, limit: int) -> str | None:
+    return storable(value, limit) if isinstance(value, str) else None
+
+
+def _id_or_none(value: object, limit: int) -> str | None:
+    if not isinstance(value, str):
         return None
     cleaned = storable(value)
     return cleaned if len(cleaned) <= limit else None

@@ -87,11 +87,15 @@ def parse(payload: dict[str, Any]) -> InboundEvent:
     """Never raises: a well-formed update of a kind we do not handle becomes 'unsupported'
     (someone is waiting, tell them what we can read) or 'ignored'; anything else, 'ignored'."""
     try:
-        update = Update.de_json(payload, None)
-    except Exception as exc:  # PTB raises whatever its constructors meet (a date out of range)
+        return _read(Update.de_json(payload, None))
+    except Exception as exc:
+        # PTB's types take what the JSON holds: a date out of range fails in its constructor,
+        # a list where the text should be fails in whatever reads it. Nobody sent us that.
         log.info("telegram update unreadable, ignored: %s", type(exc).__name__)
         return _IGNORED
 
+
+def _read(update: Update) -> InboundEvent:
     query = update.callback_query
     if query is not None:
         chat = query.message.chat if query.message is not None else None

@@ -24,6 +24,7 @@ MAX_PLATFORM_ID = 80  # inbound_message.platform_id; a longer message id is stor
 IGNORED_TYPES = frozenset({"reaction", "system", "deleted", "revoked"})
 # What WhatsApp itself cannot pass on arrives as "unsupported"; these of them are no question.
 IGNORED_UNSUPPORTED = frozenset({"edit", "revoke", "deleted", "reaction"})
+REPLIES = frozenset({"button_reply", "list_reply"})  # a row of a list, a reply button
 
 
 def messages(payload: dict[str, Any], *, phone_number_id: str | None) -> list[dict[str, Any]]:
@@ -105,10 +106,9 @@ def parse(stored: dict[str, Any]) -> InboundEvent:
             return InboundEvent(kind="text", text=body, **common)
     elif kind == "interactive":
         interactive = _dict(message.get("interactive"))
-        reply = _dict(interactive.get(str(interactive.get("type"))))
-        if interactive.get("type") in {"button_reply", "list_reply"} and isinstance(
-            reply.get("id"), str
-        ):
+        which = _str_or_none(interactive.get("type"))
+        reply = _dict(interactive.get(which)) if which in REPLIES else {}
+        if isinstance(reply.get("id"), str):
             return InboundEvent(kind="choice", choice=reply["id"].strip(), **common)
     elif kind == "button":  # a quick-reply button of a template message
         button = _dict(message.get("button"))

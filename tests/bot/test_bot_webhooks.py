@@ -13,8 +13,6 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
-from app.main import create_app
-from core.settings import Settings
 from models import InboundMessage
 from tests.bot.chat_harness import SECRET, text_update
 from tests.bot.whatsapp_harness import SITI, envelope, sign, text_message
@@ -22,19 +20,6 @@ from tests.bot.whatsapp_harness import SITI, envelope, sign, text_message
 LIMIT = 1_048_576  # the default, so these stories also say what production does
 CHUNK = 64 * 1024
 WEBHOOKS = ["telegram", "whatsapp", "sim"]
-
-
-@pytest.fixture
-async def client(engine: Engine, channels_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    assert channels_settings.webhook_max_bytes == LIMIT
-    app = create_app(channels_settings)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://sigap.test") as client:
-        yield client
-        ingest = getattr(app.state, "ingest", None)
-        if ingest is not None:
-            await ingest.close()
-    app.state.engine.dispose()
 
 
 def _valid(webhook: str) -> dict[str, Any]:
@@ -83,34 +68,34 @@ class Endless:
 @pytest.mark.parametrize("webhook", WEBHOOKS)
 class TestBodyLimit:
     async def test_a_body_declared_larger_than_the_limit_is_refused_before_a_byte_is_read(
-        self, client: httpx.AsyncClient, engine: Engine, webhook: str
+        self, channels_client: httpx.AsyncClient, engine: Engine, webhook: str
     ) -> None:
         body = Endless(200 * 1024 * 1024)
-        response = await _post(client, webhook, body, {"Content-Length": str(body.size)})
+        response = await _post(channels_client, webhook, body, {"Content-Length": str(body.size)})
         assert response.status_code == 413
         assert response.json()["error"] == "body_too_large"
         assert body.read == 0
         assert _stored(engine) == 0
 
     async def test_a_streamed_body_is_read_no_further_than_the_limit(
-        self, client: httpx.AsyncClient, engine: Engine, webhook: str
+        self, channels_client: httpx.AsyncClient, engine: Engine, webhook: str
     ) -> None:
         # 200 MB with no length given, and (for WhatsApp) a signature that cannot match.
         body = Endless(200 * 1024 * 1024)
-        response = await _post(client, webhook, body)
+        response = await _post(channels_client, webhook, body)
         assert response.status_code == 413
         assert body.read <= LIMIT + CHUNK
         assert _stored(engine) == 0
 
     async def test_a_body_of_exactly_the_limit_is_read_and_stored(
-        self, client: httpx.AsyncClient, engine: Engine, webhook: str
+        self, channels_client: httpx.AsyncClient, engine: Engine, webhook: str
     ) -> None:
         payload = _valid(webhook)
         payload["padding"] = ""
         payload["padding"] = "x" * (LIMIT - len(json.dumps(payload).encode()))
         body = json.dumps(payload).encode()
         assert len(body) == LIMIT
-        response = await _post(client, webhook, body)
+        response = await _post(channels_client, webhook, body)
         assert response.status_code == 200, response.text
         assert _stored(engine) == 1
 
@@ -128,18 +113,18 @@ class TestShape:
         ids=["list", "string", "number", "null", "33-deep", "100000-deep"],
     )
     async def test_what_is_no_json_object_of_at_most_32_levels_is_a_400(
-        self, client: httpx.AsyncClient, engine: Engine, webhook: str, body: bytes
+        self, channels_client: httpx.AsyncClient, engine: Engine, webhook: str, body: bytes
     ) -> None:
-        response = await _post(client, webhook, body)
+        response = await _post(channels_client, webhook, body)
         assert response.status_code == 400
         assert response.json()["error"] == "malformed_json"
         assert _stored(engine) == 0
 
     async def test_an_update_32_levels_deep_is_stored(
-        self, client: httpx.AsyncClient, engine: Engine, webhook: str
+        self, channels_client: httpx.AsyncClient, engine: Engine, webhook: str
     ) -> None:
         payload = _valid(webhook)
         payload["x"] = json.loads(_nested(31))  # 31 levels under the update's own
-        response = await _post(client, webhook, json.dumps(payload).encode())
+        response = await _post(channels_client, webhook, json.dumps(payload).encode())
         assert response.status_code == 200, response.text
         assert _stored(engine) == 1

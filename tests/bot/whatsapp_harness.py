@@ -56,15 +56,6 @@ def wa_settings(database_url: str, fake_whatsapp: FakeWhatsApp) -> Settings:
     )
 
 
-@pytest.fixture
-def channels_settings(settings: Settings, wa_settings: Settings) -> Settings:
-    """Telegram, WhatsApp and the simulator at once, each against its fake."""
-    whatsapp = ("access_token", "phone_number_id", "app_secret", "api_base_url")
-    return settings.model_copy(
-        update={f"whatsapp_{k}": getattr(wa_settings, f"whatsapp_{k}") for k in whatsapp}
-    )
-
-
 # --- Cloud API webhook payloads, as Meta sends them ---------------------------------------
 
 
