@@ -41,7 +41,7 @@ async def sim_webhook(request: Request) -> JSONResponse:
         payload = parse_json_object(await read_body(request))
         event = parse(payload)
         if event.chat_id is None:
-            return error(400, "chat_id_missing", "chat_id is required")
+            return error(400, "chat_id_missing", "chat_id is required, of at most 80 characters")
         message_id = str(payload.get("message_id") or uuid.uuid4().hex)[:80]
         inbound_id = await accept(
             request.app, channel=CHANNEL, platform_id=message_id, payload=payload, event=event

@@ -128,3 +128,14 @@ class TestShape:
         response = await _post(channels_client, webhook, json.dumps(payload).encode())
         assert response.status_code == 200, response.text
         assert _stored(engine) == 1
+
+
+async def test_a_simulator_chat_id_longer_than_its_column_is_a_400(
+    channels_client: httpx.AsyncClient, engine: Engine
+) -> None:
+    # Cut to 80 it would be someone else's chat; it names none.
+    body = json.dumps({"chat_id": "9" * 81, "text": "halo"}).encode()
+    response = await _post(channels_client, "sim", body)
+    assert response.status_code == 400
+    assert response.json()["error"] == "chat_id_missing"
+    assert _stored(engine) == 0
