@@ -14,8 +14,9 @@ from bot.text import storable, storable_json
 
 # "photo" carries an optional caption in ``text``; "location" carries only ``location``.
 EventKind = Literal["text", "choice", "photo", "location", "unsupported", "ignored"]
-# The columns' widths (conversation.chat_id, display_name), and what a person may type: any
-# platform's longest text message is 4,096 characters, its longest button value 256.
+# The columns' widths (chat and message ids, display_name, a photo's reference), and what a
+# person may type: any platform's longest text message is 4,096 characters, its longest
+# button value 256.
 MAX_ID = 80
 MAX_NAME = 120
 MAX_TEXT = 4096
@@ -58,9 +59,8 @@ class InboundEvent:
         # Whatever an adapter read, and from whichever row (one stored before payloads were
         # cleaned included), an event carries only text the database can store, at lengths
         # its columns hold. An id is never cut, which would make it another id: too long, it
-        # names nothing.
-        # A platform's JSON may hold anything where text is due (PTB's types do not check):
-        # what is no string counts as nothing said.
+        # names nothing. A platform's JSON may hold anything where text is due (PTB's types
+        # do not check): what is no string counts as nothing said.
         clean: dict[str, Any] = {
             "display_name": storable(_str(self.display_name), MAX_NAME),
             "text": storable(_str(self.text), MAX_TEXT),
