@@ -7,10 +7,11 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import messages
-from services.errors import DomainError
+from services.errors import DomainError, InvalidInput
 
 log = logging.getLogger("sigap.api")
 
@@ -19,6 +20,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_request: Request, exc: DomainError) -> JSONResponse:
         return JSONResponse(exc.as_dict(), status_code=exc.status)
+
+    @app.exception_handler(DataError)
+    async def _refused_by_database(_request: Request, _exc: DataError) -> JSONResponse:
+        # Input the schemas let through but the database refuses (a NUL in a text on
+        # PostgreSQL, a value out of a column's range): the caller's mistake, so a 422, for
+        # every route and form alike, rather than a 500.
+        invalid = InvalidInput("error.validation")
+        return JSONResponse(invalid.as_dict(), status_code=invalid.status)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -10,8 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from bot.text import storable, storable_json
+
 # "photo" carries an optional caption in ``text``; "location" carries only ``location``.
 EventKind = Literal["text", "choice", "photo", "location", "unsupported", "ignored"]
+# The columns' widths (chat and message ids, display_name, a photo's reference), and what a
+# person may type: any platform's longest text message is 4,096 characters, its longest
+# button value 256.
+MAX_ID = 80
+MAX_NAME = 120
+MAX_TEXT = 4096
+MAX_CHOICE = 256
+MAX_REF = 200
 # How the ingest stores a chat and an update: (channel, chat id) and
 # (channel, platform id, conversation id, raw payload).
 ChatKey = tuple[str, str]
@@ -45,10 +55,65 @@ class InboundEvent:
     # The platform message id this message answers, when the person used "reply".
     reply_to_platform_message_id: str | None = None
 
+    def __post_init__(self) -> None:
+        # Whatever an adapter read, and from whichever row (one stored before payloads were
+        # cleaned included), an event carries only text the database can store, at lengths
+        # its columns hold. An id is never cut, which would make it another id: too long, it
+        # names nothing. A platform's JSON may hold anything where text is due (PTB's types
+        # do not check): what is no string counts as nothing said.
+        clean: dict[str, Any] = {
+            "display_name": storable(_str(self.display_name), MAX_NAME),
+            "text": storable(_str(self.text), MAX_TEXT),
+            "choice": _storable_or_none(self.choice, MAX_CHOICE),
+            "chat_id": _id_or_none(self.chat_id, MAX_ID),
+            "sender_id": _id_or_none(self.sender_id, MAX_ID),
+            "reply_to_platform_message_id": _id_or_none(self.reply_to_platform_message_id, MAX_ID),
+            "photo_ref": _id_or_none(self.photo_ref, MAX_REF),
+            "reply_context": storable_json(_dict(self.reply_context)),
+        }
+        if self.location is not None:
+            clean["location"] = _on_the_globe(self.location)
+            if clean["location"] is None and self.kind == "location":
+                clean["kind"] = "unsupported"  # a place that is nowhere
+        if self.chat_id is not None and clean["chat_id"] is None:
+            clean["kind"] = "ignored"  # nobody we could answer
+        for name, value in clean.items():
+            object.__setattr__(self, name, value)
+
     @property
     def input(self) -> str:
         """What the person said: a pressed button counts the same as typing its value."""
         return ((self.choice if self.kind == "choice" else self.text) or "").strip()
+
+
+def _on_the_globe(location: tuple[Any, Any]) -> tuple[float, float] | None:
+    """(latitude, longitude) as floats when both are real angles; JSON allows any number."""
+    latitude, longitude = location
+    for value, limit in ((latitude, 90), (longitude, 180)):
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return None
+        if not -limit <= value <= limit:  # also false for NaN
+            return None
+    return float(latitude), float(longitude)
+
+
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _str(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _storable_or_none(value: object, limit: int) -> str | None:
+    return storable(value, limit) if isinstance(value, str) else None
+
+
+def _id_or_none(value: object, limit: int) -> str | None:
+    if not isinstance(value, str):
+        return None
+    cleaned = storable(value)
+    return cleaned if len(cleaned) <= limit else None
 
 
 @dataclass(frozen=True)

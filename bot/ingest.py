@@ -23,7 +23,7 @@ from typing import Any
 
 import psycopg
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 
 from bot import ingest_postgres, ingest_sqlite
 from bot.inbound import ChatKey, InboundEvent, InboundRow
@@ -100,19 +100,48 @@ class IngestWriter:
             if len(self._known_chats) > MAX_KNOWN_CHATS:
                 self._known_chats = {}
             try:
-                if self.engine.dialect.name == "postgresql":
-                    ids = await self._write_postgres(arrivals)
-                else:
-                    ids = await self._write_sqlite(arrivals)
+                ids = await self._write(arrivals)
             except Exception as exc:
                 log.error("storing %d inbound updates failed: %s", len(batch), type(exc).__name__)
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
+                if len(batch) == 1:
+                    _settle(batch[0][1], exc)
+                else:
+                    await self._write_one_by_one(batch)
                 continue
             for (_, future), row_id in zip(batch, ids, strict=True):
                 if not future.done():
                     future.set_result(row_id)
+
+    async def _write(self, arrivals: list[Arrival]) -> list[int | None]:
+        if self.engine.dialect.name == "postgresql":
+            return await self._write_postgres(arrivals)
+        return await self._write_sqlite(arrivals)
+
+    async def _write_one_by_one(
+        self, batch: list[tuple[Arrival, asyncio.Future[int | None]]]
+    ) -> None:
+        """After a failed batch: one bad update must not cost its neighbours their 2xx.
+
+        Each is stored alone, so only the one the database refuses fails. When the database
+        itself is gone, the first failure says so for all, rather than trying every row."""
+        for index, (arrival, future) in enumerate(batch):
+            try:
+                [row_id] = await self._write([arrival])
+            except Exception as exc:
+                log.error(
+                    "storing inbound %s %s alone failed: %s",
+                    arrival.channel,
+                    arrival.platform_id[:80],
+                    type(exc).__name__,
+                )
+                if _unreachable(exc):
+                    for _, waiting in batch[index:]:
+                        _settle(waiting, exc)
+                    return
+                _settle(future, exc)
+                continue
+            if not future.done():
+                future.set_result(row_id)
 
     async def _write_postgres(self, arrivals: list[Arrival]) -> list[int | None]:
         if self._pg is None or self._pg.closed:
@@ -167,6 +196,33 @@ class IngestWriter:
         # Remembered only once committed: a rolled-back chat row must be looked up again.
         self._known_chats = learned
         return ids_in_order(keys, inserted)
+
+
+class Refused(Exception):
+    """The database refused this one update, stored alone: sending it again will not help."""
+
+
+def _settle(future: asyncio.Future[int | None], exc: Exception) -> None:
+    """Fail a waiting request: :class:`Refused` (a 4xx) when the update's content was refused,
+    the error itself (a 5xx, so the platform tries again) when anything else went wrong."""
+    if future.done():
+        return
+    if isinstance(exc, _CONTENT_ERRORS):
+        future.set_exception(Refused(f"the database refused this update: {type(exc).__name__}"))
+    else:
+        future.set_exception(exc)
+
+
+# What one update's content can cause (a value too long for its column, text the driver
+# cannot encode, a payload JSON cannot carry), as opposed to the database being unavailable.
+_CONTENT_ERRORS = (DataError, psycopg.DataError, ValueError, TypeError)
+
+
+def _unreachable(exc: Exception) -> bool:
+    """The database is gone (not merely refusing a row): trying the next row would wait too."""
+    return isinstance(exc, psycopg.OperationalError | OSError) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    )
 
 
 class DatabaseBusy(Exception):

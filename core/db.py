@@ -29,12 +29,21 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see make_engine)
+    # A row written before inbound text was cleaned may hold invalid UTF-8 (SQLite's JSON
+    # functions turn an escaped lone surrogate into such bytes). Read strictly, one such row
+    # fails every query that touches it, on every pass, after every restart; read with U+FFFD
+    # in place of the bad bytes, it is one odd name, and the bot goes on answering.
+    dbapi_connection.text_factory = _lenient_text
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _lenient_text(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
 
 
 def is_postgres(engine: Engine) -> bool:

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     whatsapp_app_secret: SecretStr | None = None
     whatsapp_verify_token: SecretStr | None = None
     whatsapp_api_base_url: str = "https://graph.facebook.com/v21.0"
+    # A webhook body larger than this is refused (413) before it is read any further.
+    webhook_max_bytes: int = Field(default=1_048_576, ge=1024)
 
     # Messages per second over all chats of a channel, shared by every worker process.
     telegram_send_rate: float = Field(default=30, gt=0, le=10_000)

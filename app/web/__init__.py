@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError
 
 import messages
 from app.web.pages import LANG, reason, render, router
@@ -32,7 +33,7 @@ def install(app: FastAPI) -> None:
         text = messages.render("web.form.expired", LANG)
         return render(request, "message.html", {"text": text}, status_code=403)
 
-    for kind in (DomainError, RequestValidationError):
+    for kind in (DomainError, RequestValidationError, DataError):
         app.add_exception_handler(kind, _as_page_under_staff(app.exception_handlers[kind]))
 
 

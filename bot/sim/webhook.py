@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from bot.sim import CHANNEL
 from bot.sim.adapter import parse
-from bot.webhooks import accept, error, parse_json_object
+from bot.webhooks import BadRequest, accept, error, parse_json_object, read_body
 from models import Conversation, Office, OutboxMessage, StaffUser
 from services.roles import Role
 
@@ -37,16 +37,17 @@ def _not_found() -> JSONResponse:
 async def sim_webhook(request: Request) -> JSONResponse:
     if not _demo(request):
         return _not_found()
-    payload = parse_json_object(await request.body())
-    if payload is None:
-        return error(400, "malformed_json", "body must be a JSON object")
-    event = parse(payload)
-    if event.chat_id is None:
-        return error(400, "chat_id_missing", "chat_id is required")
-    message_id = str(payload.get("message_id") or uuid.uuid4().hex)[:80]
-    inbound_id = await accept(
-        request.app, channel=CHANNEL, platform_id=message_id, payload=payload, event=event
-    )
+    try:
+        payload = parse_json_object(await read_body(request))
+        event = parse(payload)
+        if event.chat_id is None:
+            return error(400, "chat_id_missing", "chat_id is required, of at most 80 characters")
+        message_id = str(payload.get("message_id") or uuid.uuid4().hex)[:80]
+        inbound_id = await accept(
+            request.app, channel=CHANNEL, platform_id=message_id, payload=payload, event=event
+        )
+    except BadRequest as exc:
+        return exc.response()
     return JSONResponse({"ok": True, "inbound_id": inbound_id, "duplicate": inbound_id is None})
 
 

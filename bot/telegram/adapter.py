@@ -1,16 +1,26 @@
-"""Telegram Update JSON -> one neutral InboundEvent, using PTB's own types to read it."""
+"""Telegram Update JSON -> one neutral InboundEvent, using PTB's own types to read it.
+
+Neither function raises for any JSON object: a shape Telegram would never send (``"message":
+"x"``, a chat whose type is an object, an id of a hundred digits) belongs to no chat, and
+what the bot cannot answer meaningfully (edits, reactions, members joining, a pinned message)
+is ignored rather than told "I can only read text".
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import Any, TypeGuard
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot.inbound import InboundEvent
 from bot.telegram import CHANNEL
 
+log = logging.getLogger(__name__)
 GROUP_TYPES = frozenset({"group", "supergroup"})
-MAX_REF = 200  # the column's width; a cut file id would be useless, so a longer one is dropped
+CHAT_TYPES = GROUP_TYPES | {"private"}
+# Telegram's ids are 64-bit integers at most; a larger number names no chat of Telegram's.
+MAX_TELEGRAM_ID = 2**63
 
 
 class MalformedUpdate(ValueError):
@@ -19,8 +29,8 @@ class MalformedUpdate(ValueError):
 
 def platform_id(payload: dict[str, Any]) -> str:
     update_id = payload.get("update_id")
-    if not isinstance(update_id, int) or isinstance(update_id, bool):
-        raise MalformedUpdate("update_id missing or not an integer")
+    if not _telegram_id(update_id) or update_id < 0:
+        raise MalformedUpdate("update_id missing or not a 64-bit integer")
     return str(update_id)
 
 
@@ -40,67 +50,75 @@ def route(payload: dict[str, Any]) -> InboundEvent:
     message = payload.get("message")
     if isinstance(message, dict):
         chat = _dict(message.get("chat"))
-        if chat.get("type") == "private" or chat.get("type") in GROUP_TYPES:
+        if _chat_type(chat.get("type")) is not None:
             return _routed(chat.get("id"), _dict(message.get("from")))
-        return InboundEvent(channel=CHANNEL, chat_id=None, kind="ignored")
-    edited = payload.get("edited_message")
-    if isinstance(edited, dict) and _dict(edited.get("chat")).get("type") == "private":
-        return _routed(_dict(edited.get("chat")).get("id"), _dict(edited.get("from")))
-    return InboundEvent(channel=CHANNEL, chat_id=None, kind="ignored")
+    # Edits, reactions, channel posts, polls, membership changes: nobody asked us anything.
+    return _IGNORED
 
 
 def _dict(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _telegram_id(value: object) -> TypeGuard[int]:
+    return (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and -MAX_TELEGRAM_ID <= value < MAX_TELEGRAM_ID
+    )
+
+
+def _chat_type(value: object) -> str | None:
+    """The chat's type when it is one we answer; a type of the wrong shape is none of them."""
+    return str(value) if isinstance(value, str) and value in CHAT_TYPES else None
+
+
 def _routed(chat_id: object, sender: dict[str, Any]) -> InboundEvent:
-    if not isinstance(chat_id, int) or isinstance(chat_id, bool):
-        return InboundEvent(channel=CHANNEL, chat_id=None, kind="ignored")
+    if not _telegram_id(chat_id):
+        return _IGNORED
     name = " ".join(str(sender.get(k)) for k in ("first_name", "last_name") if sender.get(k))
     return InboundEvent(channel=CHANNEL, chat_id=str(chat_id), kind="text", display_name=name)
 
 
-def parse(payload: dict[str, Any]) -> InboundEvent:
-    """Never raises for a well-formed update of a kind we do not handle: it becomes
-    'unsupported' (someone is waiting, tell them what we can read) or 'ignored'."""
-    try:
-        update = Update.de_json(payload, None)
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return InboundEvent(channel=CHANNEL, chat_id=None, kind="ignored")
+_IGNORED = InboundEvent(channel=CHANNEL, chat_id=None, kind="ignored")
 
+
+def parse(payload: dict[str, Any]) -> InboundEvent:
+    """Never raises: a well-formed update of a kind we do not handle becomes 'unsupported'
+    (someone is waiting, tell them what we can read) or 'ignored'; anything else, 'ignored'."""
+    try:
+        return _read(Update.de_json(payload, None))
+    except Exception as exc:
+        # PTB's types take what the JSON holds: a date out of range fails in its constructor,
+        # a list where the text should be fails in whatever reads it. Nobody sent us that.
+        log.info("telegram update unreadable, ignored: %s", type(exc).__name__)
+        return _IGNORED
+
+
+def _read(update: Update) -> InboundEvent:
     query = update.callback_query
     if query is not None:
         chat = query.message.chat if query.message is not None else None
-        chat_id = str(chat.id if chat is not None else query.from_user.id)
+        chat_id = chat.id if chat is not None else query.from_user.id
+        if not _telegram_id(chat_id):
+            return _IGNORED
         return InboundEvent(
             channel=CHANNEL,
-            chat_id=chat_id,
+            chat_id=str(chat_id),
             kind="choice",
             display_name=query.from_user.full_name,
             choice=(query.data or "").strip(),
             reply_context={"callback_query_id": query.id},
             sender_id=str(query.from_user.id),
-            group=chat is not None and chat.type in GROUP_TYPES,
+            group=chat is not None and _chat_type(chat.type) in GROUP_TYPES,
         )
 
     message = update.message
-    if message is None:
-        # Edited messages, channel posts, polls, membership changes: nobody asked us anything.
-        # An edit comes from a person, though, so tell them edits are not read.
-        edited = update.edited_message
-        if edited is not None and edited.chat.type == "private":
-            return InboundEvent(
-                channel=CHANNEL,
-                chat_id=str(edited.chat.id),
-                kind="unsupported",
-                display_name=edited.from_user.full_name if edited.from_user else "",
-            )
-        return InboundEvent(channel=CHANNEL, chat_id=None, kind="ignored")
-
-    group = message.chat.type in GROUP_TYPES
-    if message.chat.type != "private" and not group:
-        return InboundEvent(channel=CHANNEL, chat_id=None, kind="ignored")
-
+    if message is None or _chat_type(message.chat.type) is None:
+        return _IGNORED
+    if not _telegram_id(message.chat.id):
+        return _IGNORED
+    group = _chat_type(message.chat.type) in GROUP_TYPES
     # In a group the conversation decides whether the group is an officers' chat; there,
     # ordinary chatter is left alone, so only the officer's identity and reply target matter.
     common: dict[str, Any] = {
@@ -117,14 +135,21 @@ def parse(payload: dict[str, Any]) -> InboundEvent:
         return InboundEvent(kind="text", text=message.text, **common)
     if message.photo:
         # The largest size is last; its file id lets an officer download it through the API.
-        file_id = message.photo[-1].file_id
         return InboundEvent(
-            kind="photo",
-            text=message.caption or "",
-            photo_ref=file_id if len(file_id) <= MAX_REF else None,
-            **common,
+            kind="photo", text=message.caption or "", photo_ref=message.photo[-1].file_id, **common
         )
     if message.location is not None:
         location = (message.location.latitude, message.location.longitude)
         return InboundEvent(kind="location", location=location, **common)
+    if _service(message):
+        # The same chat as route() names, so the update waits its turn there, then nothing.
+        return InboundEvent(kind="ignored", **common)
     return InboundEvent(kind="unsupported", **common)
+
+
+def _service(message: Message) -> bool:
+    """A message nobody typed: someone joined or left, a title changed, a message was pinned.
+
+    What a person sends always has text, a caption or an attachment (a sticker, a voice note,
+    a document...); a service message has none of these."""
+    return message.caption is None and message.effective_attachment is None

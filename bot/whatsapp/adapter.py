@@ -3,23 +3,37 @@
 A Cloud API webhook may carry several messages (and status updates about our own messages).
 The webhook stores each message on its own, as ``{"contact": {...}, "message": {...}}``, so
 that every stored payload can be read later without the envelope it came in.
+
+Nothing here raises for any JSON object: what is not a message from a person to our number is
+left out, and what the bot cannot answer meaningfully (a reaction, a deletion, an edit, a
+system notice) is ignored rather than told "I can only read text".
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from typing import Any, TypeGuard
 
 from bot.inbound import InboundEvent
 from bot.whatsapp import CHANNEL
 
-MAX_REF = 200  # the column's width; a cut media id would be useless, so a longer one is dropped
+log = logging.getLogger(__name__)
 MAX_PLATFORM_ID = 80  # inbound_message.platform_id; a longer message id is stored as its hash
+# Not a message anyone typed: a reaction (or its removal), "customer changed number".
+IGNORED_TYPES = frozenset({"reaction", "system", "deleted", "revoked"})
+# What WhatsApp itself cannot pass on arrives as "unsupported"; these of them are no question.
+IGNORED_UNSUPPORTED = frozenset({"edit", "revoke", "deleted", "reaction"})
+REPLIES = frozenset({"button_reply", "list_reply"})  # a row of a list, a reply button
 
 
-def messages(payload: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each message in a webhook, self-contained; status updates (sent, delivered, read) and
-    other fields yield nothing, as there is nobody waiting for an answer."""
+def messages(payload: dict[str, Any], *, phone_number_id: str | None) -> list[dict[str, Any]]:
+    """Each message to ``phone_number_id`` in a webhook, self-contained.
+
+    Status updates (sent, delivered, read) and other fields yield nothing, as there is nobody
+    waiting for an answer; nor does a message without a sender. Messages to another number
+    (another app's, or a test number left subscribed) are not ours to answer: they are left
+    out, and so is everything when no number is configured."""
     found: list[dict[str, Any]] = []
     for entry in _list(payload.get("entry")):
         for change in _list(_dict(entry).get("changes")):
@@ -27,13 +41,22 @@ def messages(payload: dict[str, Any]) -> list[dict[str, Any]]:
             if change.get("field") != "messages":
                 continue
             value = _dict(change.get("value"))
+            received = [_dict(m) for m in _list(value.get("messages"))]
+            to = _dict(value.get("metadata")).get("phone_number_id")
+            if received and (not phone_number_id or to != phone_number_id):
+                log.warning(
+                    "whatsapp webhook for phone number id %r, not ours: %d messages dropped",
+                    str(to)[:40],
+                    len(received),
+                )
+                continue
             contacts = [_dict(c) for c in _list(value.get("contacts"))]
-            for message in _list(value.get("messages")):
-                message = _dict(message)
-                if not isinstance(message.get("id"), str) or not message["id"]:
+            for message in received:
+                sender = _chat_id(message)
+                if not isinstance(message.get("id"), str) or not message["id"] or not sender:
                     continue
                 contact = next(
-                    (c for c in contacts if c.get("wa_id") == message["from"]),
+                    (c for c in contacts if c.get("wa_id") == sender),
                     contacts[0] if len(contacts) == 1 else {},
                 )
                 found.append({"contact": contact, "message": message})
@@ -75,16 +98,17 @@ def parse(stored: dict[str, Any]) -> InboundEvent:
         "reply_to_platform_message_id": _str_or_none(_dict(message.get("context")).get("id")),
     }
     kind = message.get("type")
+    if _ignored(message):
+        return InboundEvent(kind="ignored", **common)
     if kind == "text":
         body = _dict(message.get("text")).get("body")
         if isinstance(body, str):
             return InboundEvent(kind="text", text=body, **common)
     elif kind == "interactive":
         interactive = _dict(message.get("interactive"))
-        reply = _dict(interactive.get(str(interactive.get("type"))))
-        if interactive.get("type") in {"button_reply", "list_reply"} and isinstance(
-            reply.get("id"), str
-        ):
+        which = _str_or_none(interactive.get("type"))
+        reply = _dict(interactive.get(which)) if which in REPLIES else {}
+        if isinstance(reply.get("id"), str):
             return InboundEvent(kind="choice", choice=reply["id"].strip(), **common)
     elif kind == "button":  # a quick-reply button of a template message
         button = _dict(message.get("button"))
@@ -98,23 +122,47 @@ def parse(stored: dict[str, Any]) -> InboundEvent:
         return InboundEvent(
             kind="photo",
             text=caption if isinstance(caption, str) else "",
-            photo_ref=media_id if isinstance(media_id, str) and len(media_id) <= MAX_REF else None,
+            photo_ref=media_id if isinstance(media_id, str) else None,
             **common,
         )
     elif kind == "location":
         location = _dict(message.get("location"))
         latitude, longitude = location.get("latitude"), location.get("longitude")
         if _number(latitude) and _number(longitude):
-            return InboundEvent(
-                kind="location", location=(float(latitude), float(longitude)), **common
-            )
-    # Stickers, voice notes, reactions, documents, contacts, "unsupported" from WhatsApp itself.
+            # Checked and made floats by the event: JSON allows a latitude of 400 digits.
+            return InboundEvent(kind="location", location=(latitude, longitude), **common)
+    # Stickers, voice notes, documents, contacts, "unsupported" from WhatsApp itself.
     return InboundEvent(kind="unsupported", **common)
+
+
+def _ignored(message: dict[str, Any]) -> bool:
+    kind = message.get("type")
+    if not isinstance(kind, str):
+        return False
+    if kind in IGNORED_TYPES:
+        return True
+    if kind not in {"unsupported", "unknown"}:
+        return False
+    what = _dict(message.get("unsupported")).get("type")
+    if isinstance(what, str) and what in IGNORED_UNSUPPORTED:
+        return True
+    # Older API versions say a message was deleted only in the error's words.
+    errors = " ".join(
+        str(words)
+        for error in map(_dict, _list(message.get("errors")))
+        for words in (
+            *(error.get(k) for k in ("title", "message", "details")),
+            _dict(error.get("error_data")).get("details"),
+        )
+        if words
+    )
+    return "delet" in errors.lower()
 
 
 def _chat_id(message: dict[str, Any]) -> str | None:
     sender = message.get("from")
-    if isinstance(sender, str) and sender.isdigit() and len(sender) <= 80:
+    # A wa_id is the phone number in ASCII digits ("²" is a digit to str.isdigit, not to us).
+    if isinstance(sender, str) and sender.isascii() and sender.isdigit() and len(sender) <= 80:
         return sender
     return None
 

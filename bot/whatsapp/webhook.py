@@ -1,5 +1,10 @@
 """GET /webhooks/whatsapp: Meta's verification handshake.
-POST /webhooks/whatsapp: check the signature, store each message, answer 200."""
+POST /webhooks/whatsapp: check the signature, store each message, answer 200.
+
+The signature is checked on a body read no further than ``WEBHOOK_MAX_BYTES``. Messages to
+another phone number id than ours are acknowledged and dropped (Meta would send them again
+after any other answer), as is a message the database refuses, once its neighbours are stored.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ import logging
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from bot.webhooks import accept, error, parse_json_object
+from bot.webhooks import BadRequest, accept, error, parse_json_object, read_body
 from bot.whatsapp import CHANNEL
 from bot.whatsapp.adapter import messages, platform_id, route
 
@@ -39,21 +44,24 @@ async def whatsapp_webhook(request: Request) -> JSONResponse:
     given = request.headers.get(SIGNATURE_HEADER)
     if given is None:
         return error(401, "signature_missing", f"{SIGNATURE_HEADER} header is required")
-    body = await request.body()
+    try:
+        body = await read_body(request)
+    except BadRequest as exc:
+        return exc.response()
     configured = request.app.state.settings.whatsapp_app_secret
     secret = configured.get_secret_value() if configured is not None else ""
     expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     # An unset secret must not let anyone sign with the empty key.
     if not secret or not hmac.compare_digest(given.strip().encode(), expected.encode()):
         return error(403, "signature_wrong", "webhook signature does not match")
-
-    payload = parse_json_object(body)
-    if payload is None:
-        return error(400, "malformed_json", "body must be a JSON object")
+    try:
+        payload = parse_json_object(body)
+    except BadRequest as exc:
+        return exc.response()
 
     # One row per message, all committed before the 200 (the ingest groups them in one commit).
     # Status updates (sent, delivered, read) carry no message: nothing to store or answer.
-    found = messages(payload)
+    found = messages(payload, phone_number_id=request.app.state.settings.whatsapp_phone_number_id)
     stored = await asyncio.gather(
         *(
             accept(
@@ -64,9 +72,16 @@ async def whatsapp_webhook(request: Request) -> JSONResponse:
                 event=route(item),
             )
             for item in found
-        )
+        ),
+        return_exceptions=True,
     )
-    for item, inbound_id in zip(found, stored, strict=True):
-        if inbound_id is None:
+    for item, outcome in zip(found, stored, strict=True):
+        if isinstance(outcome, BadRequest):
+            # Meta sends a webhook again until it gets a 2xx, and this message will never be
+            # stored: its neighbours are, and the envelope is acknowledged.
+            log.error("whatsapp message %s dropped: %s", platform_id(item), outcome)
+        elif isinstance(outcome, BaseException):
+            raise outcome  # nothing could be stored: a 5xx, and Meta sends the webhook again
+        elif outcome is None:
             log.info("whatsapp message %s received again; already stored", platform_id(item))
     return JSONResponse({"ok": True})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -204,8 +205,13 @@ class Harness:
         return next(self._ids)
 
     async def post(self, update: dict[str, Any], secret: str | None = SECRET) -> httpx.Response:
-        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
-        return await self.client.post("/webhooks/telegram", json=update, headers=headers)
+        headers = {"Content-Type": "application/json"}
+        if secret is not None:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+        # json.dumps escapes what is not ASCII, as Telegram does: a lone surrogate in a name
+        # travels as "\ud800", where httpx's own encoding (UTF-8) could not carry it at all.
+        body = json.dumps(update).encode()
+        return await self.client.post("/webhooks/telegram", content=body, headers=headers)
 
     def process(self, *, now: datetime | None = None, worker: str = WORKER) -> int:
         return process_pending(

@@ -73,4 +73,6 @@ def test_route_and_parse_agree_on_the_chat(payload: dict[str, Any]) -> None:
 
 
 def test_route_reads_the_senders_full_name() -> None:
-    assert route(EDITED).display_name == parse(EDITED).display_name == "Siti Aminah"
+    update = text_update(14, 5151, "halo")
+    update["message"]["from"]["last_name"] = "Aminah"
+    assert route(update).display_name == parse(update).display_name == "Siti Aminah"

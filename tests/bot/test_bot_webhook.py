@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+from typing import Any
 
 import httpx
 import pytest
 from sqlmodel import Session, col, func, select
 
+import messages
 from models import InboundMessage, OutboxMessage
 from tests.bot.chat_harness import SECRET, Harness, text_update
 
@@ -61,7 +63,8 @@ class TestStoring:
         self, harness: Harness
     ) -> None:
         # A NUL and a lone surrogate, escaped as JSON allows: PostgreSQL's text refuses both,
-        # so a careless insert would fail the whole batch and every update in it.
+        # and SQLite would keep the surrogate as bytes no query can read back; so both are
+        # stored as U+FFFD, the batch with them.
         odd = (
             b'{"update_id": 61, "message": {"message_id": 61, "date": 1773108000, '
             b'"chat": {"id": 5005, "type": "private", "first_name": "Siti"}, '
@@ -74,7 +77,7 @@ class TestStoring:
         with Session(harness.engine) as session:
             rows = session.exec(select(InboundMessage).order_by(col(InboundMessage.id))).all()
         texts = {row.platform_id: row.payload["message"]["text"] for row in rows}
-        assert texts == {"61": "1\x00\ud800", "62": "/start"}
+        assert texts == {"61": "1\ufffd\ufffd", "62": "/start"}
 
     async def test_json_without_update_id_is_a_400(self, harness: Harness) -> None:
         response = await harness.post({"message": {"text": "hi"}})
@@ -189,12 +192,83 @@ class TestUnusualUpdates:
             assert statuses == ["done", "done"]
             assert session.exec(select(func.count()).select_from(OutboxMessage)).one() == 0
 
-    async def test_an_edited_message_is_explained_not_ignored(self, harness: Harness) -> None:
+    async def test_an_edited_message_is_acknowledged_and_not_answered(
+        self, harness: Harness
+    ) -> None:
+        # The person already had the answer to what they first wrote; "I can only read text"
+        # in reply to fixing a typo would be wrong, and a second answer to the edit confusing.
         update = text_update(8, 5004, "2")
         update["edited_message"] = update.pop("message")
         update["edited_message"]["edit_date"] = 1
         assert (await harness.post(update)).status_code == 200
         harness.process()
         await harness.deliver()
-        [reply] = harness.fake.texts(5004)
-        assert "hanya bisa membaca teks" in reply
+        assert harness.fake.texts(5004) == []
+
+
+def _private_chat(chat_id: int) -> dict[str, Any]:
+    return {"id": chat_id, "type": "private", "first_name": "Siti"}
+
+
+def _service(update_id: int, chat: dict[str, Any], **event: Any) -> dict[str, Any]:
+    update = text_update(update_id, chat["id"], "")
+    del update["message"]["text"]
+    update["message"]["chat"] = chat
+    update["message"].update(event)
+    return update
+
+
+SITI = {"id": 5010, "is_bot": False, "first_name": "Siti"}
+GROUP = {"id": -100900, "type": "supergroup", "title": "Warga RT 3"}
+# Things that happen in a chat that nobody asked the bot: reactions, members coming and
+# going, a pinned message. Each is acknowledged, and answered with nothing.
+NOBODY_ASKED: dict[str, dict[str, Any]] = {
+    "a reaction": {
+        "update_id": 20,
+        "message_reaction": {
+            "chat": _private_chat(5010),
+            "message_id": 1001,
+            "user": SITI,
+            "date": 1773108000,
+            "old_reaction": [],
+            "new_reaction": [{"type": "emoji", "emoji": "👍"}],
+        },
+    },
+    "a count of reactions": {
+        "update_id": 21,
+        "message_reaction_count": {
+            "chat": GROUP,
+            "message_id": 1001,
+            "date": 1773108000,
+            "reactions": [{"type": {"type": "emoji", "emoji": "👍"}, "total_count": 2}],
+        },
+    },
+    "someone joining a group": _service(22, GROUP, new_chat_members=[SITI]),
+    "someone leaving a group": _service(23, GROUP, left_chat_member=SITI),
+    "a pinned message": _service(
+        24,
+        _private_chat(5010),
+        pinned_message={"message_id": 3, "date": 0, "chat": _private_chat(5010)},
+    ),
+    "a new group title": _service(25, GROUP, new_chat_title="Warga RT 4"),
+}
+
+
+class TestNobodyAsked:
+    @pytest.mark.parametrize("update", NOBODY_ASKED.values(), ids=NOBODY_ASKED)
+    async def test_it_is_acknowledged_and_answered_with_nothing(
+        self, harness: Harness, update: dict[str, Any]
+    ) -> None:
+        assert (await harness.post(update)).status_code == 200
+        assert harness.process() == 1
+        await harness.deliver()
+        assert harness.fake.sent() == []
+        with Session(harness.engine) as session:
+            [row] = session.exec(select(InboundMessage)).all()
+            assert (row.status, row.error) == ("done", None)
+            assert session.exec(select(func.count()).select_from(OutboxMessage)).one() == 0
+
+    async def test_a_person_who_then_writes_is_answered_as_ever(self, harness: Harness) -> None:
+        await harness.post(NOBODY_ASKED["a pinned message"])
+        [reply] = await harness.says(5010, "halo")
+        assert reply.startswith(messages.render("bot.menu.welcome"))

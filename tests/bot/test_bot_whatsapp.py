@@ -6,197 +6,55 @@ API on loopback, which answers (and fails) in Meta's own wire format.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import itertools
 import json
 import logging
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from app.main import create_app
-from bot.channels import Outgoing, Sender
+from bot.channels import Outgoing
 from bot.inbound import Button
 from bot.outbox import send_pending
-from bot.processor import process_pending
 from bot.runtime import BotRuntime
 from bot.whatsapp.adapter import parse
 from bot.whatsapp.sender import WhatsAppSender, make_sender
 from core.settings import Settings
 from models import Conversation, InboundMessage, OutboxMessage
 from services.catalogue import Catalogue
-from services.catalogue_sync import sync_catalogue
-from tests.bot.chat_harness import MORNING, WORKER
-from tests.fakes.whatsapp_server import FakeWhatsApp, running_fake_whatsapp
+from tests.bot.chat_harness import WORKER
+from tests.bot.whatsapp_harness import (
+    BUDI,
+    SITI,
+    VERIFY_TOKEN,
+    WhatsAppHarness,
+    cloud_message,
+    envelope,
+    sign,
+    sticker_message,
+    text_message,
+)
 
-APP_SECRET = "whatsapp-app-secret-for-tests"
-VERIFY_TOKEN = "verify-token-for-tests"
-SITI = "6281234567001"
-BUDI = "6281234567002"
-
-
-@pytest.fixture
-def fake_whatsapp() -> Iterator[FakeWhatsApp]:
-    with running_fake_whatsapp() as fake:
-        yield fake
-
-
-@pytest.fixture
-def wa_settings(database_url: str, fake_whatsapp: FakeWhatsApp) -> Settings:
-    return Settings(
-        database_url=database_url,
-        whatsapp_access_token=fake_whatsapp.access_token,  # type: ignore[arg-type]
-        whatsapp_phone_number_id=fake_whatsapp.phone_number_id,
-        whatsapp_app_secret=APP_SECRET,  # type: ignore[arg-type]
-        whatsapp_verify_token=VERIFY_TOKEN,  # type: ignore[arg-type]
-        whatsapp_api_base_url=fake_whatsapp.url,
-        run_workers=False,
-        demo_mode=True,
-        conversation_timeout_minutes=30,
-    )
+# --- the stories ----------------------------------------------------------------------------
 
 
-# --- Cloud API webhook payloads, as Meta sends them ---------------------------------------
-
-
-def envelope(
-    *messages: dict[str, Any], statuses: list[dict[str, Any]] | None = None
-) -> dict[str, Any]:
-    senders = dict.fromkeys(m["from"] for m in messages)
-    value: dict[str, Any] = {
-        "messaging_product": "whatsapp",
-        "metadata": {"display_phone_number": "6281100000000", "phone_number_id": "109876543210"},
-    }
-    if messages:
-        value["contacts"] = [{"profile": {"name": "Siti"}, "wa_id": wa_id} for wa_id in senders]
-        value["messages"] = list(messages)
-    if statuses:
-        value["statuses"] = statuses
-    return {
-        "object": "whatsapp_business_account",
-        "entry": [{"id": "WABA-1", "changes": [{"field": "messages", "value": value}]}],
-    }
-
-
-def _message(wamid: str, wa_id: str, kind: str, **content: Any) -> dict[str, Any]:
-    timestamp = str(int(MORNING.timestamp()))
-    return {"from": wa_id, "id": wamid, "timestamp": timestamp, "type": kind, **content}
-
-
-def text_message(wamid: str, wa_id: str, body: str) -> dict[str, Any]:
-    return _message(wamid, wa_id, "text", text={"body": body})
-
-
-def reply_message(
-    wamid: str, wa_id: str, reply_id: str, *, kind: str = "list_reply"
-) -> dict[str, Any]:
-    reply = {"id": reply_id, "title": f"{reply_id}. ..."}
-    return _message(wamid, wa_id, "interactive", interactive={"type": kind, kind: reply})
-
-
-def sticker_message(wamid: str, wa_id: str) -> dict[str, Any]:
-    sticker = {"mime_type": "image/webp", "sha256": "abc", "id": "STICKER-1", "animated": False}
-    return _message(wamid, wa_id, "sticker", sticker=sticker)
-
-
-def sign(body: bytes, secret: str = APP_SECRET) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-@dataclass
-class WhatsAppHarness:
-    """Drives the app like Meta does, then runs the workers at an explicit ``now``."""
-
-    client: httpx.AsyncClient
-    engine: Engine
-    settings: Settings
-    catalogue: Catalogue
-    fake: FakeWhatsApp
-    senders: dict[str, Sender]
-    now: datetime = MORNING
-    _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
-
-    def wamid(self) -> str:
-        return f"wamid.HBgNNjI4MTIzNDU2NzAwMRUCABIYFjNFQjA{next(self._ids):06d}"
-
-    async def post(
-        self, payload: dict[str, Any], *, signature: str | None = "good"
-    ) -> httpx.Response:
-        body = json.dumps(payload).encode()
-        return await self.post_raw(body, signature=signature)
-
-    async def post_raw(self, body: bytes, *, signature: str | None = "good") -> httpx.Response:
-        headers = {"Content-Type": "application/json"}
-        if signature is not None:
-            headers["X-Hub-Signature-256"] = sign(body) if signature == "good" else signature
-        return await self.client.post("/webhooks/whatsapp", content=body, headers=headers)
-
-    def process(self, *, now: datetime | None = None) -> int:
-        return process_pending(
-            self.engine, self.catalogue, self.settings, now=now or self.now, worker_id=WORKER
-        )
-
-    async def deliver(self, *, now: datetime | None = None) -> int:
-        return await send_pending(self.engine, self.senders, now=now or self.now, worker_id=WORKER)
-
-    async def exchange(self, wa_id: str, payload: dict[str, Any]) -> list[str]:
-        """Post a webhook; returns what then reaches ``wa_id``'s phone."""
-        before = len(self.fake.texts(wa_id))
-        response = await self.post(payload)
-        assert response.status_code == 200, response.text
-        self.process()
-        await self.deliver()
-        return self.fake.texts(wa_id)[before:]
-
-    async def says(self, wa_id: str, text: str) -> list[str]:
-        return await self.exchange(wa_id, envelope(text_message(self.wamid(), wa_id, text)))
-
-    async def picks(self, wa_id: str, reply_id: str, *, kind: str = "list_reply") -> list[str]:
-        message = reply_message(self.wamid(), wa_id, reply_id, kind=kind)
-        return await self.exchange(wa_id, envelope(message))
-
-    def stored(self) -> int:
-        with Session(self.engine) as session:
-            return int(session.exec(select(func.count()).select_from(InboundMessage)).one())
-
-    def outbox(self) -> list[OutboxMessage]:
-        with Session(self.engine) as session:
-            return list(session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))).all())
-
-
-@pytest.fixture
-async def wa(
-    engine: Engine, wa_settings: Settings, catalogue: Catalogue, fake_whatsapp: FakeWhatsApp
-) -> AsyncIterator[WhatsAppHarness]:
-    sync_catalogue(engine, catalogue)
-    app = create_app(wa_settings)
-    sender = make_sender(wa_settings)
-    assert sender is not None
+async def _post_to_an_app_with(settings: Settings, body: bytes, signature: str) -> httpx.Response:
+    """One webhook to an app of its own, configured otherwise than the harness's."""
+    app = create_app(settings)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://sigap.test") as client:
-        yield WhatsAppHarness(
-            client=client,
-            engine=engine,
-            settings=wa_settings,
-            catalogue=catalogue,
-            fake=fake_whatsapp,
-            senders={"whatsapp": sender},
-        )
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://sigap.test") as client:
+            headers = {"X-Hub-Signature-256": signature}
+            return await client.post("/webhooks/whatsapp", content=body, headers=headers)
+    finally:
         ingest = getattr(app.state, "ingest", None)
         if ingest is not None:
             await ingest.close()
-    await sender.aclose()
-    app.state.engine.dispose()
-
-
-# --- the stories ----------------------------------------------------------------------------
+        app.state.engine.dispose()
 
 
 class TestVerification:
@@ -259,15 +117,9 @@ class TestSignature:
         self, wa: WhatsAppHarness, wa_settings: Settings
     ) -> None:
         unset = wa_settings.model_copy(update={"whatsapp_app_secret": None})
-        app = create_app(unset)
         body = json.dumps(envelope(text_message(wa.wamid(), SITI, "halo"))).encode()
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://sigap.test") as client:
-            # Signed with the empty key, which an unset secret must not stand for.
-            response = await client.post(
-                "/webhooks/whatsapp", content=body, headers={"X-Hub-Signature-256": sign(body, "")}
-            )
-        app.state.engine.dispose()
+        # Signed with the empty key, which an unset secret must not stand for.
+        response = await _post_to_an_app_with(unset, body, sign(body, ""))
         assert response.status_code == 403
         assert wa.stored() == 0
 
@@ -358,6 +210,79 @@ class TestConversation:
         assert wa.stored() == 0
         assert wa.process() == 0
         assert wa.fake.attempts() == 0
+
+
+# What WhatsApp passes on that nobody asked the bot, as its Cloud API words it.
+NOBODY_ASKED: dict[str, dict[str, Any]] = {
+    "a reaction": {"reaction": {"message_id": "wamid.FAKE000001", "emoji": "👍"}},
+    "a reaction taken back": {"reaction": {"message_id": "wamid.FAKE000001"}},
+    "a changed number": {
+        "system": {
+            "body": "User A changed from 6281234567001 to 6281234567009",
+            "wa_id": "6281234567009",
+            "type": "customer_changed_number",
+        }
+    },
+    "a deleted message": {
+        "errors": [
+            {
+                "code": 131051,
+                "title": "Message type unknown",
+                "message": "Message type unknown",
+                "error_data": {"details": "Message deleted by the user"},
+            }
+        ],
+        "unsupported": {"type": "revoke"},
+    },
+    "an edit": {"unsupported": {"type": "edit"}},
+    "a deletion in older words": {
+        "errors": [{"code": 131051, "title": "Unsupported message type", "details": "Deleted"}]
+    },
+}
+NOBODY_ASKED_TYPES = {
+    "a reaction": "reaction",
+    "a reaction taken back": "reaction",
+    "a changed number": "system",
+    "a deleted message": "unsupported",
+    "an edit": "unsupported",
+    "a deletion in older words": "unsupported",
+}
+
+
+def _nobody_asked(wamid: str, what: str) -> dict[str, Any]:
+    return cloud_message(wamid, SITI, NOBODY_ASKED_TYPES[what], **NOBODY_ASKED[what])
+
+
+class TestNobodyAsked:
+    @pytest.mark.parametrize("what", NOBODY_ASKED)
+    async def test_it_is_acknowledged_and_answered_with_nothing(
+        self, wa: WhatsAppHarness, what: str
+    ) -> None:
+        assert await wa.exchange(SITI, envelope(_nobody_asked(wa.wamid(), what))) == []
+        assert wa.fake.attempts() == 0
+        with Session(wa.engine) as session:
+            [row] = session.exec(select(InboundMessage)).all()
+        assert (row.status, row.error) == ("done", None)
+
+    async def test_a_message_for_another_phone_number_is_acknowledged_and_not_stored(
+        self, wa: WhatsAppHarness, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        # Meta sends again whatever is not answered 2xx: refusing would bring it back forever.
+        payload = envelope(text_message(wa.wamid(), SITI, "halo"), phone_number_id="999000111")
+        assert (await wa.post(payload)).status_code == 200
+        assert wa.stored() == 0
+        assert "999000111" in caplog.text and "not ours" in caplog.text
+        assert wa.process() == 0
+        assert wa.fake.attempts() == 0
+
+    async def test_with_no_phone_number_configured_no_message_is_ours(
+        self, wa: WhatsAppHarness, wa_settings: Settings
+    ) -> None:
+        unset = wa_settings.model_copy(update={"whatsapp_phone_number_id": None})
+        body = json.dumps(envelope(text_message(wa.wamid(), SITI, "halo"))).encode()
+        response = await _post_to_an_app_with(unset, body, sign(body))
+        assert response.status_code == 200
+        assert wa.stored() == 0
 
 
 class TestSending:
@@ -512,13 +437,13 @@ class TestAdapter:
 
     def test_a_photo_keeps_its_caption_and_media_id(self) -> None:
         image = {"caption": "rumah saya", "mime_type": "image/jpeg", "sha256": "x", "id": "MEDIA-1"}
-        event = parse(self._stored(_message("wamid.1", SITI, "image", image=image)))
+        event = parse(self._stored(cloud_message("wamid.1", SITI, "image", image=image)))
         assert (event.kind, event.text, event.photo_ref) == ("photo", "rumah saya", "MEDIA-1")
         assert (event.chat_id, event.display_name) == (SITI, "Siti")
 
     def test_a_location_is_read(self) -> None:
         location = {"latitude": -2.21, "longitude": 113.92, "name": "Palangka Raya"}
-        event = parse(self._stored(_message("wamid.2", SITI, "location", location=location)))
+        event = parse(self._stored(cloud_message("wamid.2", SITI, "location", location=location)))
         assert (event.kind, event.location) == ("location", (-2.21, 113.92))
 
     def test_a_reply_to_one_of_our_messages_names_it(self) -> None:
@@ -527,10 +452,24 @@ class TestAdapter:
         event = parse(self._stored(message))
         assert event.reply_to_platform_message_id == "wamid.FAKE000009"
 
-    @pytest.mark.parametrize("kind", ["audio", "reaction", "document", "unsupported"])
+    @pytest.mark.parametrize("kind", ["audio", "sticker", "document", "unsupported"])
     def test_other_kinds_are_unsupported(self, kind: str) -> None:
-        event = parse(self._stored(_message("wamid.4", SITI, kind, **{kind: {}})))
+        event = parse(self._stored(cloud_message("wamid.4", SITI, kind, **{kind: {}})))
         assert (event.kind, event.chat_id) == ("unsupported", SITI)
+
+    @pytest.mark.parametrize("what", NOBODY_ASKED)
+    def test_what_nobody_asked_is_ignored_in_its_chat(self, what: str) -> None:
+        event = parse(self._stored(_nobody_asked("wamid.5", what)))
+        assert (event.kind, event.chat_id) == ("ignored", SITI)
+
+    @pytest.mark.parametrize(
+        "location",
+        [{"latitude": 10**400, "longitude": 1}, {"latitude": 91, "longitude": 0}, {"latitude": 1}],
+        ids=["400-digit", "past-the-pole", "half"],
+    )
+    def test_a_place_that_is_nowhere_is_unsupported(self, location: dict[str, Any]) -> None:
+        event = parse(self._stored(cloud_message("wamid.6", SITI, "location", location=location)))
+        assert (event.kind, event.location) == ("unsupported", None)
 
 
 async def test_the_runtime_opens_whatsapp_when_it_is_configured(
