@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("webhook", "complaints")
+BENCHMARKS = ("webhook", "e2e", "sender", "complaints")
 
 
 def main(names: list[str]) -> None:

@@ -183,7 +183,8 @@ class Metered:
 
     def stats(self, per_chat: int | None = None) -> dict[str, Any]:
         """The figures a benchmark reads over HTTP (``GET /_stats``); with ``per_chat``, also
-        how many chats were sent at least that many messages."""
+        how many chats were sent at least that many messages (``chats_at_least``) and the
+        accepted sends counted up to that many per chat (``answered``)."""
         with self._ledger._lock:
             times = self._ledger.accepted_at
             found: dict[str, Any] = {
@@ -197,9 +198,10 @@ class Metered:
                 "rate": _rate(times),
             }
             if per_chat is not None:
-                found["chats_at_least"] = sum(
-                    1 for n in self._ledger.per_chat.values() if n >= per_chat
-                )
+                counts = self._ledger.per_chat.values()
+                found["chats_at_least"] = sum(1 for n in counts if n >= per_chat)
+                # Messages answered, when every chat expects ``per_chat`` replies at most.
+                found["answered"] = sum(min(n, per_chat) for n in counts)
         return found
 
     def reset_ledger(self) -> None:
