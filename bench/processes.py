@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from functools import cache
 from pathlib import Path
 
 import httpx
@@ -25,6 +26,7 @@ START_SECONDS = 60
 STOP_SECONDS = 15
 WEBHOOK_SECRET = "bench-secret"
 BOT_TOKEN = "123456:BENCH-TOKEN"
+SIGAP_APP = "app.main:create_app"  # the product as `sigap serve` runs it
 
 
 def free_port() -> int:
@@ -47,10 +49,11 @@ class Process:
             self.popen = subprocess.Popen(
                 command, cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT
             )
-        self._wait_ready(ready)
+        self.ready = ready
 
-    def _wait_ready(self, url: str | None) -> None:
-        """Until ``url`` answers; a process with nothing to ask only has to stay up a while."""
+    def wait_ready(self) -> None:
+        """Until ``ready`` answers; a process with nothing to ask only has to stay up a while."""
+        url = self.ready
         if url is None:
             time.sleep(3)
             if self.popen.poll() is not None:
@@ -92,20 +95,26 @@ def running(
 ) -> Iterator[Process]:
     process = Process(name, command, env, ready)
     try:
+        process.wait_ready()
         yield process
     finally:
         process.stop()
 
 
-@contextmanager
-def uvicorn(name: str, target: str, env: dict[str, str], *, factory: bool) -> Iterator[str]:
-    """One uvicorn process serving ``target``; yields its base URL."""
+def uvicorn_command(target: str, *, factory: bool) -> tuple[list[str], str]:
+    """The command serving ``target`` on a free port, and the URL that answers when it is up."""
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", target, "--port", str(port)]
     command += ["--log-level", "warning", "--no-access-log"]
     if factory:
         command.append("--factory")
-    base = f"http://127.0.0.1:{port}"
+    return command, f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def uvicorn(name: str, target: str, env: dict[str, str], *, factory: bool) -> Iterator[str]:
+    """One uvicorn process serving ``target``; yields its base URL."""
+    command, base = uvicorn_command(target, factory=factory)
     with running(name, command, env, f"{base}/healthz"):
         yield base
 
@@ -125,10 +134,11 @@ def sigap_env(database_url: str, telegram_url: str | None = None) -> dict[str, s
 
 @contextmanager
 def sigap(name: str, env: dict[str, str]) -> Iterator[str]:
-    with uvicorn(name, "app.main:create_app", env, factory=True) as base:
+    with uvicorn(name, SIGAP_APP, env, factory=True) as base:
         yield base
 
 
+@cache
 def sigap_worker_command() -> list[str] | None:
     """``sigap worker`` when this checkout has that command (workers without the web)."""
     command = [sys.executable, "-c", "from app.cli import main; main()"]
