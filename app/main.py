@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -13,6 +13,7 @@ from sqlalchemy import text
 from app.errors import install_error_handlers
 from app.scheduler import build_scheduler
 from app.web import install as install_web
+from bot.channels import Channel, registered
 from bot.router import mount as mount_bot
 from bot.runtime import BotRuntime
 from core.db import make_engine
@@ -23,15 +24,21 @@ from services.catalogue_sync import sync_catalogue
 log = logging.getLogger("sigap")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, channels: Sequence[Channel] | None = None
+) -> FastAPI:
+    """``channels`` defaults to every registered channel (bot/channels.py)."""
     settings = settings or get_settings()
+    channels = tuple(channels or registered())
     engine = make_engine(settings.sqlalchemy_url)
     catalogue = load_catalogue(settings.catalogue_dir)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         sync_catalogue(engine, catalogue)
-        runtime = BotRuntime(engine=engine, settings=settings, catalogue=catalogue)
+        runtime = BotRuntime(
+            engine=engine, settings=settings, catalogue=catalogue, channels=channels
+        )
         app.state.bot = runtime
         # Everything loaded so far (catalogue, mappers, routes) lives as long as the process;
         # keeping it out of the collector's generations spares each collection walking it.
@@ -65,7 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from app.api import router as api_router
 
-    mount_bot(app)
+    mount_bot(app, channels)
     app.include_router(api_router)
     install_web(app)
 

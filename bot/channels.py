@@ -1,17 +1,19 @@
-"""What the workers need from a channel, and the one place channels are wired in.
+"""What a channel is, and the one place channels are registered.
 
-A channel is an adapter (stored payload -> :class:`InboundEvent`) plus a sender (outbox row ->
-platform call). Each channel's package adds one line to the mapping below, and its sender is
-opened in ``bot.runtime``.
+A channel is one package under ``bot/`` that exports one :class:`Channel`: its webhook routes,
+its adapter (stored payload -> :class:`InboundEvent`), a factory for its sender (outbox row ->
+platform call) and what it can do. The router, the workers and the CLI only ever see these
+objects; adding a channel is a package and one line in :func:`registered`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from bot.inbound import Button, InboundEvent
+from core.settings import Settings
 
 Adapter = Callable[[dict[str, Any]], InboundEvent]
 
@@ -36,6 +38,8 @@ class SendResult:
     error: str = ""
     # Progress to remember even when the send did not finish, e.g. parts already delivered.
     extra: dict[str, Any] = field(default_factory=dict)
+    # The platform refused because we sent too fast: every worker of the channel slows down.
+    throttled: bool = False
 
 
 class Sender(Protocol):
@@ -43,11 +47,59 @@ class Sender(Protocol):
 
     async def send(self, message: Outgoing) -> SendResult: ...
 
+    async def aclose(self) -> None: ...
 
-def adapters() -> dict[str, Adapter]:
-    # Imported here so that importing the neutral modules never drags a platform SDK in.
-    from bot.sim.adapter import parse as sim_parse
-    from bot.telegram.adapter import parse as telegram_parse
-    from bot.whatsapp.adapter import parse as whatsapp_parse
 
-    return {"telegram": telegram_parse, "whatsapp": whatsapp_parse, "sim": sim_parse}
+@dataclass(frozen=True)
+class Pacing:
+    """At most ``burst`` messages at once to one chat, then one per ``interval`` seconds."""
+
+    interval: float
+    burst: int = 1
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    buttons: bool = False
+    lists: bool = False
+    templates: bool = False
+    groups: bool = False
+
+
+def _no_commands(_cli: Any) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Channel:
+    name: str
+    parse: Adapter
+    # Adds the channel's webhook routes to the web application.
+    routes: Callable[[Any], None]
+    # The sender when the channel is configured, else None (the channel is then off).
+    open_sender: Callable[[Settings], Awaitable[Sender | None]]
+    # Messages per second over all chats, shared by every worker; None for no limit.
+    send_rate: Callable[[Settings], float | None]
+    capabilities: Capabilities = Capabilities()
+    chat_pacing: Pacing = Pacing(interval=0.0, burst=1)
+    group_pacing: Pacing = Pacing(interval=0.0, burst=1)
+    is_group: Callable[[str], bool] = lambda _chat_id: False
+    # Adds channel commands (e.g. registering a webhook) to the `sigap` command line.
+    commands: Callable[[Any], None] = _no_commands
+
+    def pacing(self, chat_id: str) -> Pacing:
+        return self.group_pacing if self.is_group(chat_id) else self.chat_pacing
+
+
+def registered() -> Sequence[Channel]:
+    """Every channel Sigap speaks. Imported here so that importing the neutral modules never
+    drags a platform SDK in."""
+    from bot.sim.channel import CHANNEL as SIM
+    from bot.telegram.channel import CHANNEL as TELEGRAM
+    from bot.whatsapp.channel import CHANNEL as WHATSAPP
+
+    return (TELEGRAM, WHATSAPP, SIM)
+
+
+def adapters(channels: Sequence[Channel] | None = None) -> dict[str, Adapter]:
+    return {channel.name: channel.parse for channel in channels or registered()}

@@ -1,126 +1,200 @@
-"""The outbound worker: deliver queued replies per chat, in order, exactly once per row.
+"""The outbound worker: deliver queued messages, many at once, each chat in order, once.
 
-Per chat, only the oldest queued row may be sent; while it waits (rate limit, backoff) the
-rows behind it wait too, so a person never reads message n+1 before n. A worker first takes the
-chat's outbound lease (compare-and-set), so two processes never send the same row.
+A worker claims chats, not rows: one UPDATE takes the outbound lease of each chat whose oldest
+queued row is due, which no other worker holds, and whose own pace allows a message now. The
+lease runs on the database's clock, and before every send the worker checks that its lease
+still has more time left than a send may take; so two workers never send the same row, and a
+worker that stalls (a long pause, a clock jump) loses its chats instead of sending late. Per
+chat, only the oldest queued row is sent; while it waits (rate limit, backoff) the rows behind
+it wait too, so a person never reads message n+1 before n.
 
-The one gap no Bot API call can close: if the process dies after Telegram accepted a message
-but before the row is marked sent, the row is sent again after restart. Marking it sent first
-would instead lose it; a duplicate "menu" is the lesser harm for a person waiting for an answer.
+The one gap no Bot API call can close: if the process dies after the platform accepted a
+message but before its row is marked sent, the row is sent again after restart. With one row
+in flight per chat, that is at most one message per chat. Marking it sent first would instead
+lose it; a duplicate "menu" is the lesser harm for a person waiting for an answer.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Mapping
-from dataclasses import dataclass
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Engine, update
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine, bindparam, exists, func, or_, select, update
+from sqlalchemy.orm import aliased
 
-from bot import leases
-from bot.channels import Outgoing, Sender, SendResult
+from bot.budget import SendBudget
+from bot.channels import Channel, Outgoing, Pacing, Sender, SendResult, registered
+from bot.dbclock import now_expression
 from bot.inbound import buttons_from_json
-from core.db import unit_of_work
-from models import Conversation, OutboxMessage
+from models import BULK, REPLY, Conversation, OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=30)
-BATCH = 10  # rows per chat per claim: keeps a claim far shorter than its lease
+LEASE = 30.0  # seconds a claim holds its chats
+SEND_TIMEOUT = 20.0  # a send still running after this is given up (and may be repeated)
 BACKOFF_BASE = timedelta(seconds=1)
 BACKOFF_MAX = timedelta(minutes=10)
 MAX_ATTEMPTS = 12  # about an hour of backoff for network trouble, then the row is given up
 
+_OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
+_CHAT = Conversation.__table__  # type: ignore[attr-defined]
+
 
 @dataclass(frozen=True)
-class _Due:
+class Claimed:
+    """A chat this worker holds, with the row to send to it."""
+
     conversation_id: int
-    channel: str
     chat_id: str
+    row_id: int
+    text: str
+    buttons: list[Any]
+    extra: dict[str, Any]
+    attempts: int
+    priority: int
+    # This process's monotonic clock when the lease runs out (taken before the claim, so
+    # never later than the database's own).
+    deadline: float
 
-
-async def send_pending(
-    engine: Engine, senders: Mapping[str, Sender], *, now: datetime, worker_id: str
-) -> int:
-    """Deliver what is due at ``now`` on every chat this worker can claim; returns rows sent."""
-    due = await asyncio.to_thread(_due_conversations, engine, list(senders), now)
-    sent = 0
-    for chat in due:
-        claimed = await asyncio.to_thread(
-            leases.claim,
-            engine,
-            chat.conversation_id,
-            "outbound",
-            worker_id=worker_id,
-            now=now,
-            duration=LEASE,
+    def outgoing(self) -> Outgoing:
+        return Outgoing(
+            id=self.row_id,
+            chat_id=self.chat_id,
+            text=self.text,
+            buttons=buttons_from_json(self.buttons),
+            extra=dict(self.extra),
         )
-        if not claimed:
-            continue
-        try:
-            sent += await _drain(engine, senders[chat.channel], chat, now=now)
-        finally:
-            await asyncio.to_thread(
-                leases.release, engine, chat.conversation_id, "outbound", worker_id=worker_id
-            )
-    return sent
+
+    def still_ours(self) -> bool:
+        return time.monotonic() + SEND_TIMEOUT < self.deadline
 
 
-def _due_conversations(engine: Engine, channels: list[str], now: datetime) -> list[_Due]:
-    with Session(engine) as session:
-        rows = session.exec(
-            select(Conversation.id, Conversation.channel, Conversation.chat_id)
+def claim(
+    engine: Engine,
+    channel: str,
+    *,
+    worker_id: str,
+    limit: int,
+    now: datetime,
+    priority: int | None = None,
+    paced: bool = True,
+) -> list[Claimed]:
+    """Take up to ``limit`` chats of ``channel`` with a message due at ``now``."""
+    if limit <= 0:
+        return []
+    started = time.monotonic()
+    db_now = now_expression(engine)
+    older = aliased(_OUTBOX)
+    is_head = ~exists().where(
+        older.c.conversation_id == _OUTBOX.c.conversation_id,
+        older.c.status == "queued",
+        older.c.id < _OUTBOX.c.id,
+    )
+    conditions = [
+        _OUTBOX.c.status == "queued",
+        _OUTBOX.c.next_attempt_at <= now,
+        _CHAT.c.channel == channel,
+        or_(_CHAT.c.outbound_lease_expires.is_(None), _CHAT.c.outbound_lease_expires < db_now),
+        # A reply is taken even when an older broadcast row is its chat's head: the chat then
+        # sends that row first, so order holds and the person is not kept waiting behind
+        # everybody else's broadcast. A broadcast row is taken only as its chat's head.
+        or_(_OUTBOX.c.priority == REPLY, is_head),
+    ]
+    if paced:
+        conditions.append(
+            or_(_CHAT.c.outbound_next_at.is_(None), _CHAT.c.outbound_next_at <= db_now)
+        )
+    if priority is not None:
+        conditions.append(_OUTBOX.c.priority == priority)
+    candidates = (
+        select(_OUTBOX.c.conversation_id)
+        .select_from(_OUTBOX.join(_CHAT, _CHAT.c.id == _OUTBOX.c.conversation_id))
+        .where(*conditions)
+        .order_by(_OUTBOX.c.priority, _OUTBOX.c.id)
+        .limit(limit)
+    )
+    if engine.dialect.name == "postgresql":
+        # Chats another worker is claiming right now are skipped, not waited for.
+        candidates = candidates.with_for_update(of=_CHAT, skip_locked=True)
+    with engine.begin() as conn:
+        chat_ids = list(dict.fromkeys(int(i) for i in conn.execute(candidates).scalars()))
+        if not chat_ids:
+            return []
+        taken = conn.execute(
+            update(_CHAT)
             .where(
-                col(Conversation.channel).in_(channels),
-                col(Conversation.id).in_(
-                    select(OutboxMessage.conversation_id).where(
-                        OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now
-                    )
+                _CHAT.c.id.in_(chat_ids),
+                or_(
+                    _CHAT.c.outbound_lease_expires.is_(None),
+                    _CHAT.c.outbound_lease_expires < db_now,
                 ),
-                col(Conversation.outbound_lease_until).is_(None)
-                | (col(Conversation.outbound_lease_until) < now),
             )
-            .order_by(col(Conversation.id))
-            .limit(200)
+            .values(outbound_lease_owner=worker_id, outbound_lease_expires=db_now + LEASE)
+            .returning(_CHAT.c.id, _CHAT.c.chat_id)
         ).all()
-    return [_Due(int(i or 0), channel, chat_id) for i, channel, chat_id in rows]
-
-
-def _head(engine: Engine, conversation_id: int) -> OutboxMessage | None:
-    with Session(engine, expire_on_commit=False) as session:
-        return session.exec(
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.conversation_id == conversation_id, OutboxMessage.status == "queued"
-            )
-            .order_by(col(OutboxMessage.id))
-            .limit(1)
-        ).first()
-
-
-async def _drain(engine: Engine, sender: Sender, chat: _Due, *, now: datetime) -> int:
-    sent = 0
-    for _ in range(BATCH):
-        row = await asyncio.to_thread(_head, engine, chat.conversation_id)
-        if row is None or row.next_attempt_at > now:
-            break
-        result = await sender.send(
-            Outgoing(
-                id=row.id or 0,
-                chat_id=chat.chat_id,
-                text=row.text,
-                buttons=buttons_from_json(row.buttons),
-                extra=dict(row.extra),
-            )
+        heads = _heads(conn, [int(i) for i, _ in taken])
+    chats = {int(i): str(chat_id) for i, chat_id in taken}
+    deadline = started + LEASE
+    claimed = [
+        Claimed(
+            conversation_id=int(row.conversation_id),
+            chat_id=chats[int(row.conversation_id)],
+            row_id=int(row.id),
+            text=str(row.text),
+            buttons=list(row.buttons or []),
+            extra=dict(row.extra or {}),
+            attempts=int(row.attempts),
+            priority=int(row.priority),
+            deadline=deadline,
         )
-        await asyncio.to_thread(_record, engine, row, result, now)
-        if result.outcome != "sent":
-            break
-        sent += 1
-    return sent
+        for row in heads
+        if row.next_attempt_at <= now
+    ]
+    # A chat whose head is waiting for its backoff gives its lease back at once.
+    waiting = set(chats) - {c.conversation_id for c in claimed}
+    if waiting:
+        release(engine, sorted(waiting), worker_id=worker_id)
+    return claimed
+
+
+def _heads(conn: Any, chat_ids: list[int]) -> Sequence[Any]:
+    if not chat_ids:
+        return []
+    oldest = (
+        select(func.min(_OUTBOX.c.id))
+        .where(_OUTBOX.c.status == "queued", _OUTBOX.c.conversation_id.in_(chat_ids))
+        .group_by(_OUTBOX.c.conversation_id)
+    )
+    return conn.execute(
+        select(
+            _OUTBOX.c.id,
+            _OUTBOX.c.conversation_id,
+            _OUTBOX.c.text,
+            _OUTBOX.c.buttons,
+            _OUTBOX.c.extra,
+            _OUTBOX.c.attempts,
+            _OUTBOX.c.priority,
+            _OUTBOX.c.next_attempt_at,
+        )
+        .where(_OUTBOX.c.id.in_(oldest))
+        .order_by(_OUTBOX.c.priority, _OUTBOX.c.id)
+    ).all()
+
+
+def release(engine: Engine, chat_ids: Sequence[int], *, worker_id: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            update(_CHAT)
+            .where(_CHAT.c.id.in_(list(chat_ids)), _CHAT.c.outbound_lease_owner == worker_id)
+            .values(outbound_lease_owner=None, outbound_lease_expires=None)
+        )
 
 
 def backoff(attempts: int) -> timedelta:
@@ -128,48 +202,305 @@ def backoff(attempts: int) -> timedelta:
     return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
 
 
-def _record(engine: Engine, row: OutboxMessage, result: SendResult, now: datetime) -> None:
-    attempts = row.attempts + 1
-    guard = (col(OutboxMessage.id) == row.id, col(OutboxMessage.status) == "queued")
-    values: dict[str, object] = {"attempts": attempts, "extra": {**row.extra, **result.extra}}
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one claimed row, to be written with others in one transaction."""
+
+    claimed: Claimed
+    result: SendResult | None  # None: not sent at all (the lease ran short); just release
+    now: datetime
+    pacing: Pacing
+
+
+def record(engine: Engine, outcomes: Sequence[Outcome], *, worker_id: str) -> None:
+    """Write what happened to each row, and give each chat back with its pace moved on."""
+    if not outcomes:
+        return
+    db_now = now_expression(engine)
+    sent = [o for o in outcomes if o.result is not None and o.result.outcome == "sent"]
+    with engine.begin() as conn:
+        if sent:
+            conn.execute(
+                update(_OUTBOX)
+                .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.status == "queued")
+                .values(
+                    status="sent",
+                    sent_at=bindparam("at"),
+                    platform_message_id=bindparam("message_id"),
+                    attempts=bindparam("tries"),
+                    extra=bindparam("row_extra"),
+                ),
+                [
+                    {
+                        "row_id": o.claimed.row_id,
+                        "at": o.now,
+                        "message_id": o.result.platform_message_id if o.result else None,
+                        "tries": o.claimed.attempts + 1,
+                        "row_extra": {**o.claimed.extra, **(o.result.extra if o.result else {})},
+                    }
+                    for o in sent
+                ],
+            )
+        for outcome in outcomes:
+            if outcome.result is not None and outcome.result.outcome != "sent":
+                _record_failure(conn, outcome.claimed, outcome.result, outcome.now)
+        # GCRA per chat: the stored time is when the next message may go; after a send it
+        # moves one interval on from the later of itself (less the burst) and now.
+        paced = [o for o in outcomes if o.result is not None]
+        if paced:
+            tolerance = bindparam("tolerance")
+            previous = func.coalesce(_CHAT.c.outbound_next_at + tolerance, db_now)
+            later = (
+                func.greatest(previous, db_now)
+                if engine.dialect.name == "postgresql"
+                else func.max(previous, db_now)
+            )
+            conn.execute(
+                update(_CHAT)
+                .where(_CHAT.c.id == bindparam("chat"), _CHAT.c.outbound_lease_owner == worker_id)
+                .values(
+                    outbound_lease_owner=None,
+                    outbound_lease_expires=None,
+                    outbound_next_at=later + bindparam("interval") - tolerance,
+                ),
+                [
+                    {
+                        "chat": o.claimed.conversation_id,
+                        "interval": o.pacing.interval,
+                        "tolerance": o.pacing.interval * max(o.pacing.burst - 1, 0),
+                    }
+                    for o in paced
+                ],
+            )
+        unsent = [o.claimed.conversation_id for o in outcomes if o.result is None]
+        if unsent:
+            conn.execute(
+                update(_CHAT)
+                .where(_CHAT.c.id.in_(unsent), _CHAT.c.outbound_lease_owner == worker_id)
+                .values(outbound_lease_owner=None, outbound_lease_expires=None)
+            )
+
+
+def _record_failure(conn: Any, claimed: Claimed, result: SendResult, now: datetime) -> None:
+    attempts = claimed.attempts + 1
+    values: dict[str, object] = {"attempts": attempts, "extra": {**claimed.extra, **result.extra}}
     if result.error:
         values["last_error"] = result.error[:500]
-    with unit_of_work(engine) as session:
-        if result.outcome == "sent":
-            values.update(
-                status="sent", sent_at=now, platform_message_id=result.platform_message_id
-            )
-        elif result.outcome == "retry":
-            if result.retry_after is not None:
-                # The platform said exactly when; earlier would only be refused again.
-                values["next_attempt_at"] = now + timedelta(seconds=result.retry_after)
-            elif attempts >= MAX_ATTEMPTS:
-                values["status"] = "failed"
-            else:
-                values["next_attempt_at"] = now + backoff(attempts)
-        elif result.outcome == "unreachable":
-            values["status"] = "unreachable"
-        else:
+    if result.outcome == "retry":
+        if result.retry_after is not None:
+            # The platform said exactly when; earlier would only be refused again.
+            values["next_attempt_at"] = now + timedelta(seconds=result.retry_after)
+        elif attempts >= MAX_ATTEMPTS:
             values["status"] = "failed"
-        session.execute(update(OutboxMessage).where(*guard).values(values))
-        if result.outcome == "unreachable":
-            _mark_unreachable(session, row.conversation_id, now)
-    if result.outcome != "sent":
-        log.warning("outbox %s: %s (%s)", row.id, result.outcome, result.error)
-
-
-def _mark_unreachable(session: Session, conversation_id: int, now: datetime) -> None:
-    """The person blocked the bot: stop trying until they write to us again."""
-    session.execute(
-        update(Conversation)
-        .where(col(Conversation.id) == conversation_id)
-        .values(unreachable_at=now)
+        else:
+            values["next_attempt_at"] = now + backoff(attempts)
+    else:
+        values["status"] = result.outcome  # "unreachable" or "failed"
+    conn.execute(
+        update(_OUTBOX)
+        .where(_OUTBOX.c.id == claimed.row_id, _OUTBOX.c.status == "queued")
+        .values(values)
     )
-    session.execute(
-        update(OutboxMessage)
-        .where(
-            col(OutboxMessage.conversation_id) == conversation_id,
-            col(OutboxMessage.status) == "queued",
+    if result.outcome == "unreachable":
+        # The person blocked the bot: stop trying until they write to us again.
+        conn.execute(
+            update(_CHAT).where(_CHAT.c.id == claimed.conversation_id).values(unreachable_at=now)
         )
-        .values(status="unreachable", last_error="chat unreachable (bot blocked)")
-    )
+        conn.execute(
+            update(_OUTBOX)
+            .where(
+                _OUTBOX.c.conversation_id == claimed.conversation_id,
+                _OUTBOX.c.status == "queued",
+            )
+            .values(status="unreachable", last_error="chat unreachable (bot blocked)")
+        )
+    log.warning("outbox %s: %s (%s)", claimed.row_id, result.outcome, result.error[:200])
+
+
+async def send_one(sender: Sender, claimed: Claimed) -> SendResult | None:
+    """Send if the lease still covers a whole send; None when it no longer does."""
+    if not claimed.still_ours():
+        return None
+    try:
+        return await asyncio.wait_for(sender.send(claimed.outgoing()), SEND_TIMEOUT)
+    except TimeoutError:
+        return SendResult("retry", error=f"no answer within {SEND_TIMEOUT:.0f} s")
+    except Exception as exc:
+        # A sender bug must cost one row a retry, never the worker.
+        log.exception("sending outbox %s failed", claimed.row_id)
+        return SendResult("retry", error=type(exc).__name__)
+
+
+class Recorder:
+    """Gathers outcomes and writes them in batches, so a busy channel costs a transaction
+    per batch of messages rather than one per message."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        worker_id: str,
+        flushed: Callable[[], None] = lambda: None,
+        flush_every: float = 0.01,
+    ) -> None:
+        self.engine = engine
+        self.worker_id = worker_id
+        self.flushed = flushed  # chats were given back: there may be more to claim
+        self.flush_every = flush_every
+        self._waiting: list[Outcome] = []
+        self._task: asyncio.Task[None] | None = None
+
+    def add(self, outcome: Outcome) -> None:
+        self._waiting.append(outcome)
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while self._waiting:
+            await asyncio.sleep(self.flush_every)
+            batch, self._waiting = self._waiting, []
+            try:
+                await asyncio.to_thread(record, self.engine, batch, worker_id=self.worker_id)
+            except Exception:
+                # The leases run out by themselves and the rows are sent again: logged, as
+                # it may mean one duplicate message per chat.
+                log.exception("recording %d sends failed", len(batch))
+            self.flushed()
+
+    async def drain(self) -> None:
+        while self._task is not None and not self._task.done():
+            await asyncio.shield(self._task)
+
+
+@dataclass
+class ChannelSender:
+    """One channel's sending in one worker: claims chats as capacity frees, sends each at a
+    slot of the channel's shared budget, and records outcomes in batches."""
+
+    engine: Engine
+    channel: Channel
+    sender: Sender
+    rate: float | None
+    worker_id: str
+    concurrency: int = 0
+    poll: float = 0.5
+    _inflight: dict[int, int] = field(default_factory=dict)  # conversation id -> priority
+    _wake: asyncio.Event = field(default_factory=asyncio.Event)
+    _sending: set[asyncio.Task[None]] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        if not self.concurrency:
+            # Enough calls in flight to keep the rate at 250 ms a call, within limits.
+            self.concurrency = max(8, min(512, math.ceil((self.rate or 100) * 0.25)))
+        self.budget = SendBudget(self.engine, self.channel.name, self.rate) if self.rate else None
+        self.recorder = Recorder(self.engine, worker_id=self.worker_id, flushed=self.notify)
+
+    def notify(self) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        try:
+            while True:
+                self._wake.clear()
+                try:
+                    started = await self._claim_and_start()
+                except Exception:
+                    log.exception("%s: claiming failed; retrying", self.channel.name)
+                    started = 0
+                if not started or len(self._inflight) >= self.concurrency:
+                    await self._sleep()
+        finally:
+            # On the way out, sends under way finish and are recorded: cutting one off after
+            # the platform took it would send it again after the restart.
+            if self._sending:
+                await asyncio.wait(self._sending, timeout=SEND_TIMEOUT)
+            await self.recorder.drain()
+
+    async def _sleep(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=self.poll)
+
+    async def _claim_and_start(self) -> int:
+        free = self.concurrency - len(self._inflight)
+        if free <= 0:
+            return 0
+        # A quarter of the capacity is kept for replies, whatever a broadcast does.
+        bulk_in_flight = sum(1 for p in self._inflight.values() if p == BULK)
+        bulk_room = max(0, (self.concurrency * 3) // 4 - bulk_in_flight)
+        now = utcnow()
+        taken = await asyncio.to_thread(
+            claim,
+            self.engine,
+            self.channel.name,
+            worker_id=self.worker_id,
+            limit=free,
+            now=now,
+            priority=REPLY if bulk_room == 0 else None,
+        )
+        bulk = [c for c in taken if c.priority == BULK]
+        if len(bulk) > bulk_room:
+            extra = bulk[bulk_room:]
+            taken = [c for c in taken if c not in extra]
+            await asyncio.to_thread(
+                release, self.engine, [c.conversation_id for c in extra], worker_id=self.worker_id
+            )
+        if not taken:
+            return 0
+        slots = await self.budget.slots(len(taken)) if self.budget else [0.0] * len(taken)
+        for claimed, slot in zip(taken, slots, strict=True):
+            self._inflight[claimed.conversation_id] = claimed.priority
+            task = asyncio.create_task(self._send(claimed, slot))
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
+        return len(taken)
+
+    async def _send(self, claimed: Claimed, slot: float) -> None:
+        try:
+            delay = slot - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            result = await send_one(self.sender, claimed)
+            if result is not None and result.throttled and self.budget is not None:
+                await asyncio.to_thread(self.budget.pause, result.retry_after or 1.0)
+            self.recorder.add(
+                Outcome(
+                    claimed,
+                    result,
+                    utcnow(),
+                    self.channel.pacing(claimed.chat_id),
+                )
+            )
+        finally:
+            self._inflight.pop(claimed.conversation_id, None)
+
+    async def aclose(self) -> None:
+        await self.recorder.drain()
+
+
+async def send_pending(
+    engine: Engine,
+    senders: Mapping[str, Sender],
+    *,
+    now: datetime,
+    worker_id: str,
+    channels: Sequence[Channel] | None = None,
+) -> int:
+    """Deliver everything due at ``now`` on every chat this worker can claim, without pacing
+    or budget (for a one-off run and for tests); returns the rows sent."""
+    known = {c.name: c for c in channels or registered()}
+    sent = 0
+    for name, sender in senders.items():
+        pacing = known[name].chat_pacing if name in known else Pacing(0.0)
+        while True:
+            taken = await asyncio.to_thread(
+                claim, engine, name, worker_id=worker_id, limit=200, now=now, paced=False
+            )
+            if not taken:
+                break
+            results = await asyncio.gather(*(send_one(sender, c) for c in taken))
+            outcomes = [Outcome(c, r, now, pacing) for c, r in zip(taken, results, strict=True)]
+            await asyncio.to_thread(record, engine, outcomes, worker_id=worker_id)
+            sent += sum(1 for r in results if r is not None and r.outcome == "sent")
+            if all(r is None or r.outcome != "sent" for r in results):
+                break  # nothing went through: what is left waits for a later call
+    return sent

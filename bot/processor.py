@@ -1,39 +1,307 @@
-"""The inbound worker: stored updates -> conversation -> outbox rows, one transaction each.
+"""The inbound worker: stored updates -> conversation -> outbox rows, many chats a transaction.
 
-Each update is handled in the transaction that marks it done and queues its replies, so a crash
-at any point leaves it either fully handled or still pending; and because "done" is set with a
-guarded UPDATE (status must still be 'pending'), two workers can never both answer one update.
+A pass takes the chats with the oldest pending updates, handles each chat's updates in order,
+queues the replies and marks the updates done, all in one transaction: a crash at any point
+leaves every update either handled with its replies queued, or still pending. A chat is
+handled by one worker at a time: on PostgreSQL the pass holds its conversation row locked
+(others skip it), on SQLite the pass holds the one write lock.
+
+No single update can stop the bot: each runs in a savepoint, so one that raises is rolled back
+alone and the rest of the pass commits. It is tried again in later passes, and after
+``MAX_ATTEMPTS`` it is quarantined (status, error and count kept) and its chat gets one
+apology; the chat's later updates, and every other chat, go on. Should a whole pass fail
+(the database refusing what the savepoints let through), the next passes take one update
+each, so the one that breaks is found and counted.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine, func, update
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine, insert, select, update
+from sqlmodel import Session, col
 
 import messages
-from bot import leases
-from bot.channels import Adapter, adapters
+from bot.channels import Adapter, Channel, adapters
 from bot.conversation import Turn, respond
 from bot.inbound import OutboundReply
-from core.db import unit_of_work
 from core.settings import Settings
-from models import Conversation, InboundMessage, OutboxMessage
+from models import REPLY, Conversation, InboundMessage, OutboxMessage
 from services.catalogue import Catalogue
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=15)
 # A bug that fails the same update every time must not block the chat behind it forever.
 MAX_ATTEMPTS = 3
-# Per chat and call, so one chatty person cannot hold a worker for long.
-BATCH = 50
+# How long one pass may hold its transaction: on SQLite it holds the one write lock, which
+# the webhooks wait for, so it is kept short; the number of updates a pass takes follows.
+PASS_SECONDS = {"sqlite": 0.02, "postgresql": 0.05}
+MAX_UPDATES = 500
+FIRST_GUESS = 0.003  # seconds an update takes, until measured
+
+_INBOUND = InboundMessage.__table__  # type: ignore[attr-defined]
+_OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
+_CONVERSATION = Conversation.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class _Pending:
+    id: int
+    conversation_id: int
+    channel: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+@dataclass(frozen=True)
+class PassResult:
+    handled: int  # updates done (answered, or with nobody to answer)
+    touched: int  # updates handled, failed or quarantined: 0 means nothing was left
 
 
 class _AlreadyDone(Exception):
-    """Another worker marked the update done first: roll back our copy of the answer."""
+    """Another worker marked an update done first: roll back our copy of the answers."""
+
+
+class Processor:
+    def __init__(
+        self,
+        engine: Engine,
+        catalogue: Catalogue,
+        settings: Settings,
+        *,
+        worker_id: str,
+        channels: Sequence[Channel] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.catalogue = catalogue
+        self.settings = settings
+        self.worker_id = worker_id
+        self.parse: dict[str, Adapter] = adapters(channels)
+        self._seconds = PASS_SECONDS.get(engine.dialect.name, 0.02)
+        self._per_update = FIRST_GUESS
+        self._single = 0  # passes left that take one update each, after a failed pass
+        self._current: _Pending | None = None  # the update in hand, for a pass that fails
+
+    def run(self, *, now: datetime) -> int:
+        """Passes until nothing this worker may take is pending; returns updates answered."""
+        handled = 0
+        while True:
+            result = self.run_pass(now=now)
+            handled += result.handled
+            if not result.touched:
+                return handled
+
+    def run_pass(self, *, now: datetime) -> PassResult:
+        limit = 1 if self._single else self._limit()
+        started = time.perf_counter()
+        self._current = None
+        try:
+            result = self._pass(limit, now)
+        except Exception as exc:
+            if not self._single:
+                # Find the update that breaks the whole transaction, one update a pass.
+                log.error("a pass of %d updates failed (%s); one by one", limit, _name(exc))
+                self._single = limit
+                return PassResult(0, 1)
+            if self._current is None:
+                raise  # nothing was taken: the database itself is the trouble
+            self._fail_alone(self._current, exc, now)
+            self._single -= 1
+            return PassResult(0, 1)
+        if self._single:
+            self._single -= 1
+        if result.touched:
+            spent = (time.perf_counter() - started) / result.touched
+            self._per_update = 0.8 * self._per_update + 0.2 * spent
+        return result
+
+    def _limit(self) -> int:
+        return max(1, min(MAX_UPDATES, int(self._seconds / max(self._per_update, 1e-5))))
+
+    def _pass(self, limit: int, now: datetime) -> PassResult:
+        with Session(self.engine, expire_on_commit=False) as session:
+            chatless = self._close_chatless(session, now)
+            chat_ids = self._lock_chats(session, limit)
+            if not chat_ids:
+                session.commit()
+                return PassResult(chatless, chatless)
+            found = session.scalars(select(Conversation).where(col(Conversation.id).in_(chat_ids)))
+            conversations = {int(c.id or 0): c for c in found}
+            pending = self._pending(session, chat_ids, limit)
+            done: list[int] = []
+            failed: list[tuple[_Pending, Exception]] = []
+            blocked: set[int] = set()
+            for row in pending:
+                if row.conversation_id in blocked:
+                    continue  # an earlier update of this chat failed: keep the order
+                self._current = row
+                conversation = conversations[row.conversation_id]
+                answer = self._handle(session, conversation, row, now)
+                if isinstance(answer, Exception):
+                    failed.append((row, answer))
+                    blocked.add(row.conversation_id)
+                    continue
+                replies, context = answer
+                _queue(session, row.conversation_id, row.id, replies, now, context)
+                done.append(row.id)
+            self._mark_done(session, done, now)
+            for row, exc in failed:
+                self._record_failure(session, conversations[row.conversation_id], row, exc, now)
+            session.commit()
+        return PassResult(len(done) + chatless, len(done) + len(failed) + chatless)
+
+    def _close_chatless(self, session: Session, now: datetime) -> int:
+        """Updates with no chat to answer (channel posts, polls) are done once stored."""
+        result = session.execute(
+            update(_INBOUND)
+            .where(_INBOUND.c.status == "pending", _INBOUND.c.conversation_id.is_(None))
+            .values(status="done", processed_at=now)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def _lock_chats(self, session: Session, limit: int) -> list[int]:
+        """The chats of the oldest pending updates that no other worker is handling."""
+        query = (
+            select(_CONVERSATION.c.id)
+            .join(_INBOUND, _INBOUND.c.conversation_id == _CONVERSATION.c.id)
+            .where(_INBOUND.c.status == "pending")
+            .order_by(_INBOUND.c.id)
+            .limit(limit)
+        )
+        if self.engine.dialect.name == "postgresql":
+            query = query.with_for_update(of=_CONVERSATION, skip_locked=True)
+        ids = session.execute(query).scalars().all()
+        return list(dict.fromkeys(int(i) for i in ids))
+
+    def _pending(self, session: Session, chat_ids: list[int], limit: int) -> list[_Pending]:
+        # Read again after the lock: an update another worker finished meanwhile is not ours.
+        rows = session.execute(
+            select(
+                _INBOUND.c.id,
+                _INBOUND.c.conversation_id,
+                _INBOUND.c.channel,
+                _INBOUND.c.payload,
+                _INBOUND.c.attempts,
+            )
+            .where(_INBOUND.c.conversation_id.in_(chat_ids), _INBOUND.c.status == "pending")
+            .order_by(_INBOUND.c.id)
+            .limit(limit)
+        ).all()
+        return [_Pending(int(r[0]), int(r[1]), str(r[2]), r[3], int(r[4])) for r in rows]
+
+    def _handle(
+        self, session: Session, conversation: Conversation, row: _Pending, now: datetime
+    ) -> tuple[list[OutboundReply], dict[str, Any]] | Exception:
+        try:
+            with session.begin_nested():
+                parse = self.parse.get(row.channel)
+                if parse is None:
+                    raise LookupError(f"no channel {row.channel!r} is registered")
+                event = parse(row.payload)
+                turn = Turn(
+                    session=session,
+                    conversation=conversation,
+                    catalogue=self.catalogue,
+                    settings=self.settings,
+                    now=now,
+                )
+                respond(turn, event)
+                # Someone who writes to us has unblocked the bot; try delivering again.
+                if event.kind != "ignored" and conversation.unreachable_at is not None:
+                    conversation.unreachable_at = None
+        except Exception as exc:
+            # Only the kind of error: its text may hold what the person typed.
+            log.warning("inbound %s failed: %s", row.id, _name(exc))
+            return exc
+        return turn.replies, event.reply_context
+
+    def _mark_done(self, session: Session, done: list[int], now: datetime) -> None:
+        if not done:
+            return
+        result = session.execute(
+            update(_INBOUND)
+            .where(_INBOUND.c.id.in_(done), _INBOUND.c.status == "pending")
+            .values(status="done", processed_at=now)
+        )
+        if result.rowcount != len(done):  # type: ignore[attr-defined]
+            raise _AlreadyDone
+
+    def _record_failure(
+        self,
+        session: Session,
+        conversation: Conversation,
+        row: _Pending,
+        exc: Exception,
+        now: datetime,
+    ) -> None:
+        attempts = row.attempts + 1
+        values: dict[str, Any] = {"attempts": attempts, "error": _kind(exc)[:500]}
+        if attempts >= MAX_ATTEMPTS:
+            values.update(status="quarantined", processed_at=now)
+            log.error("inbound %s quarantined after %d attempts", row.id, attempts)
+            apology = messages.render("bot.error", conversation.language)
+            _queue(session, row.conversation_id, row.id, [OutboundReply(apology)], now, {})
+        session.execute(
+            update(_INBOUND)
+            .where(_INBOUND.c.id == row.id, _INBOUND.c.status == "pending")
+            .values(values)
+        )
+
+    def _fail_alone(self, row: _Pending, exc: Exception, now: datetime) -> None:
+        """Count a failure of an update that broke its whole transaction, in one of its own."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            conversation = session.get(Conversation, row.conversation_id)
+            if conversation is not None:
+                self._record_failure(session, conversation, row, exc, now)
+                session.commit()
+
+
+def _queue(
+    session: Session,
+    conversation_id: int,
+    inbound_id: int,
+    replies: list[OutboundReply],
+    now: datetime,
+    context: dict[str, Any],
+) -> None:
+    if not replies:
+        return
+    session.execute(
+        insert(_OUTBOX),
+        [
+            {
+                "conversation_id": conversation_id,
+                "inbound_id": inbound_id,
+                "created_at": now,
+                "text": reply.text,
+                "buttons": reply.buttons_json(),
+                # A pressed button's spinner is stopped with the first reply.
+                "extra": dict(context) if index == 0 else {},
+                "status": "queued",
+                "priority": REPLY,
+                "attempts": 0,
+                "next_attempt_at": now,
+            }
+            for index, reply in enumerate(replies)
+        ],
+    )
+
+
+def _kind(exc: BaseException) -> str:
+    """For the update's row, for staff: the error's type and the first line of its text."""
+    text = str(exc).splitlines()[0][:200] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _name(exc: BaseException) -> str:
+    """For the log: only the type, as the text may quote what a person typed."""
+    return type(exc).__name__
 
 
 def process_pending(
@@ -42,167 +310,9 @@ def process_pending(
     settings: Settings,
     *,
     now: datetime,
-    worker_id: str,
+    worker_id: str = "",
+    channels: Sequence[Channel] | None = None,
 ) -> int:
-    """Handle every pending update this worker can claim; returns how many were handled."""
-    handled = _close_chatless(engine, now=now)
-    parse = adapters()
-    for conversation_id in _waiting_conversations(engine, now=now):
-        if not leases.claim(
-            engine, conversation_id, "inbound", worker_id=worker_id, now=now, duration=LEASE
-        ):
-            continue
-        try:
-            for _ in range(BATCH):
-                outcome = _handle_next(
-                    engine,
-                    conversation_id,
-                    parse,
-                    catalogue,
-                    settings,
-                    now=now,
-                    worker_id=worker_id,
-                )
-                if outcome is None:
-                    break
-                handled += outcome
-        finally:
-            leases.release(engine, conversation_id, "inbound", worker_id=worker_id)
-    return handled
-
-
-def _close_chatless(engine: Engine, *, now: datetime) -> int:
-    """Updates with no chat to answer (channel posts, polls) are done once stored."""
-    with engine.begin() as conn:
-        result = conn.execute(
-            update(InboundMessage)
-            .where(
-                col(InboundMessage.status) == "pending",
-                col(InboundMessage.conversation_id).is_(None),
-            )
-            .values(status="done", processed_at=now)
-        )
-        return int(result.rowcount)
-
-
-def _waiting_conversations(engine: Engine, *, now: datetime) -> list[int]:
-    with Session(engine) as session:
-        rows = session.exec(
-            select(InboundMessage.conversation_id, func.min(InboundMessage.id))
-            .join(Conversation, col(Conversation.id) == col(InboundMessage.conversation_id))
-            .where(
-                col(InboundMessage.status) == "pending",
-                col(Conversation.inbound_lease_until).is_(None)
-                | (col(Conversation.inbound_lease_until) < now),
-            )
-            .group_by(col(InboundMessage.conversation_id))
-            .order_by(func.min(InboundMessage.id))
-            .limit(200)
-        ).all()
-    return [int(conversation_id) for conversation_id, _ in rows if conversation_id is not None]
-
-
-def _handle_next(
-    engine: Engine,
-    conversation_id: int,
-    parse: dict[str, Adapter],
-    catalogue: Catalogue,
-    settings: Settings,
-    *,
-    now: datetime,
-    worker_id: str,
-) -> int | None:
-    """1 when an update was handled, 0 when it failed, None when nothing is left to do."""
-    inbound_id: int | None = None
-    try:
-        with unit_of_work(engine) as session:
-            conversation = session.get(Conversation, conversation_id)
-            if conversation is None or conversation.inbound_lease_owner != worker_id:
-                return None  # our lease ran out and someone else carries on
-            inbound = session.exec(
-                select(InboundMessage)
-                .where(
-                    InboundMessage.conversation_id == conversation_id,
-                    InboundMessage.status == "pending",
-                )
-                .order_by(col(InboundMessage.id))
-                .limit(1)
-            ).first()
-            if inbound is None:
-                return None
-            inbound_id = inbound.id
-            event = parse[inbound.channel](inbound.payload)
-            turn = Turn(
-                session=session,
-                conversation=conversation,
-                catalogue=catalogue,
-                settings=settings,
-                now=now,
-            )
-            respond(turn, event)
-            # Someone who writes to us has unblocked the bot; try delivering again.
-            if event.kind != "ignored" and conversation.unreachable_at is not None:
-                conversation.unreachable_at = None
-            _queue(session, conversation_id, inbound_id, turn.replies, event.reply_context, now)
-            _mark_done(session, inbound_id, now)
-        return 1
-    except _AlreadyDone:
-        return 0
-    except Exception as exc:
-        if inbound_id is None:
-            raise
-        log.exception("inbound %s failed", inbound_id)
-        return _record_failure(engine, inbound_id, conversation_id, exc, now=now)
-
-
-def _queue(
-    session: Session,
-    conversation_id: int,
-    inbound_id: int | None,
-    replies: list[OutboundReply],
-    reply_context: dict[str, object],
-    now: datetime,
-) -> None:
-    for index, reply in enumerate(replies):
-        session.add(
-            OutboxMessage(
-                conversation_id=conversation_id,
-                inbound_id=inbound_id,
-                created_at=now,
-                text=reply.text,
-                buttons=reply.buttons_json(),
-                # A pressed button's spinner is stopped with the first reply.
-                extra=dict(reply_context) if index == 0 else {},
-                next_attempt_at=now,
-            )
-        )
-
-
-def _mark_done(session: Session, inbound_id: int | None, now: datetime) -> None:
-    session.flush()
-    result = session.execute(
-        update(InboundMessage)
-        .where(col(InboundMessage.id) == inbound_id, col(InboundMessage.status) == "pending")
-        .values(status="done", processed_at=now)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise _AlreadyDone
-
-
-def _record_failure(
-    engine: Engine, inbound_id: int, conversation_id: int, exc: Exception, *, now: datetime
-) -> int:
-    with unit_of_work(engine) as session:
-        inbound = session.get(InboundMessage, inbound_id)
-        if inbound is None or inbound.status != "pending":
-            return 0
-        inbound.attempts += 1
-        inbound.error = f"{type(exc).__name__}: {exc}"[:500]
-        if inbound.attempts < MAX_ATTEMPTS:
-            return 0
-        conversation = session.get_one(Conversation, conversation_id)
-        text = messages.render("bot.error", conversation.language)
-        _queue(session, conversation_id, inbound_id, [OutboundReply(text)], {}, now)
-        inbound.status = "failed"
-        inbound.processed_at = now
-    return 0
+    """Handle every pending update this worker can take; returns how many were answered."""
+    processor = Processor(engine, catalogue, settings, worker_id=worker_id, channels=channels)
+    return processor.run(now=now)

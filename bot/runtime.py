@@ -1,8 +1,9 @@
-"""The bot's workers inside the web process: the Bot API client, inbound processor, sender.
+"""A worker's loops: the inbound processor and one sender per configured channel.
 
-Both loops wake at once when told (the webhook stored an update; the processor queued a reply)
-and poll about every second anyway, which also picks up work left by a crashed process or
-stored by another one.
+The processor runs passes in a thread of its own (the conversation and the database driver
+are synchronous) and wakes the senders when it queued replies; each channel's sender claims,
+sends and records on the event loop. Both poll as well, which picks up work stored by another
+process (the web process's webhooks, the scheduler, other workers) or left by a crashed one.
 """
 
 from __future__ import annotations
@@ -12,23 +13,21 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
 from contextlib import suppress
-from typing import Any
 
 from sqlalchemy import Engine
-from telegram.error import TelegramError
 
-from bot.channels import Sender
-from bot.outbox import send_pending
-from bot.processor import process_pending
-from bot.sim.sender import SimSender
+from bot.channels import Channel, Sender, registered
+from bot.outbox import ChannelSender
+from bot.processor import Processor
 from core.settings import Settings
 from models import utcnow
 from services.catalogue import Catalogue
 
 log = logging.getLogger(__name__)
-POLL_SECONDS = 1.0
+INBOUND_POLL = 0.05  # seconds between looks for new updates when idle
+OUTBOUND_POLL = 0.5
 
 
 def new_worker_id() -> str:
@@ -42,31 +41,46 @@ class BotRuntime:
         engine: Engine,
         settings: Settings,
         catalogue: Catalogue,
+        channels: Sequence[Channel] | None = None,
         worker_id: str | None = None,
     ) -> None:
         self.engine = engine
         self.settings = settings
-        self.catalogue = catalogue
+        self.channels = tuple(channels or registered())
         self.worker_id = worker_id or new_worker_id()
-        self.senders: dict[str, Sender] = {"sim": SimSender()}
-        self._bot: Any = None
-        self._whatsapp: Any = None
+        self.processor = Processor(
+            engine, catalogue, settings, worker_id=self.worker_id, channels=self.channels
+        )
+        self.senders: dict[str, Sender] = {}
+        self._channel_senders: list[ChannelSender] = []
         self._tasks: list[asyncio.Task[None]] = []
-        self._inbound_event = asyncio.Event()
-        self._outbound_event = asyncio.Event()
+        self._inbound = asyncio.Event()
 
     def notify_inbound(self) -> None:
-        self._inbound_event.set()
+        self._inbound.set()
 
     def notify_outbound(self) -> None:
-        self._outbound_event.set()
+        for channel_sender in self._channel_senders:
+            channel_sender.notify()
 
     async def start(self) -> None:
-        await self._open_channels()
-        self._tasks = [
-            asyncio.create_task(self._loop("inbound", self._inbound_event, self._process_once)),
-            asyncio.create_task(self._loop("outbound", self._outbound_event, self._send_once)),
-        ]
+        for channel in self.channels:
+            sender = await channel.open_sender(self.settings)
+            if sender is None:
+                continue
+            self.senders[channel.name] = sender
+            self._channel_senders.append(
+                ChannelSender(
+                    engine=self.engine,
+                    channel=channel,
+                    sender=sender,
+                    rate=channel.send_rate(self.settings),
+                    worker_id=self.worker_id,
+                    poll=OUTBOUND_POLL,
+                )
+            )
+        self._tasks = [asyncio.create_task(self._process())]
+        self._tasks += [asyncio.create_task(s.run()) for s in self._channel_senders]
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -75,72 +89,25 @@ class BotRuntime:
             with suppress(asyncio.CancelledError):
                 await task
         self._tasks = []
-        if self._bot is not None:
-            with suppress(TelegramError):
-                await self._bot.shutdown()
-            self._bot = None
-        if self._whatsapp is not None:
-            await self._whatsapp.aclose()
-            self._whatsapp = None
+        for channel_sender in self._channel_senders:
+            await channel_sender.aclose()
+        self._channel_senders = []
+        for sender in self.senders.values():
+            await sender.aclose()
+        self.senders = {}
 
-    async def _open_channels(self) -> None:
-        await self._open_telegram()
-        self._open_whatsapp()
-
-    def _open_whatsapp(self) -> None:
-        # Imported here: the only place outside bot/whatsapp that wires the platform in.
-        from bot.whatsapp.sender import make_sender
-
-        sender = make_sender(self.settings)
-        if sender is None:
-            log.info("no WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID: WhatsApp is off")
-            return
-        self._whatsapp = sender
-        self.senders["whatsapp"] = sender
-
-    async def _open_telegram(self) -> None:
-        # Imported here: the only place outside bot/telegram that wires the platform in.
-        from bot.telegram.sender import TelegramSender, make_bot
-
-        bot = make_bot(self.settings)
-        if bot is None:
-            log.info("no TELEGRAM_BOT_TOKEN: Telegram is off")
-            return
-        try:
-            await bot.initialize()  # getMe: proves the token early
-        except TelegramError as exc:
-            # The API may be briefly unreachable at start; sending still works once it is back.
-            log.warning("Telegram getMe failed at start: %s", exc)
-        self._bot = bot
-        self.senders["telegram"] = TelegramSender(bot)
-
-    async def _process_once(self) -> int:
-        handled = await asyncio.to_thread(
-            process_pending,
-            self.engine,
-            self.catalogue,
-            self.settings,
-            now=utcnow(),
-            worker_id=self.worker_id,
-        )
-        if handled:
-            self.notify_outbound()
-        return handled
-
-    async def _send_once(self) -> int:
-        return await send_pending(self.engine, self.senders, now=utcnow(), worker_id=self.worker_id)
-
-    async def _loop(
-        self, name: str, event: asyncio.Event, work: Callable[[], Awaitable[int]]
-    ) -> None:
+    async def _process(self) -> None:
         while True:
-            event.clear()
+            self._inbound.clear()
             try:
-                done = await work()
+                result = await asyncio.to_thread(self.processor.run_pass, now=utcnow())
             except Exception:
-                log.exception("%s worker failed; retrying", name)
-                done = 0
-            if done:
+                log.exception("inbound worker failed; retrying")
+                await asyncio.sleep(1.0)
+                continue
+            if result.handled:
+                self.notify_outbound()
+            if result.touched:
                 continue  # more may be waiting behind what we just did
             with suppress(TimeoutError):
-                await asyncio.wait_for(event.wait(), timeout=POLL_SECONDS)
+                await asyncio.wait_for(self._inbound.wait(), timeout=INBOUND_POLL)

@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     whatsapp_verify_token: SecretStr | None = None
     whatsapp_api_base_url: str = "https://graph.facebook.com/v21.0"
 
+    # Messages per second over all chats of a channel, shared by every worker process.
+    telegram_send_rate: float = Field(default=30, gt=0, le=10_000)
+    whatsapp_send_rate: float = Field(default=80, gt=0, le=10_000)
+
     # Background workers inside the web process; tests and `sigap serve --no-workers` turn them off.
     run_workers: bool = True
     conversation_timeout_minutes: int = Field(default=30, ge=1)

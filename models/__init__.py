@@ -1,7 +1,15 @@
 """Tables. Importing this package registers every table on SQLModel.metadata."""
 
 from models.base import UTCDateTime, utcnow
-from models.chat import Conversation, InboundMessage, OutboxMessage, ProofAttempt
+from models.chat import (
+    BULK,
+    REPLY,
+    Conversation,
+    InboundMessage,
+    OutboxMessage,
+    ProofAttempt,
+    SendRate,
+)
 from models.complaint import Complaint, ComplaintEvent
 from models.notice import Notice, NoticeDelivery
 from models.office import Office
@@ -11,6 +19,8 @@ from models.proposal import Proposal, ProposalEvent
 from models.staff import AuditLog, StaffSession, StaffUser
 
 __all__ = [
+    "BULK",
+    "REPLY",
     "AuditLog",
     "BeneficiaryGroup",
     "Complaint",
@@ -28,6 +38,7 @@ __all__ = [
     "ProofAttempt",
     "Proposal",
     "ProposalEvent",
+    "SendRate",
     "StaffSession",
     "StaffUser",
     "UTCDateTime",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.base import UTCDateTime, utcnow
@@ -26,7 +26,8 @@ class InboundMessage(SQLModel, table=True):
     conversation_id: int | None = Field(default=None, foreign_key="conversation.id")
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    status: str = Field(default="pending", max_length=12)  # pending, done, failed
+    # pending, done, or quarantined: failed MAX_ATTEMPTS times (the error and count kept).
+    status: str = Field(default="pending", max_length=12)
     attempts: int = 0
     processed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     error: str | None = Field(default=None, max_length=500)
@@ -48,11 +49,13 @@ class Conversation(SQLModel, table=True):
     office_id: int | None = Field(default=None, foreign_key="office.id")
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     unreachable_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    # Leases: one worker at a time processes this chat's inbound, one sends its outbox.
-    inbound_lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    inbound_lease_owner: str | None = Field(default=None, max_length=60)
-    outbound_lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # One worker at a time sends this chat's outbox: the lease runs until this time of the
+    # database's clock (seconds since the epoch), so workers' own clocks never matter.
     outbound_lease_owner: str | None = Field(default=None, max_length=60)
+    outbound_lease_expires: float | None = None
+    # The chat's own pace (Telegram: about one message a second): the earliest time, on the
+    # database's clock, its next message may go.
+    outbound_next_at: float | None = None
 
 
 class ProofAttempt(SQLModel, table=True):
@@ -66,11 +69,27 @@ class ProofAttempt(SQLModel, table=True):
     succeeded: bool = False
 
 
+# Who goes first when the channel's rate is the limit: someone talking to the bot now goes
+# ahead of a broadcast; within a priority, oldest first.
+REPLY = 0
+BULK = 1
+
+
 class OutboxMessage(SQLModel, table=True):
     """A reply waiting to be delivered, committed with the change that caused it."""
 
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_pending", "status", "conversation_id", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_pending", "status", "conversation_id", "id"),
+        # The senders' queue: only queued rows, in the order they are taken.
+        Index(
+            "ix_outbox_queued",
+            "priority",
+            "id",
+            sqlite_where=text("status = 'queued'"),
+            postgresql_where=text("status = 'queued'"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     conversation_id: int = Field(foreign_key="conversation.id")
@@ -82,8 +101,19 @@ class OutboxMessage(SQLModel, table=True):
     # Channel-specific extras an adapter asked for, e.g. a callback query to answer.
     extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     status: str = Field(default="queued", max_length=12)  # queued, sent, failed, unreachable
+    priority: int = Field(default=REPLY, sa_column_kwargs={"server_default": "0"})
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     platform_message_id: str | None = Field(default=None, max_length=80)
     last_error: str | None = Field(default=None, max_length=500)
+
+
+class SendRate(SQLModel, table=True):
+    """A channel's rate budget, shared by every worker: the theoretical arrival time of the
+    next message (generic cell rate algorithm) on the database's clock."""
+
+    __tablename__ = "send_rate"
+
+    channel: str = Field(primary_key=True, max_length=20)
+    tat: float = 0.0

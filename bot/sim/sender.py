@@ -11,3 +11,6 @@ class SimSender:
 
     async def send(self, message: Outgoing) -> SendResult:
         return SendResult("sent", platform_message_id=f"sim-{message.id}")
+
+    async def aclose(self) -> None:
+        return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -18,15 +19,23 @@ from core.settings import Settings
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 4096  # Bot API limit for sendMessage text, in characters
+# Connections to the Bot API: enough for the sender's concurrent calls at the default rate.
+CONNECTIONS = 64
 
 
-def make_bot(settings: Settings) -> Bot | None:
-    """None when no token is configured: then only the simulator channel works."""
+def make_bot(settings: Settings, *, connections: int = 8) -> Bot | None:
+    """None when no token is configured: then the channel is off."""
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
         return None
     base = settings.telegram_api_base_url.rstrip("/")
     # Short timeouts keep one slow call well inside the sender's lease on the chat.
-    request = HTTPXRequest(connect_timeout=5, read_timeout=10, write_timeout=10, pool_timeout=3)
+    request = HTTPXRequest(
+        connection_pool_size=connections,
+        connect_timeout=5,
+        read_timeout=10,
+        write_timeout=10,
+        pool_timeout=5,
+    )
     return Bot(
         settings.telegram_bot_token.get_secret_value(),
         base_url=f"{base}/bot",
@@ -47,11 +56,29 @@ def _seconds(value: int | float | timedelta) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+async def open_sender(settings: Settings) -> TelegramSender | None:
+    bot = make_bot(settings, connections=CONNECTIONS)
+    if bot is None:
+        log.info("no TELEGRAM_BOT_TOKEN: Telegram is off")
+        return None
+    try:
+        await bot.initialize()  # getMe: proves the token early
+    except TelegramError as exc:
+        # The API may be briefly unreachable at start; sending still works once it is back.
+        # Only the type: PTB's InvalidToken message quotes the token itself.
+        log.warning("Telegram getMe failed at start: %s", type(exc).__name__)
+    return TelegramSender(bot)
+
+
 class TelegramSender:
     channel = CHANNEL
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
+
+    async def aclose(self) -> None:
+        with suppress(TelegramError):
+            await self.bot.shutdown()
 
     async def send(self, message: Outgoing) -> SendResult:
         # Progress survives a failed attempt, so a retry never repeats a delivered part.
@@ -74,7 +101,11 @@ class TelegramSender:
             )
         except RetryAfter as exc:
             return SendResult(
-                "retry", retry_after=_seconds(exc.retry_after), error=str(exc), extra=extra
+                "retry",
+                retry_after=_seconds(exc.retry_after),
+                error=str(exc),
+                extra=extra,
+                throttled=True,
             )
         except Forbidden as exc:
             return SendResult("unreachable", error=str(exc), extra=extra)

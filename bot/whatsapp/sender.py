@@ -7,8 +7,8 @@ conversation already lists every option as a numbered line, and typed digits alw
 How Graph API errors are treated (codes from Meta's Cloud API error reference):
 
 * ``retry`` (with our backoff, or the Retry-After header when given): HTTP 429 and 5xx,
-  network errors, throttling codes 4, 80007, 130429, 131056, and the temporary codes 1, 2,
-  131000, 131016.
+  network errors, the throttling codes 4, 80007, 130429 (which also slow the whole channel
+  down), and the temporary codes 1, 2, 131000, 131016, 131056.
 * ``unreachable`` (the chat is marked unreachable until the person writes again, which is
   also what reopens WhatsApp's window): 131026 (the number cannot receive the message, e.g.
   not on WhatsApp) and 131047 (more than 24 hours since the person last wrote; only templates
@@ -45,7 +45,11 @@ MAX_ROW_TITLE = 24
 MAX_ROW_DESCRIPTION = 72
 MAX_REPLY_ID = 200
 
-RETRY_CODES = frozenset({1, 2, 4, 80007, 130429, 131000, 131016, 131056})
+CONNECTIONS = 64  # enough for the sender's concurrent calls at the default rate
+# Throttling: too many calls for the app, the account or the number (131056 is one pair of
+# numbers only, so it is retried without slowing every chat down).
+THROTTLE_CODES = frozenset({4, 80007, 130429})
+RETRY_CODES = frozenset({1, 2, 131000, 131016, 131056})
 UNREACHABLE_CODES = frozenset({131026, 131047})
 
 
@@ -60,6 +64,7 @@ class WhatsAppSender:
         self._client = httpx.AsyncClient(
             headers={"Authorization": f"Bearer {access_token}"},
             timeout=httpx.Timeout(timeout, connect=5),
+            limits=httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS),
         )
 
     async def aclose(self) -> None:
@@ -85,6 +90,7 @@ class WhatsAppSender:
                     retry_after=result.retry_after,
                     error=result.error,
                     extra=extra,
+                    throttled=result.throttled,
                 )
             extra["parts_sent"] = index + 1
             last_id = result.platform_message_id
@@ -116,7 +122,9 @@ def _failure(response: httpx.Response, answer: dict[str, Any]) -> SendResult:
         text += f" ({details})"
     if graph.get("fbtrace_id"):
         text += f" [fbtrace_id {graph['fbtrace_id']}]"
-    if response.status_code == 429 or code in RETRY_CODES:
+    if response.status_code == 429 or code in THROTTLE_CODES:
+        return SendResult("retry", retry_after=_retry_after(response), error=text, throttled=True)
+    if code in RETRY_CODES:
         return SendResult("retry", retry_after=_retry_after(response), error=text)
     if code in UNREACHABLE_CODES:
         return SendResult("unreachable", error=text)
@@ -198,6 +206,7 @@ def make_sender(settings: Settings) -> WhatsAppSender | None:
     """None unless both the access token and the phone number id are configured."""
     token = settings.whatsapp_access_token
     if token is None or not token.get_secret_value() or not settings.whatsapp_phone_number_id:
+        log.info("no WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID: WhatsApp is off")
         return None
     return WhatsAppSender(
         access_token=token.get_secret_value(),

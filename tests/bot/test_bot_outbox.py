@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from datetime import timedelta
 
 from sqlmodel import Session, col, select
@@ -130,23 +131,26 @@ class TestRestartAndRaces:
     ) -> None:
         # Before the "crash": three updates stored, one of them already processed but unsent.
         await _queue_menu(harness, 7010)
+        await _queue_menu(harness, 7012)
         for text in ("1", "2"):
             await harness.post(text_update(harness.next_update_id(), 7011, text))
-        # A worker died holding the inbound lease of chat 7011.
+        # A worker died holding the outbound lease of chat 7010, and its lease has run out
+        # (leases run on the database's clock); a live worker holds chat 7012's.
         with Session(harness.engine) as session:
-            conversation = session.exec(
-                select(Conversation).where(Conversation.chat_id == "7011")
-            ).one()
-            conversation.inbound_lease_owner = "dead-worker"
-            conversation.inbound_lease_until = harness.now + timedelta(seconds=15)
-            session.add(conversation)
+            for chat_id, expires in (("7010", time.time() - 1), ("7012", time.time() + 60)):
+                conversation = session.exec(
+                    select(Conversation).where(Conversation.chat_id == chat_id)
+                ).one()
+                conversation.outbound_lease_owner = "dead-worker"
+                conversation.outbound_lease_expires = expires
+                session.add(conversation)
             session.commit()
 
         # The new process: its own engine and its own Bot API client, same database.
         engine = make_engine(harness.settings.sqlalchemy_url)
         bot = make_bot(harness.settings)
         assert bot is not None
-        later = harness.now + timedelta(seconds=20)  # the dead worker's lease has run out
+        later = harness.now + timedelta(seconds=20)
         try:
             async with bot:
                 senders: dict[str, Sender] = {"telegram": TelegramSender(bot)}
@@ -159,6 +163,7 @@ class TestRestartAndRaces:
             engine.dispose()
         assert len(harness.fake.texts(7010)) == 1
         assert len(harness.fake.texts(7011)) == 2
+        assert harness.fake.texts(7012) == []  # still another worker's to send
 
     async def test_two_workers_racing_never_handle_or_send_anything_twice(
         self, harness: Harness

@@ -1,0 +1,88 @@
+"""A channel's send rate, kept by every worker together through one database row.
+
+The generic cell rate algorithm: the row holds the theoretical arrival time (``tat``) of the
+channel's next message on the database's clock. A worker reserves slots for the messages it
+holds with one UPDATE that moves ``tat`` on by one interval each, and sends each message at its
+slot. Because every reservation goes through the same row, the slots of all workers together
+are spaced one interval apart, however many workers there are; none reserves further ahead
+than ``HORIZON``, so a reply that arrives meanwhile waits for at most that long.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from sqlalchemy import Engine, bindparam, text
+
+from bot.dbclock import now_sql
+from models import SendRate
+from services.outbox import insert_ignoring_conflicts
+
+# Aim a little under the configured rate: the platform's clock and ours are not the same.
+HEADROOM = 0.99
+HORIZON = 0.25  # seconds of slots a worker may hold ahead of now
+
+
+class SendBudget:
+    def __init__(self, engine: Engine, channel: str, rate: float) -> None:
+        self.engine = engine
+        self.channel = channel
+        self.interval = 1.0 / (rate * HEADROOM)
+        now = now_sql(engine)
+        greatest = "greatest" if engine.dialect.name == "postgresql" else "max"
+        # Grant at most as many slots as fit before the horizon; none when others hold it.
+        self._reserve = text(
+            f"""
+            UPDATE send_rate
+            SET tat = {greatest}(tat, {now}) + :interval * :granted
+            WHERE channel = :channel
+            RETURNING tat, {now}
+            """
+        ).bindparams(bindparam("channel", channel), bindparam("interval", self.interval))
+        lock = " FOR UPDATE" if engine.dialect.name == "postgresql" else ""
+        self._peek = text(f"SELECT tat, {now} FROM send_rate WHERE channel = :channel{lock}")
+        self._pause = text(
+            f"UPDATE send_rate SET tat = {greatest}(tat, {now} + :seconds) WHERE channel = :channel"
+        )
+        self._ensure()
+
+    def _ensure(self) -> None:
+        table = SendRate.__table__  # type: ignore[attr-defined]
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert_ignoring_conflicts(self.engine.dialect.name, table).values(
+                    channel=self.channel, tat=0.0
+                )
+            )
+
+    async def slots(self, count: int) -> list[float]:
+        """``count`` times (on this process's monotonic clock) to start a send at, in order."""
+        found: list[float] = []
+        while len(found) < count:
+            granted = await asyncio.to_thread(self._take, count - len(found))
+            found.extend(granted)
+            if len(found) < count:
+                await asyncio.sleep(self.interval if not granted else 0)
+        return found
+
+    def _take(self, wanted: int) -> list[float]:
+        with self.engine.begin() as conn:
+            tat, db_now = conn.execute(self._peek, {"channel": self.channel}).one()
+            start = max(float(tat), float(db_now))
+            room = int((float(db_now) + HORIZON - start) / self.interval)
+            granted = max(0, min(wanted, room))
+            if not granted:
+                return []
+            tat, db_now = conn.execute(
+                self._reserve, {"granted": granted, "channel": self.channel}
+            ).one()
+        start = float(tat) - granted * self.interval
+        # The database's clock as this process's monotonic clock, read at the same moment.
+        offset = time.monotonic() - float(db_now)
+        return [start + offset + index * self.interval for index in range(granted)]
+
+    def pause(self, seconds: float) -> None:
+        """The platform said "too many": nobody sends on this channel for ``seconds``."""
+        with self.engine.begin() as conn:
+            conn.execute(self._pause, {"seconds": seconds, "channel": self.channel})
