@@ -21,12 +21,16 @@ BENCH_DATABASE_URL (or TEST_DATABASE_URL) is the PostgreSQL to use, when reachab
 from __future__ import annotations
 
 import importlib
+import signal
 import sys
 
 BENCHMARKS = ("webhook", "e2e", "sender", "complaints")
 
 
 def main(names: list[str]) -> None:
+    # Stopped from outside, a run still stops the servers and fakes it started (their
+    # context managers run on SystemExit, not on a bare SIGTERM).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     for name in names or list(BENCHMARKS):
         if name not in BENCHMARKS:
             raise SystemExit(f"unknown benchmark {name!r}; choose from {', '.join(BENCHMARKS)}")
