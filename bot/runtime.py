@@ -53,6 +53,7 @@ class BotRuntime:
             engine, catalogue, settings, worker_id=self.worker_id, channels=self.channels
         )
         self.db = DatabaseThread(engine)
+        self._gap = 0.002 if engine.dialect.name == "sqlite" else 0.0
         self.senders: dict[str, Sender] = {}
         self._channel_senders: list[ChannelSender] = []
         self._tasks: list[asyncio.Task[None]] = []
@@ -112,6 +113,9 @@ class BotRuntime:
             if result.handled:
                 self.notify_outbound()
             if result.touched:
-                continue  # more may be waiting behind what we just did
+                # More may be waiting behind what we just did; on SQLite, leave the one write
+                # lock free for a moment first, for the webhooks of the web process.
+                await asyncio.sleep(self._gap)
+                continue
             with suppress(TimeoutError):
                 await asyncio.wait_for(self._inbound.wait(), timeout=INBOUND_POLL)
