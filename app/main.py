@@ -46,6 +46,9 @@ def create_app(
         app.state.bot = workers if isinstance(workers, _InProcess) else None
         if workers is not None:
             await workers.start()
+            # Ready once the workers run: an update taken now is answered now.
+            if isinstance(workers, WorkerSupervisor) and not await workers.wait_ready(60):
+                log.error("the worker process did not start within 60 s; serving anyway")
         try:
             yield
         finally:

@@ -25,7 +25,7 @@ from core.settings import Settings
 
 log = logging.getLogger("sigap.worker")
 RESTART_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0)
-NICENESS = 5  # the web process answers first when both want the processor
+NICENESS = 5  # under load the web process answers first
 
 
 async def serve_worker(

@@ -1,20 +1,42 @@
-"""`python -m bench [complaints] [webhook]`: run the named benchmarks (all by default)."""
+"""`python -m bench [webhook] [e2e] [sender] [complaints]`: run the named benchmarks (all by
+default; `make bench BENCH=e2e` for one).
+
+Each prints a small table, its figures as ratios against anchors measured in the same run.
+Sizes, rounds and time-outs come from the environment, so a quick run stays small:
+
+    BENCH_ROUNDS=1 BENCH_WEBHOOK_SECONDS=3 BENCH_E2E_CHATS=100 \\
+        BENCH_SENDER_MESSAGES=1000 BENCH_SENDER_TIMEOUT=20 BENCH_COMPLAINTS=20000 python -m bench
+
+webhook: BENCH_WEBHOOK_SECONDS (8), BENCH_WEBHOOK_ROUNDS, BENCH_WEBHOOK_CONCURRENCY (16),
+    BENCH_WEBHOOK_DRAIN (60 s), BENCH_LOADGEN=python (no wrk);
+e2e: BENCH_E2E_CHATS (1000), BENCH_E2E_IN_FLIGHT (32), BENCH_E2E_ROUNDS, BENCH_E2E_TIMEOUT
+    (300 s), BENCH_E2E_SEND_RATE (1000);
+sender: BENCH_SENDER_MESSAGES (10000), BENCH_SENDER_RATE (1000), BENCH_SENDER_TIMEOUT (60 s),
+    BENCH_SENDER_SLOW_SECONDS (0.08);
+complaints: BENCH_COMPLAINTS (1000000).
+BENCH_ROUNDS (3) is every benchmark's rounds unless its own variable says otherwise;
+BENCH_DATABASE_URL (or TEST_DATABASE_URL) is the PostgreSQL to use, when reachable.
+"""
 
 from __future__ import annotations
 
 import importlib
+import signal
 import sys
 
-BENCHMARKS = ("webhook", "complaints")
+BENCHMARKS = ("webhook", "e2e", "sender", "complaints")
 
 
 def main(names: list[str]) -> None:
+    # Stopped from outside, a run still stops the servers and fakes it started (their
+    # context managers run on SystemExit, not on a bare SIGTERM).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     for name in names or list(BENCHMARKS):
         if name not in BENCHMARKS:
             raise SystemExit(f"unknown benchmark {name!r}; choose from {', '.join(BENCHMARKS)}")
         module = importlib.import_module(f"bench.{name}")
         module.run()
-        print()
+        print(flush=True)
 
 
 if __name__ == "__main__":

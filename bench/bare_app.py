@@ -13,3 +13,8 @@ app = FastAPI()
 async def bare(request: Request) -> dict[str, Any]:
     await request.json()
     return {"ok": True}
+
+
+@app.get("/healthz")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}

@@ -81,3 +81,13 @@ def summary_ms(samples: list[float]) -> str:
         f"p95 {percentile(samples, 0.95) * 1000:.2f} ms, "
         f"p99 {percentile(samples, 0.99) * 1000:.2f} ms"
     )
+
+
+def sized(name: str, default: float) -> float:
+    """A size or time from the environment (``BENCH_...``), so a quick run can be small."""
+    return float(os.environ.get(name) or default)
+
+
+def rounds(name: str, default: int = 3) -> int:
+    """Rounds of a benchmark: its own variable, else ``BENCH_ROUNDS``, else ``default``."""
+    return int(os.environ.get(name) or os.environ.get("BENCH_ROUNDS") or default)

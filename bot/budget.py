@@ -16,6 +16,7 @@ import time
 from sqlalchemy import Engine, bindparam, text
 
 from bot.dbclock import now_sql
+from bot.dbthread import DatabaseThread
 from models import SendRate
 from services.outbox import insert_ignoring_conflicts
 
@@ -25,8 +26,11 @@ HORIZON = 0.25  # seconds of slots a worker may hold ahead of now
 
 
 class SendBudget:
-    def __init__(self, engine: Engine, channel: str, rate: float) -> None:
+    def __init__(
+        self, engine: Engine, channel: str, rate: float, *, db: DatabaseThread | None = None
+    ) -> None:
         self.engine = engine
+        self.db = db or DatabaseThread(engine)
         self.channel = channel
         self.interval = 1.0 / (rate * HEADROOM)
         now = now_sql(engine)
@@ -60,7 +64,7 @@ class SendBudget:
         """``count`` times (on this process's monotonic clock) to start a send at, in order."""
         found: list[float] = []
         while len(found) < count:
-            granted = await asyncio.to_thread(self._take, count - len(found))
+            granted = await self.db(self._take, count - len(found))
             found.extend(granted)
             if len(found) < count:
                 await asyncio.sleep(self.interval if not granted else 0)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
@@ -32,6 +33,9 @@ from models import utcnow
 log = logging.getLogger(__name__)
 MAX_BATCH = 500
 MAX_KNOWN_CHATS = 200_000
+# SQLite: how long a batch waits for another writer, looking again this often.
+WAIT_SECONDS = 30.0
+RETRY_SECONDS = 0.0005
 
 
 @dataclass(frozen=True)
@@ -52,8 +56,8 @@ class IngestWriter:
         self._known_chats: dict[ChatKey, int] = {}
         # SQLite: a connection for writing on the loop, and one for a thread of its own
         # that waits when another writer holds the database.
-        self._now_line = SqliteLine(engine, wait=False)
-        self._waiting_line = SqliteLine(engine, wait=True)
+        self._now_line = SqliteLine(engine)
+        self._waiting_line = SqliteLine(engine)
         self._executor: ThreadPoolExecutor | None = None
         # PostgreSQL: one asynchronous connection, bound to the event loop that opened it.
         self._pg: psycopg.AsyncConnection[Any] | None = None
@@ -171,8 +175,21 @@ class IngestWriter:
         if self._executor is None:
             self._executor = ThreadPoolExecutor(1, thread_name_prefix="sigap-ingest")
         return await asyncio.get_running_loop().run_in_executor(
-            self._executor, self._write_sqlite_on, self._waiting_line, arrivals
+            self._executor, self._write_sqlite_waiting, arrivals
         )
+
+    def _write_sqlite_waiting(self, arrivals: list[Arrival]) -> list[int | None]:
+        # Looking again every half millisecond, not in SQLite's own steps (which grow to
+        # 100 ms): a worker's passes leave the lock free only briefly, and a webhook must not
+        # wait for a gap it slept through.
+        deadline = time.monotonic() + WAIT_SECONDS
+        while True:
+            try:
+                return self._write_sqlite_on(self._waiting_line, arrivals)
+            except DatabaseBusy:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(RETRY_SECONDS)
 
     def _write_sqlite_on(self, line: SqliteLine, arrivals: list[Arrival]) -> list[int | None]:
         learned = dict(self._known_chats)
@@ -232,25 +249,23 @@ class DatabaseBusy(Exception):
 class SqliteLine:
     """A SQLite connection the writer keeps between batches (a pool check-out costs a ping).
 
-    ``wait=False`` gives up at once when another connection holds the write lock, for writing
-    on the event loop; ``wait=True`` waits for the lock as every other connection does.
+    It gives up at once when another connection holds the write lock: the caller decides when
+    to try again.
     """
 
-    def __init__(self, engine: Engine, *, wait: bool) -> None:
+    def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.wait = wait
         self._connection: Connection | None = None
 
     def connection(self) -> Connection:
         if self._connection is None:
             connection = self.engine.connect()
-            if not self.wait:
-                # Ours alone from here: a pooled connection must not go back never waiting.
-                connection.detach()
-                # On the driver's connection: through SQLAlchemy it would open a transaction.
-                driver = connection.connection.dbapi_connection
-                assert driver is not None  # a connection just opened has its driver's
-                driver.execute("PRAGMA busy_timeout=0")
+            # Ours alone from here: a pooled connection must not go back never waiting.
+            connection.detach()
+            # On the driver's connection: through SQLAlchemy it would open a transaction.
+            driver = connection.connection.dbapi_connection
+            assert driver is not None  # a connection just opened has its driver's
+            driver.execute("PRAGMA busy_timeout=0")
             self._connection = connection
         return self._connection
 

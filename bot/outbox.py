@@ -43,6 +43,7 @@ from sqlalchemy.orm import aliased
 from bot.budget import SendBudget
 from bot.channels import Channel, Outgoing, Pacing, Sender, SendResult, registered
 from bot.dbclock import now_expression
+from bot.dbthread import DatabaseThread
 from bot.inbound import buttons_from_json
 from models import BULK, REPLY, Conversation, OutboxMessage, utcnow
 
@@ -356,8 +357,10 @@ class Recorder:
         worker_id: str,
         flushed: Callable[[], None] = lambda: None,
         flush_every: float = 0.01,
+        db: DatabaseThread | None = None,
     ) -> None:
         self.engine = engine
+        self.db = db or DatabaseThread(engine)
         self.worker_id = worker_id
         self.flushed = flushed  # chats were given back: there may be more to claim
         self.flush_every = flush_every
@@ -374,7 +377,7 @@ class Recorder:
             await asyncio.sleep(self.flush_every)
             batch, self._waiting = self._waiting, []
             try:
-                await asyncio.to_thread(record, self.engine, batch, worker_id=self.worker_id)
+                await self.db(record, self.engine, batch, worker_id=self.worker_id)
             except Exception:
                 # The leases run out by themselves and the rows are sent again: logged, as
                 # it may mean one duplicate message per chat.
@@ -398,6 +401,7 @@ class ChannelSender:
     worker_id: str
     concurrency: int = 0
     poll: float = 0.5
+    db: DatabaseThread | None = None
     _inflight: dict[int, int] = field(default_factory=dict)  # conversation id -> priority
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _sending: set[asyncio.Task[None]] = field(default_factory=set)
@@ -406,8 +410,17 @@ class ChannelSender:
         if not self.concurrency:
             # Enough calls in flight to keep the rate at 250 ms a call, within limits.
             self.concurrency = max(8, min(512, math.ceil((self.rate or 100) * 0.25)))
-        self.budget = SendBudget(self.engine, self.channel.name, self.rate) if self.rate else None
-        self.recorder = Recorder(self.engine, worker_id=self.worker_id, flushed=self.notify)
+        if self.db is None:
+            self.db = DatabaseThread(self.engine)
+        self._db = self.db
+        self.budget = (
+            SendBudget(self.engine, self.channel.name, self.rate, db=self._db)
+            if self.rate
+            else None
+        )
+        self.recorder = Recorder(
+            self.engine, worker_id=self.worker_id, flushed=self.notify, db=self._db
+        )
 
     def notify(self) -> None:
         self._wake.set()
@@ -442,7 +455,7 @@ class ChannelSender:
         bulk_in_flight = sum(1 for p in self._inflight.values() if p == BULK)
         bulk_room = max(0, (self.concurrency * 3) // 4 - bulk_in_flight)
         now = utcnow()
-        taken = await asyncio.to_thread(
+        taken = await self._db(
             claim,
             self.engine,
             self.channel.name,
@@ -455,7 +468,7 @@ class ChannelSender:
         if len(bulk) > bulk_room:
             extra = bulk[bulk_room:]
             taken = [c for c in taken if c not in extra]
-            await asyncio.to_thread(
+            await self._db(
                 release, self.engine, [c.conversation_id for c in extra], worker_id=self.worker_id
             )
         if not taken:
@@ -475,7 +488,7 @@ class ChannelSender:
                 await asyncio.sleep(delay)
             result = await send_one(self.sender, claimed)
             if result is not None and result.throttled and self.budget is not None:
-                await asyncio.to_thread(self.budget.pause, result.retry_after or 1.0)
+                await self._db(self.budget.pause, result.retry_after or 1.0)
             self.recorder.add(
                 Outcome(
                     claimed,

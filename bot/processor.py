@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 # How long one pass may hold its transaction: on SQLite it holds the one write lock, which
 # the webhooks wait for, so it is kept short; the number of updates a pass takes follows.
-PASS_SECONDS = {"sqlite": 0.02, "postgresql": 0.05}
+PASS_SECONDS = {"sqlite": 0.008, "postgresql": 0.05}
 MAX_UPDATES = 500
 FIRST_GUESS = 0.003  # seconds an update takes, until measured
 

@@ -19,6 +19,7 @@ from contextlib import suppress
 from sqlalchemy import Engine
 
 from bot.channels import Channel, Sender, registered
+from bot.dbthread import DatabaseThread
 from bot.outbox import ChannelSender
 from bot.processor import Processor
 from core.settings import Settings
@@ -51,6 +52,8 @@ class BotRuntime:
         self.processor = Processor(
             engine, catalogue, settings, worker_id=self.worker_id, channels=self.channels
         )
+        self.db = DatabaseThread(engine)
+        self._gap = 0.002 if engine.dialect.name == "sqlite" else 0.0
         self.senders: dict[str, Sender] = {}
         self._channel_senders: list[ChannelSender] = []
         self._tasks: list[asyncio.Task[None]] = []
@@ -77,6 +80,7 @@ class BotRuntime:
                     rate=channel.send_rate(self.settings),
                     worker_id=self.worker_id,
                     poll=OUTBOUND_POLL,
+                    db=self.db,
                 )
             )
         self._tasks = [asyncio.create_task(self._process())]
@@ -95,12 +99,13 @@ class BotRuntime:
         for sender in self.senders.values():
             await sender.aclose()
         self.senders = {}
+        self.db.close()
 
     async def _process(self) -> None:
         while True:
             self._inbound.clear()
             try:
-                result = await asyncio.to_thread(self.processor.run_pass, now=utcnow())
+                result = await self.db(self.processor.run_pass, now=utcnow())
             except Exception:
                 log.exception("inbound worker failed; retrying")
                 await asyncio.sleep(1.0)
@@ -108,6 +113,9 @@ class BotRuntime:
             if result.handled:
                 self.notify_outbound()
             if result.touched:
-                continue  # more may be waiting behind what we just did
+                # More may be waiting behind what we just did; on SQLite, leave the one write
+                # lock free for a moment first, for the webhooks of the web process.
+                await asyncio.sleep(self._gap)
+                continue
             with suppress(TimeoutError):
                 await asyncio.wait_for(self._inbound.wait(), timeout=INBOUND_POLL)

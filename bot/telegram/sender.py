@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import warnings
 from contextlib import suppress
@@ -31,8 +32,10 @@ warnings.filterwarnings(
 )
 
 MAX_TEXT = 4096  # Bot API limit for sendMessage text, in characters
-# Connections to the Bot API: enough for the sender's concurrent calls at the default rate.
-CONNECTIONS = 64
+# Connections to the Bot API, in clients of a few each: httpx's pool looks at every one of its
+# connections for every request, so one pool of many costs more per call the busier it is.
+CLIENTS = 16
+CONNECTIONS_PER_CLIENT = 4
 
 
 def make_bot(settings: Settings, *, connections: int = 8) -> Bot | None:
@@ -81,40 +84,46 @@ def _seconds(value: int | float | timedelta) -> float:
 
 
 async def open_sender(settings: Settings) -> TelegramSender | None:
-    bot = make_bot(settings, connections=CONNECTIONS)
-    if bot is None:
+    bots = [make_bot(settings, connections=CONNECTIONS_PER_CLIENT) for _ in range(CLIENTS)]
+    first = bots[0]
+    if first is None:
         log.info("no TELEGRAM_BOT_TOKEN: Telegram is off")
         return None
     try:
-        await bot.initialize()  # getMe: proves the token early
+        await first.initialize()  # getMe: proves the token early
     except TelegramError as exc:
         # The API may be briefly unreachable at start; sending still works once it is back.
         # Only the type: PTB's InvalidToken message quotes the token itself.
         log.warning("Telegram getMe failed at start: %s", type(exc).__name__)
-    return TelegramSender(bot)
+    return TelegramSender(first, *(bot for bot in bots[1:] if bot is not None))
 
 
 class TelegramSender:
     channel = CHANNEL
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, *more: Bot) -> None:
+        """Calls go to ``bot`` and ``more`` in turn: one Bot API client each."""
         self.bot = bot
+        self._bots = (bot, *more)
+        self._turn = itertools.cycle(self._bots)
 
     async def aclose(self) -> None:
-        with suppress(TelegramError):
-            await self.bot.shutdown()
+        for bot in self._bots:
+            with suppress(TelegramError):
+                await bot.shutdown()
 
     async def send(self, message: Outgoing) -> SendResult:
         # Progress survives a failed attempt, so a retry never repeats a delivered part.
         extra = dict(message.extra)
+        bot = next(self._turn)
         try:
-            await self._answer_callback(extra)
+            await self._answer_callback(bot, extra)
             parts = split_text(message.text, MAX_TEXT)
             last_id: int | None = None
             for index in range(int(extra.get("parts_sent", 0)), len(parts)):
                 is_last = index == len(parts) - 1
                 markup = keyboard(message.buttons) if is_last else None
-                last_id = await self._send_part(int(message.chat_id), parts[index], markup)
+                last_id = await _send_part(bot, int(message.chat_id), parts[index], markup)
                 extra["parts_sent"] = index + 1
             return SendResult(
                 "sent", platform_message_id=str(last_id) if last_id else None, extra=extra
@@ -137,32 +146,30 @@ class TelegramSender:
         except TelegramError as exc:
             return SendResult("retry", error=f"{type(exc).__name__}: {exc}", extra=extra)
 
-    async def _send_part(
-        self,
-        chat_id: int,
-        text: str,
-        markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None,
-    ) -> int:
-        if not isinstance(markup, ReplyKeyboardMarkup):
-            sent = await self.bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
-            return sent.message_id
-        # Telegram answers with the message minus its reply keyboard; a Bot API that echoes
-        # the keyboard back (the fake one in the tests does) would make PTB's Message, which
-        # reads any reply_markup as an inline keyboard, fail after the message went out. Only
-        # the id is needed: read straight from the JSON, it works with both.
-        result = await self.bot.do_api_request(
-            "sendMessage", api_kwargs={"chat_id": chat_id, "text": text, "reply_markup": markup}
-        )
-        message_id = result.get("message_id") if isinstance(result, dict) else None
-        return int(message_id) if isinstance(message_id, int) else 0
-
-    async def _answer_callback(self, extra: dict[str, object]) -> None:
+    async def _answer_callback(self, bot: Bot, extra: dict[str, object]) -> None:
         query_id = extra.get("callback_query_id")
         if not query_id or extra.get("callback_answered"):
             return
         try:
-            await self.bot.answer_callback_query(str(query_id))
+            await bot.answer_callback_query(str(query_id))
         except BadRequest as exc:
             # "query is too old": the spinner has stopped by itself; the reply still matters.
             log.info("callback query %s not answered: %s", query_id, exc)
         extra["callback_answered"] = True
+
+
+async def _send_part(
+    bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None
+) -> int:
+    if not isinstance(markup, ReplyKeyboardMarkup):
+        sent = await bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
+        return sent.message_id
+    # Telegram answers with the message minus its reply keyboard; a Bot API that echoes the
+    # keyboard back (the fake one in the tests does) would make PTB's Message, which reads any
+    # reply_markup as an inline keyboard, fail after the message went out. Only the id is
+    # needed: read straight from the JSON, it works with both.
+    result = await bot.do_api_request(
+        "sendMessage", api_kwargs={"chat_id": chat_id, "text": text, "reply_markup": markup}
+    )
+    message_id = result.get("message_id") if isinstance(result, dict) else None
+    return int(message_id) if isinstance(message_id, int) else 0

@@ -172,3 +172,46 @@ async def test_a_channel_registered_in_one_place_works_end_to_end(
             await wait_until(lambda: bool(echo_channel.SENT), seconds=30)
     [(chat_id, text)] = echo_channel.SENT
     assert chat_id == "echo-person" and text
+
+
+def queue_one_each(engine: Engine, chats: range, text: str) -> None:
+    now = utcnow()
+    with Session(engine) as session:
+        for n in chats:
+            chat = ensure_conversation(session, channel="telegram", chat_id=str(n), now=now)
+            queue(session, conversation_id=chat, text=f"{text} {n}", now=now)
+        session.commit()
+
+
+async def test_two_workers_together_keep_the_channels_rate(
+    engine: Engine, settings: Settings, catalogue: Catalogue, fake_telegram: FakeTelegram
+) -> None:
+    # Telegram refuses anything above 50 a second; both workers are told the same rate.
+    fake_telegram.limit(rate=50)
+    settings = settings.model_copy(update={"telegram_send_rate": 50.0})
+    queue_one_each(engine, range(50000, 50300), "Pengumuman")
+    async with workers(settings, catalogue, 2):
+        await wait_until(lambda: fake_telegram.accepted_count() == 300, seconds=60)
+    assert fake_telegram.too_many == 0
+    assert fake_telegram.duplicates() == []
+    assert fake_telegram.achieved_rate() <= 50 * 1.02
+    assert {status for _, _, status in outbox(engine)} == {"sent"}
+
+
+async def test_one_chat_gets_a_short_burst_then_one_message_a_second(
+    engine: Engine, settings: Settings, catalogue: Catalogue, fake_telegram: FakeTelegram
+) -> None:
+    settings = settings.model_copy(update={"telegram_send_rate": 1000.0})
+    now = utcnow()
+    with Session(engine) as session:
+        chat = ensure_conversation(session, channel="telegram", chat_id="51000", now=now)
+        for n in range(6):
+            queue(session, conversation_id=chat, text=f"Bagian {n}", now=now)
+        session.commit()
+    async with workers(settings, catalogue, 1):
+        await wait_until(lambda: fake_telegram.accepted_count() == 6, seconds=30)
+    at = fake_telegram.accepted_at()
+    assert fake_telegram.texts(51000) == [f"Bagian {n}" for n in range(6)]
+    assert at[2] - at[0] < 0.5  # the first three at once
+    # ...then one a second: Telegram's limit for a chat.
+    assert [round(at[n] - at[n - 1]) for n in (3, 4, 5)] == [1, 1, 1]

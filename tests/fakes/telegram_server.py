@@ -4,11 +4,18 @@ Answers ``POST /bot<token>/<method>`` with ``{"ok": true, "result": ...}``, or, 
 fail, with the Bot API's error envelope (``{"ok": false, "error_code": 429, "description":
 "Too Many Requests: retry after 3", "parameters": {"retry_after": 3}}``), so the client under
 test is python-telegram-bot itself, parsing what Telegram would send.
+
+``fake.limit(rate, delay=..., per_chat_interval=...)`` (see tests/fakes/limits.py) refuses
+sendMessage calls above the rate with that same 429, ``retry_after`` rounded up to whole
+seconds as Telegram gives it. ``python -m tests.fakes.telegram_server --port N --rate R``
+serves a fake as its own process for the benchmarks.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -22,6 +29,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from tests.fakes.limits import Metered
 from tests.fakes.loopback import serving
 
 
@@ -40,7 +48,7 @@ class _Failure:
 
 
 @dataclass
-class FakeTelegram:
+class FakeTelegram(Metered):
     token: str = "123456:TEST-TOKEN"
     calls: list[Call] = field(default_factory=list)
     _failures: list[_Failure] = field(default_factory=list)
@@ -59,6 +67,14 @@ class FakeTelegram:
         """Every call fails with ``status`` until called with None."""
         with self._lock:
             self._fail_all = _failure(status, None) if status else None
+
+    def reset(self) -> None:
+        """Forget every call, pending failure and accepted message; limits stay as set."""
+        with self._lock:
+            self.calls.clear()
+            self._failures.clear()
+            self._fail_all = None
+        self.reset_ledger()
 
     # --- what happened --------------------------------------------------------------------
     def sent(self, chat_id: int | str | None = None) -> list[dict[str, Any]]:
@@ -103,17 +119,30 @@ class FakeTelegram:
     async def _handle(self, request: Request) -> JSONResponse:
         token, method = request.path_params["token"], request.path_params["method"]
         params = await _params(request)
+        response = self._answer(token, method, params)
+        await self._answer_delay()
+        return response
+
+    def _answer(self, token: str, method: str, params: dict[str, Any]) -> JSONResponse:
+        is_send = method == "sendMessage"
+        chat = str(params.get("chat_id"))
         with self._lock:
             failure = self._fail_all or (self._failures.pop(0) if self._failures else None)
             if token != self.token:
                 failure = _Failure(
                     401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
                 )
+            if failure is None and is_send and (refusal := self._admit(chat)) is not None:
+                failure = _failure(429, max(1, math.ceil(refusal.retry_after)))
             if failure is not None:
-                self.calls.append(Call(method, params, ok=False))
+                if self.keep_calls:
+                    self.calls.append(Call(method, params, ok=False))
                 return JSONResponse(failure.body, status_code=failure.status)
             result = self._result(method, params)
-            self.calls.append(Call(method, params, ok=True, result=result))
+            if self.keep_calls:
+                self.calls.append(Call(method, params, ok=True, result=result))
+            if is_send:
+                self._accepted(chat, str(params.get("text", "")))
         return JSONResponse({"ok": True, "result": result})
 
     def _result(self, method: str, params: dict[str, Any]) -> Any:
@@ -191,3 +220,9 @@ def running_fake_telegram() -> Iterator[FakeTelegram]:
     with serving(fake.app()) as url:
         fake.url = url
         yield fake
+
+
+if __name__ == "__main__":
+    from tests.fakes.process import serve_fake
+
+    serve_fake(sys.argv[1:], "telegram", lambda token: FakeTelegram(token=token, keep_calls=False))

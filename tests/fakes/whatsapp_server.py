@@ -13,12 +13,19 @@ or, when told to fail, with the Graph API's error shape and HTTP status::
 
 A wrong bearer token gets Meta's 401 with code 190, so the sender under test is checked for
 sending the right credentials too.
+
+``fake.limit(rate, delay=..., per_chat_interval=...)`` (see tests/fakes/limits.py) refuses
+sends above the number's throughput as Meta does, HTTP 429 with Graph code 130429 ("Rate limit
+hit"), and a second message to one person within the interval with code 131056, the pair
+rate limit. ``python -m tests.fakes.whatsapp_server --port N --rate R`` serves a fake as its
+own process for the benchmarks.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +37,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from tests.fakes.limits import Metered
 from tests.fakes.loopback import serving
 
 VERSION = "v21.0"
@@ -48,6 +56,12 @@ ERRORS: dict[int, tuple[int, str, str]] = {
     ),
     131051: (400, "Unsupported message type", "Message type is not currently supported"),
     130429: (429, "Rate limit hit", "Cloud API message throughput has been reached."),
+    131056: (
+        400,
+        "(Business Account, Consumer Account) pair rate limit hit",
+        "Message failed to send because there were too many messages sent from this phone "
+        "number to the same phone number in a short period of time.",
+    ),
 }
 
 
@@ -67,7 +81,7 @@ class _Failure:
 
 
 @dataclass
-class FakeWhatsApp:
+class FakeWhatsApp(Metered):
     access_token: str = "EAAG-TEST-ACCESS-TOKEN"
     phone_number_id: str = PHONE_NUMBER_ID
     calls: list[Call] = field(default_factory=list)
@@ -87,6 +101,13 @@ class FakeWhatsApp:
             self._failures.extend([None] * after)
             self._failures.extend(_failure(code, retry_after) for _ in range(count))
 
+    def reset(self) -> None:
+        """Forget every call, pending failure and accepted message; limits stay as set."""
+        with self._lock:
+            self.calls.clear()
+            self._failures.clear()
+        self.reset_ledger()
+
     # --- what happened --------------------------------------------------------------------
     def sent(self, to: str | None = None) -> list[dict[str, Any]]:
         """Message bodies that WhatsApp accepted, in order."""
@@ -105,18 +126,32 @@ class FakeWhatsApp:
     async def _handle(self, request: Request) -> JSONResponse:
         phone_number_id = request.path_params["phone_number_id"]
         body = json.loads(await request.body() or b"{}")
+        authorization = request.headers.get("authorization")
+        response = self._answer(request.path_params["v"], phone_number_id, authorization, body)
+        await self._answer_delay()
+        return response
+
+    def _answer(
+        self, version: str, phone_number_id: str, authorization: str | None, body: dict[str, Any]
+    ) -> JSONResponse:
+        to = str(body.get("to", ""))
         with self._lock:
             failure = self._failures.pop(0) if self._failures else None
-            if request.headers.get("authorization") != f"Bearer {self.access_token}":
+            if authorization != f"Bearer {self.access_token}":
                 failure = _graph_error(401, 190, "Invalid OAuth access token.", "")
-            elif phone_number_id != self.phone_number_id or request.path_params["v"] != VERSION:
+            elif phone_number_id != self.phone_number_id or version != VERSION:
                 failure = _graph_error(400, 100, "Unsupported post request.", "")
+            if failure is None and (refusal := self._admit(to)) is not None:
+                # Meta sends no Retry-After with either: the sender has to pace itself.
+                failure = _failure(131056 if refusal.per_chat else 130429, None)
             if failure is not None:
-                self.calls.append(Call(phone_number_id, body, ok=False))
+                if self.keep_calls:
+                    self.calls.append(Call(phone_number_id, body, ok=False))
                 return JSONResponse(failure.body, failure.status, headers=failure.headers)
             message_id = f"wamid.FAKE{next(self._ids):06d}"
-            self.calls.append(Call(phone_number_id, body, ok=True, message_id=message_id))
-        to = str(body.get("to", ""))
+            if self.keep_calls:
+                self.calls.append(Call(phone_number_id, body, ok=True, message_id=message_id))
+            self._accepted(to, _ledger_text(body))
         return JSONResponse(
             {
                 "messaging_product": "whatsapp",
@@ -135,6 +170,14 @@ def shown_text(body: dict[str, Any]) -> str:
     if body.get("type") == "interactive":
         return str(body["interactive"]["body"]["text"])
     return str(body["text"]["body"])
+
+
+def _ledger_text(body: dict[str, Any]) -> str:
+    """What tells two messages apart for the duplicate count, whatever their type."""
+    try:
+        return shown_text(body)
+    except (KeyError, TypeError):
+        return json.dumps(body, sort_keys=True, ensure_ascii=False)
 
 
 def _graph_error(status: int, code: int, message: str, details: str) -> _Failure:
@@ -169,3 +212,11 @@ def running_fake_whatsapp() -> Iterator[FakeWhatsApp]:
     with serving(fake.app()) as url:
         fake.url = f"{url}/{VERSION}"
         yield fake
+
+
+if __name__ == "__main__":
+    from tests.fakes.process import serve_fake
+
+    serve_fake(
+        sys.argv[1:], "whatsapp", lambda token: FakeWhatsApp(access_token=token, keep_calls=False)
+    )
