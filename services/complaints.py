@@ -188,7 +188,7 @@ def record_offline(
 ) -> Complaint:
     """A complaint from the book, a walk-in, the phone, e-mail or SP4N-LAPOR!."""
     require_role(staff, RECORDERS)
-    require_office(staff, data.office_id)
+    require_office(staff, data.office_id, what="Office")
     if data.channel not in OFFLINE_CHANNELS:
         raise InvalidInput("complaint.error.channel", channel=data.channel)
     return file_complaint(session=session, data=data, now=now, policy=policy, recorded_by=staff)
@@ -209,7 +209,7 @@ def complaint_by_number(*, session: Session, number: str) -> Complaint | None:
 def _for_staff(session: Session, staff: StaffUser, complaint_id: int) -> Complaint:
     require_role(staff, HANDLERS)
     complaint = get_complaint(session=session, complaint_id=complaint_id)
-    require_office(staff, complaint.office_id)
+    require_office(staff, complaint.office_id, what="Complaint")
     return complaint
 
 

@@ -73,7 +73,7 @@ def complaint_public(
 def _visible(session: Session, staff: StaffUser, complaint_id: int) -> Complaint:
     require_role(staff, service.HANDLERS)
     complaint = service.get_complaint(session=session, complaint_id=complaint_id)
-    require_office(staff, complaint.office_id)
+    require_office(staff, complaint.office_id, what="Complaint")
     return complaint
 
 

@@ -74,7 +74,7 @@ def test_an_answer_reaches_the_complainants_chat_and_a_closed_complaint_cannot_b
     assert len(texts) == 1 and "Saldo masuk tanggal 20" in texts[0]
     # Officers of another office see nothing of it.
     outsider = staff("73.08", "complaint_officer")
-    assert outsider.get(f"/api/v1/complaints/{created['id']}").status_code == 403
+    assert outsider.get(f"/api/v1/complaints/{created['id']}").status_code == 404
 
 
 def test_bad_input_is_a_clear_4xx(staff: StaffFactory) -> None:
@@ -129,4 +129,4 @@ def test_an_officer_finds_a_complaint_by_its_ticket_number(staff: StaffFactory) 
     assert [e["kind"] for e in found.json()["events"]] == ["received"]
     assert officer.get("/api/v1/complaints/by-number/ADU-2026-99999").status_code == 404
     outsider = staff("73.08", "complaint_officer")
-    assert outsider.get(f"/api/v1/complaints/by-number/{number}").status_code == 403
+    assert outsider.get(f"/api/v1/complaints/by-number/{number}").status_code == 404

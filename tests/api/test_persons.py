@@ -47,13 +47,16 @@ def test_every_read_of_a_person_writes_an_audit_row(staff: Any, people: Any, db:
     assert {r.staff_id for r in rows} == {operator.info["id"]}
 
 
-def test_a_person_of_another_office_is_forbidden(staff: Any, people: Any) -> None:
+def test_a_person_of_another_office_answers_as_one_that_does_not_exist(
+    staff: Any, people: Any
+) -> None:
     person = people.register(staff(LAMANDAU, "operator"))
     outsider = staff(BONE, "supervisor")
 
     response = outsider.get(f"/api/v1/persons/{person['id']}")
-    assert response.status_code == 403
-    assert response.json()["error"] == "error.forbidden_office"
+    missing = outsider.get(f"/api/v1/persons/{person['id'] + 1000}")
+    assert response.status_code == missing.status_code == 404
+    assert response.json() == missing.json()
     # Search is scoped too: the NIK simply is not among Bone's people.
     assert outsider.get("/api/v1/persons", params={"nik": person["nik"]}).json() == []
 
