@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from models import Conversation, OutboxMessage
+from models import AuditLog, Conversation, OutboxMessage
 from tests.api.conftest import BUTON_TENGAH, START, Clock, StaffFactory
 
 WALK_IN = {
@@ -48,6 +48,32 @@ def test_the_inbox_is_sorted_by_deadline_and_hides_confidential_names_from_offic
     kabid = staff(BUTON_TENGAH, "supervisor")
     seen_by_kabid = kabid.get(f"/api/v1/complaints/{inbox[0]['id']}").json()
     assert seen_by_kabid["complainant"] == "Wa Ode Sitti"
+
+
+def test_every_complaint_a_list_or_a_claim_shows_is_an_audited_read(
+    staff: StaffFactory, db: Engine
+) -> None:
+    operator = staff(BUTON_TENGAH, "operator")
+    first = operator.post("/api/v1/complaints/offline", json={**WALK_IN, "confidential": True})
+    second = operator.post("/api/v1/complaints/offline", json=WALK_IN)
+    kabid = staff(BUTON_TENGAH, "supervisor")
+    listed = kabid.get("/api/v1/complaints").json()
+    assert {c["complainant"] for c in listed} == {"Wa Ode Sitti"}  # the confidential one too
+    claimed = kabid.post(f"/api/v1/complaints/{second.json()['id']}/claim")
+    assert claimed.status_code == 200, claimed.text
+
+    def reads() -> list[tuple[int | None, int | None, str]]:
+        with Session(db) as session:
+            rows = session.exec(
+                select(AuditLog)
+                .where(AuditLog.action == "read", AuditLog.entity == "complaint")
+                .order_by(col(AuditLog.id))
+            ).all()
+            return [(r.staff_id, r.entity_id, r.detail) for r in rows]
+
+    who = kabid.info["id"]
+    ids = first.json()["id"], second.json()["id"]
+    assert reads() == [(who, ids[0], "list"), (who, ids[1], "list"), (who, ids[1], "claim")]
 
 
 def test_an_answer_reaches_the_complainants_chat_and_a_closed_complaint_cannot_be_answered(
