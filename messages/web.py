@@ -8,6 +8,41 @@ ID: dict[str, str] = {
     "web.nav.proposals": "Usulan",
     "web.nav.complaints": "Pengaduan",
     "web.nav.logout": "Keluar",
+    "web.nav.chats": "Chat",
+    "web.chats.title": "Chat yang terhubung",
+    "web.chats.mine": "Chat pribadi Anda (pengingat dan eskalasi pengaduan)",
+    "web.chats.officers": "Chat petugas pengaduan kantor",
+    "web.chats.of_person": "Chat pemohon",
+    "web.chats.linked_on": "Terhubung di {channel}.",
+    "web.chats.none": "Belum ada chat yang terhubung.",
+    "web.chats.last_used": "terakhir dipakai {moment}",
+    "web.chats.unlink": "Putuskan",
+    "web.chats.unlinked": "Chat itu tidak lagi terhubung dengan data pemohon.",
+    "web.chats.locked": (
+        "Terlalu banyak percobaan yang salah atas data orang ini: tidak ada chat yang bisa "
+        "dihubungkan sampai {moment}."
+    ),
+    "web.chats.code_person": "Buat kode tautan untuk pemohon",
+    "web.chats.code_mine": "Buat kode untuk chat pribadi saya",
+    "web.chats.code_officers": "Buat kode untuk chat petugas",
+    "web.link.title.person": "Kode tautan untuk pemohon",
+    "web.link.title.staff": "Kode tautan untuk chat pribadi Anda",
+    "web.link.title.officers": "Kode tautan untuk chat petugas",
+    "web.link.once": (
+        "Kode ini hanya tampil sekali: cetak atau catat sekarang. Kode lama untuk hal yang "
+        "sama tidak berlaku lagi."
+    ),
+    "web.link.expires": "Berlaku sampai {moment}, untuk satu kali pakai.",
+    "web.link.how.person": (
+        "Berikan kepada pemohon (periksa KTP-nya dahulu). Pemohon mengirim kode ini ke bot "
+        "Sigap di Telegram atau WhatsApp, lalu bisa melihat status usulannya di sana."
+    ),
+    "web.link.how.staff": "Kirim kode ini ke bot Sigap dari chat pribadi Anda.",
+    "web.link.how.officers": (
+        "Kirim /link dan kode ini di grup petugas (atau dari nomor WhatsApp petugas); grup "
+        "yang lama tidak lagi menerima pengaduan baru."
+    ),
+    "web.link.back": "Kembali",
     "web.nav.notices": "Pengumuman",
     "web.notices.title": "Jadwal dan pengumuman",
     "web.notices.new": "Pengumuman baru",
@@ -116,6 +151,40 @@ EN: dict[str, str] = {
     "web.nav.proposals": "Proposals",
     "web.nav.complaints": "Complaints",
     "web.nav.logout": "Log out",
+    "web.nav.chats": "Chats",
+    "web.chats.title": "Linked chats",
+    "web.chats.mine": "Your own chat (complaint reminders and escalations)",
+    "web.chats.officers": "The office's officers' chat",
+    "web.chats.of_person": "The applicant's chats",
+    "web.chats.linked_on": "Linked on {channel}.",
+    "web.chats.none": "No chat is linked yet.",
+    "web.chats.last_used": "last used {moment}",
+    "web.chats.unlink": "Unlink",
+    "web.chats.unlinked": "That chat is no longer linked to the applicant's data.",
+    "web.chats.locked": (
+        "Too many wrong attempts at this person's data: no chat can be linked until {moment}."
+    ),
+    "web.chats.code_person": "Make a link code for the applicant",
+    "web.chats.code_mine": "Make a code for my own chat",
+    "web.chats.code_officers": "Make a code for the officers' chat",
+    "web.link.title.person": "Link code for the applicant",
+    "web.link.title.staff": "Link code for your own chat",
+    "web.link.title.officers": "Link code for the officers' chat",
+    "web.link.once": (
+        "This code is shown only once: print or note it now. Any older code for the same "
+        "purpose no longer works."
+    ),
+    "web.link.expires": "Valid until {moment}, for one use.",
+    "web.link.how.person": (
+        "Give it to the applicant (check their ID card first). They send it to the Sigap bot "
+        "on Telegram or WhatsApp and can then see their proposal's status there."
+    ),
+    "web.link.how.staff": "Send this code to the Sigap bot from your own chat.",
+    "web.link.how.officers": (
+        "Send /link and this code in the officers' group (or from the officers' WhatsApp "
+        "number); the old group no longer hears new complaints."
+    ),
+    "web.link.back": "Back",
     "web.nav.notices": "Notices",
     "web.notices.title": "Schedules and notices",
     "web.notices.new": "New notice",

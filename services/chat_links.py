@@ -14,8 +14,11 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from models import Conversation, Person
+from models import Conversation, Person, StaffUser
 from services import attempts, audit, phones
+from services.errors import NotFound
+from services.roles import CASE_WRITERS
+from services.staff import require_office, require_role
 
 
 def persons_by_phone(*, session: Session, phone: str) -> list[Person]:
@@ -92,6 +95,41 @@ def lapse_idle(*, session: Session, now: datetime, days: int) -> int:
         unlink(session=session, conversation=conversation, now=now, why="lapsed")
     session.flush()
     return len(idle)
+
+
+def chats_of(*, session: Session, person_id: int) -> list[Conversation]:
+    """The chats linked to a person, the one used last first."""
+    return list(
+        session.exec(
+            select(Conversation)
+            .where(Conversation.person_id == person_id)
+            .order_by(col(Conversation.updated_at).desc(), col(Conversation.id))
+        ).all()
+    )
+
+
+def unlink_by_staff(
+    *, session: Session, staff: StaffUser, person_id: int, conversation_id: int, now: datetime
+) -> None:
+    """A staff member of the person's office ends one of the person's chat links (a lost
+    phone, a code given to the wrong person); audited under their name."""
+    require_role(staff, CASE_WRITERS)
+    person = session.get(Person, person_id)
+    conversation = session.get(Conversation, conversation_id)
+    if person is None or conversation is None or conversation.person_id != person.id:
+        raise NotFound("error.not_found", what="Chat")
+    require_office(staff, person.office_id, what="Chat")
+    audit.record(
+        session=session,
+        action="unlink",
+        entity="person",
+        entity_id=person.id,
+        now=now,
+        staff=staff,
+        detail=f"chat {conversation.channel} unlinked by staff",
+    )
+    conversation.person_id = None
+    session.add(conversation)
 
 
 def _actor(conversation: Conversation) -> str:

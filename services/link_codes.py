@@ -37,7 +37,9 @@ from sqlmodel import Session, col, select
 from core.settings import Settings
 from models import Conversation, LinkCode, Office, Person, StaffUser
 from services import attempts, audit, chat_links
-from services.errors import InvalidInput
+from services.errors import InvalidInput, NotFound
+from services.roles import CASE_WRITERS, DECIDERS
+from services.staff import require_office, require_role
 
 RANDOM_DIGITS = 14
 LENGTH = RANDOM_DIGITS + 1
@@ -183,6 +185,42 @@ def issue(
         detail=f"link code {link.id} issued, valid until {link.expires_at.isoformat()}",
     )
     return Issued(code=code, expires_at=link.expires_at, link=link)
+
+
+def issue_by_staff(
+    *,
+    session: Session,
+    staff: StaffUser,
+    kind: Kind,
+    now: datetime,
+    settings: Settings,
+    person_id: int | None = None,
+) -> Issued:
+    """A code from the staff pages: for a person of the staff member's office (operators and
+    up, with the person before them), for the office's officers' chat (the Kabid and up), or
+    for the staff member's own chat (anyone, for themselves)."""
+    office = session.get_one(Office, staff.office_id)
+    person = None
+    if kind == Kind.PERSON:
+        require_role(staff, CASE_WRITERS)
+        person = session.get(Person, person_id) if person_id is not None else None
+        if person is None:
+            raise NotFound("error.not_found", what="Person")
+        require_office(staff, person.office_id, what="Person")
+    elif kind == Kind.OFFICERS:
+        require_role(staff, DECIDERS)
+    return issue(
+        session=session,
+        kind=kind,
+        office=office,
+        person=person,
+        staff=staff if kind == Kind.STAFF else None,
+        now=now,
+        valid_for=lifetime(kind, settings),
+        secret=settings.secret_key.get_secret_value(),
+        issued_by=f"staff:{staff.id}",
+        issuer=staff,
+    )
 
 
 def _audit(

@@ -25,8 +25,10 @@ from app.web.session import (
     form_token,
     safe_next,
 )
+from bot.channels import registered
 from core.db import unit_of_work
 from models import Office, StaffUser
+from services import attempts, chat_links, link_codes
 from services import complaints as complaint_service
 from services.complaint_reports import complaint_report
 from services.errors import DomainError, InvalidInput
@@ -47,6 +49,7 @@ from services.proposals import (
     step_view,
     transition,
 )
+from services.roles import DECIDERS
 from services.staff import log_in, log_out
 from services.timefmt import format_moment, zone_abbreviation
 
@@ -240,10 +243,12 @@ def _proposal_page(
     **extra: Any,
 ) -> HTMLResponse:
     proposal = get_proposal(session=session, staff=staff, proposal_id=proposal_id)
+    person_id = proposal.applicant_person_id
     context = {
         "proposal": proposal_public(session, staff, proposal, now),
         "history": history_public(session, proposal),
         "actions": list(Action),
+        "chats": _chats_of(request, session, person_id, now) if person_id else None,
         **extra,
     }
     return render(
@@ -284,6 +289,114 @@ def move_proposal(
     except DomainError as exc:
         return _refused(request, now, exc, _proposal_page, proposal_id, note=note)
     return _see_other(f"/staff/proposals/{proposal_id}?saved=1")
+
+
+# --- who is behind a chat ------------------------------------------------------------------
+
+
+def _chats_of(request: Request, session: Session, person_id: int, now: datetime) -> dict[str, Any]:
+    """The person's linked chats, and whether failed attempts have locked them out."""
+    limit = request.app.state.settings.status_attempts_per_hour
+    return {
+        "person_id": person_id,
+        "linked": chat_links.chats_of(session=session, person_id=person_id),
+        "locked_until": attempts.person_locked_until(
+            session=session, person_id=person_id, now=now, limit=limit
+        ),
+    }
+
+
+def _code_page(
+    request: Request, staff: StaffUser, office: Office, issued: link_codes.Issued, back: str
+) -> HTMLResponse:
+    """The code, shown once (only its hash is kept), to print or read out."""
+    settings = request.app.state.settings
+    group = issued.link.kind == link_codes.Kind.OFFICERS
+    links = [
+        (channel.name, link)
+        for channel in registered()
+        if (link := channel.deep_link(settings, issued.code, group)) is not None
+    ]
+    context = {
+        "code": link_codes.display(issued.code),
+        "kind": issued.link.kind,
+        "expires_at": issued.expires_at,
+        "links": links,
+        "back": safe_next(back),
+    }
+    return render(request, "link_code.html", context, staff=staff, office=office)
+
+
+@router.post("/persons/{person_id}/link-code")
+def person_link_code(
+    request: Request,
+    person_id: RecordId,
+    now: NowDep,
+    back: Annotated[str, Form(max_length=200)] = "/staff",
+    form_token: Annotated[str, Form()] = "",
+) -> Response:
+    check_form(request, form_token)
+    with unit_of_work(request.app.state.engine) as session:
+        staff, office = _signed_in(request, session, now)
+        issued = link_codes.issue_by_staff(
+            session=session,
+            staff=staff,
+            kind=link_codes.Kind.PERSON,
+            person_id=person_id,
+            now=now,
+            settings=request.app.state.settings,
+        )
+        return _code_page(request, staff, office, issued, back)
+
+
+@router.post("/persons/{person_id}/chats/{conversation_id}/unlink")
+def unlink_person_chat(
+    request: Request,
+    person_id: RecordId,
+    conversation_id: RecordId,
+    now: NowDep,
+    back: Annotated[str, Form(max_length=200)] = "/staff",
+    form_token: Annotated[str, Form()] = "",
+) -> Response:
+    check_form(request, form_token)
+    with unit_of_work(request.app.state.engine) as session:
+        staff, _ = _signed_in(request, session, now)
+        chat_links.unlink_by_staff(
+            session=session,
+            staff=staff,
+            person_id=person_id,
+            conversation_id=conversation_id,
+            now=now,
+        )
+    target = safe_next(back)
+    return _see_other(f"{target}{'&' if '?' in target else '?'}done=unlinked")
+
+
+@router.get("/chats")
+def office_chats(request: Request, now: NowDep) -> HTMLResponse:
+    with unit_of_work(request.app.state.engine) as session:
+        staff, office = _signed_in(request, session, now)
+        context = {"may_link_officers": staff.role in DECIDERS}
+        return render(request, "chats.html", context, staff=staff, office=office)
+
+
+@router.post("/chats/link-code")
+def office_chat_link_code(
+    request: Request,
+    now: NowDep,
+    kind: Annotated[link_codes.Kind, Form()],
+    form_token: Annotated[str, Form()] = "",
+) -> Response:
+    """A code for the office's officers' chat, or for the staff member's own chat."""
+    check_form(request, form_token)
+    if kind == link_codes.Kind.PERSON:
+        raise InvalidInput("error.link_code_target")
+    with unit_of_work(request.app.state.engine) as session:
+        staff, office = _signed_in(request, session, now)
+        issued = link_codes.issue_by_staff(
+            session=session, staff=staff, kind=kind, now=now, settings=request.app.state.settings
+        )
+        return _code_page(request, staff, office, issued, "/staff/chats")
 
 
 # --- complaints ----------------------------------------------------------------------------
