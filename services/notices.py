@@ -237,9 +237,16 @@ def _fan_out(session: Session, notice: Notice, kind: str, now: datetime) -> int:
 
 
 def _audience(session: Session, notice: Notice) -> list[tuple[int, str]]:
-    """(conversation id, language) of every reachable linked chat the notice is for."""
+    """(conversation id, language) of the chat each person the notice is for used last, of
+    their reachable linked chats: one person on Telegram and WhatsApp hears it once, where
+    they last talked to the bot."""
     query = (
-        select(Conversation.id, Conversation.language)
+        select(
+            Conversation.id,
+            Conversation.language,
+            Conversation.person_id,
+            Conversation.updated_at,
+        )
         .join(Person, col(Person.id) == Conversation.person_id)
         .where(Person.office_id == notice.office_id, col(Conversation.unreachable_at).is_(None))
     )
@@ -253,10 +260,12 @@ def _audience(session: Session, notice: Notice) -> list[tuple[int, str]]:
             .where(Proposal.programme_id == notice.programme_id)
         )
         query = query.where(or_(col(Person.id).in_(applicants), col(Person.id).in_(members)))
-    return [
-        (int(cid or 0), lang)
-        for cid, lang in session.exec(query.order_by(col(Conversation.id))).all()
-    ]
+    last: dict[int, tuple[datetime, int, str]] = {}
+    for cid, lang, person_id, used in session.exec(query.order_by(col(Conversation.id))).all():
+        seen = last.get(int(person_id or 0))
+        if seen is None or used > seen[0]:
+            last[int(person_id or 0)] = (used, int(cid or 0), lang)
+    return sorted((cid, lang) for _used, cid, lang in last.values())
 
 
 def _told(session: Session, notice: Notice) -> list[tuple[int, str]]:

@@ -144,6 +144,24 @@ class TestBroadcast:
         for chat in (town.marlina, town.stranger, town.blocked):
             assert _inbox(engine, chat) == []
 
+    def test_a_person_on_two_channels_hears_it_once_in_the_chat_used_last(
+        self, engine: Engine, session: Session, town: Town
+    ) -> None:
+        rosmini = session.exec(select(Person).where(Person.name == "Rosmini")).one()
+        whatsapp = Conversation(
+            channel="whatsapp",
+            chat_id="6281270000001",
+            person_id=rosmini.id,
+            office_id=rosmini.office_id,
+            updated_at=NOW + timedelta(days=3650),  # after the Telegram chat's last message
+        )
+        session.add(whatsapp)
+        session.commit()
+        _socialisation(session, town)
+        assert sweep(engine=engine, now=NOW) == 2  # Rosmini once, La Ode Hamzah once
+        assert _inbox(engine, whatsapp.id or 0) != []
+        assert _inbox(engine, town.rosmini) == []
+
     def test_a_programmes_notice_goes_only_to_people_with_a_proposal_in_it(
         self, engine: Engine, session: Session, town: Town
     ) -> None:
