@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -92,10 +92,7 @@ def create_staff(
     full_name: Annotated[str, typer.Option("--name", help="Full name.")] = "",
 ) -> None:
     """Create a staff account; the password is asked for, never passed on the command line."""
-    from sqlmodel import select
-
     from core.db import make_engine, unit_of_work
-    from models import Office
     from services.errors import DomainError
     from services.staff import create_staff as create
 
@@ -105,11 +102,7 @@ def create_staff(
     engine = make_engine(get_settings().sqlalchemy_url)
     try:
         with unit_of_work(engine) as session:
-            row = session.exec(
-                select(Office).where((Office.code == office) | (Office.slug == office))
-            ).first()
-            if row is None:
-                raise typer.BadParameter(f"no office {office!r}; run 'sigap seed-demo' first")
+            row = _office(session, office)
             create(
                 session=session,
                 office_id=row.id or 0,
@@ -123,6 +116,103 @@ def create_staff(
     finally:
         engine.dispose()
     typer.echo(f"created {role} {username} at {office}")
+
+
+def _office(session: Any, office: str) -> Any:
+    from sqlmodel import select
+
+    from models import Office
+
+    row = session.exec(
+        select(Office).where((Office.code == office) | (Office.slug == office))
+    ).first()
+    if row is None:
+        raise typer.BadParameter(f"no office {office!r}; run 'sigap seed-demo' first")
+    return row
+
+
+@cli.command("link-code")
+def link_code(
+    person: Annotated[
+        str | None, typer.Option("--person", help="NIK of the person whose chat is linked.")
+    ] = None,
+    office: Annotated[
+        str | None, typer.Option(help="Office code (e.g. 73.08) or slug (e.g. bone).")
+    ] = None,
+    officers: Annotated[
+        bool, typer.Option("--officers", help="Link the office's officers' chat.")
+    ] = False,
+    staff: Annotated[
+        str | None, typer.Option("--staff", help="Username whose own chat is linked.")
+    ] = None,
+) -> None:
+    """Print a one-time code, its expiry and deep links: the chat that sends the code is
+    linked to the person, the staff member's own chat or the office's officers' chat."""
+    from sqlmodel import select
+
+    from bot.channels import registered
+    from core.db import make_engine, unit_of_work
+    from models import Office, Person, StaffUser
+    from services import link_codes
+    from services.errors import DomainError
+    from services.nik import mask_nik
+    from services.timefmt import format_moment
+
+    if [person is not None, officers, staff is not None].count(True) != 1:
+        raise typer.BadParameter("give one of --person NIK, --officers or --staff USERNAME")
+    if office is None and person is None:
+        raise typer.BadParameter("--officers and --staff need --office")
+    settings = get_settings()
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        with unit_of_work(engine) as session:
+            found_person = found_staff = None
+            if person is not None:
+                nik = "".join(person.split())
+                found_person = session.exec(select(Person).where(Person.nik == nik)).first()
+                if found_person is None:
+                    raise typer.BadParameter("no person with that NIK")
+                row = session.get_one(Office, found_person.office_id)
+                if office is not None and _office(session, office).id != row.id:
+                    raise typer.BadParameter(f"that person belongs to {row.slug}, not {office}")
+                kind = link_codes.Kind.PERSON
+                target = f"{found_person.name} (NIK {mask_nik(found_person.nik)})"
+            else:
+                row = _office(session, office or "")
+                if staff is not None:
+                    found_staff = session.exec(
+                        select(StaffUser).where(StaffUser.username == staff)
+                    ).first()
+                    if found_staff is None or found_staff.office_id != row.id:
+                        raise typer.BadParameter(f"no staff member {staff!r} at {row.slug}")
+                    kind = link_codes.Kind.STAFF
+                    target = f"the own chat of {found_staff.full_name} ({found_staff.username})"
+                else:
+                    kind = link_codes.Kind.OFFICERS
+                    target = "the officers' chat"
+            issued = link_codes.issue(
+                session=session,
+                kind=kind,
+                office=row,
+                person=found_person,
+                staff=found_staff,
+                now=datetime.now(UTC),
+                valid_for=link_codes.lifetime(kind, settings),
+                secret=settings.secret_key.get_secret_value(),
+                issued_by="cli",
+            )
+            office_name, zone = row.name, row.timezone
+    except DomainError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    finally:
+        engine.dispose()
+    typer.echo(f"link code for {target} at {office_name}")
+    typer.echo(f"code: {link_codes.display(issued.code)}")
+    typer.echo(f"valid until: {format_moment(issued.expires_at, zone, 'en')}")
+    for channel in registered():
+        link = channel.deep_link(settings, issued.code, kind == link_codes.Kind.OFFICERS)
+        if link is not None:
+            typer.echo(f"{channel.name}: {link}")
 
 
 def main() -> None:

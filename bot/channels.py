@@ -70,6 +70,10 @@ def _no_commands(_cli: Any) -> None:
     return None
 
 
+def _no_deep_link(_settings: Settings, _code: str, _group: bool) -> str | None:
+    return None
+
+
 @dataclass(frozen=True)
 class Channel:
     name: str
@@ -86,6 +90,11 @@ class Channel:
     is_group: Callable[[str], bool] = lambda _chat_id: False
     # Adds channel commands (e.g. registering a webhook) to the `sigap` command line.
     commands: Callable[[Any], None] = _no_commands
+    # A link that opens a chat with the bot with ``code`` ready to send, printed beside a link
+    # code (a QR code of it goes on receipts); None when the channel has none or is not set
+    # up for it. The flag: the code is for an officers' chat, opened in a group where the
+    # channel has groups.
+    deep_link: Callable[[Settings, str, bool], str | None] = _no_deep_link
 
     def pacing(self, chat_id: str) -> Pacing:
         return self.group_pacing if self.is_group(chat_id) else self.chat_pacing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -31,12 +32,17 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_webhook_secret: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org"
+    # The bot's @username without the @, for deep links (https://t.me/<username>?start=<code>).
+    telegram_bot_username: str | None = None
 
     whatsapp_access_token: SecretStr | None = None
     whatsapp_phone_number_id: str | None = None
     whatsapp_app_secret: SecretStr | None = None
     whatsapp_verify_token: SecretStr | None = None
     whatsapp_api_base_url: str = "https://graph.facebook.com/v21.0"
+    # The business number people write to, in international digits (6281234567890), for
+    # deep links (https://wa.me/<number>?text=<code>).
+    whatsapp_display_number: str | None = None
     # A webhook body larger than this is refused (413) before it is read any further.
     webhook_max_bytes: int = Field(default=1_048_576, ge=1024)
 
@@ -48,6 +54,11 @@ class Settings(BaseSettings):
     run_workers: bool = True
     conversation_timeout_minutes: int = Field(default=30, ge=1)
     status_attempts_per_hour: int = Field(default=5, ge=1)
+    # How long a one-time link code stays usable: a person's is printed on a receipt and may
+    # wait days for the person to get to a phone; a staff member's or an officers' chat's is
+    # used at once by the one who asked for it.
+    link_code_person_days: int = Field(default=14, ge=1, le=90)
+    link_code_staff_hours: int = Field(default=24, ge=1, le=24 * 7)
 
     @field_validator("office_timezone")
     @classmethod
@@ -57,6 +68,26 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
+
+    @field_validator("telegram_bot_username")
+    @classmethod
+    def _bot_username(cls, value: str | None) -> str | None:
+        name = (value or "").strip().removeprefix("@")
+        if not name:
+            return None  # left empty, as .env.example has it
+        if not re.fullmatch(r"[A-Za-z0-9_]{5,32}", name):
+            raise ValueError("a Telegram username is 5-32 letters, digits or _")
+        return name
+
+    @field_validator("whatsapp_display_number")
+    @classmethod
+    def _display_number(cls, value: str | None) -> str | None:
+        digits = re.sub(r"[\s+().-]", "", value or "")
+        if not digits:
+            return None
+        if not re.fullmatch(r"[1-9][0-9]{7,14}", digits):
+            raise ValueError("an international phone number, e.g. 6281234567890")
+        return digits
 
     @field_validator("database_url")
     @classmethod

@@ -32,6 +32,9 @@ ID = {
     "error.unknown_role": "Peran {role} tidak dikenal.",
     "error.username_taken": "Nama pengguna {username} sudah dipakai.",
     "error.number_busy": "Nomor usulan sedang dipakai penulis lain; silakan coba lagi.",
+    "error.link_code_target": (
+        "Kode tautan dibuat untuk satu orang, satu petugas, atau grup petugas satu kantor."
+    ),
     "identity.nik.birth_mismatch": (
         "Tanggal lahir {given} tidak cocok dengan tanggal lahir di NIK ({nik_date})."
     ),
@@ -70,6 +73,9 @@ EN = {
     "error.unknown_role": "Unknown role {role}.",
     "error.username_taken": "Username {username} is already taken.",
     "error.number_busy": "Another writer is numbering a proposal; please try again.",
+    "error.link_code_target": (
+        "A link code is made for one person, one staff member, or one office's officers' chat."
+    ),
     "identity.nik.birth_mismatch": "Birth date {given} does not match the NIK's ({nik_date}).",
     "identity.nik.sex_mismatch": "Sex {given} does not match the NIK ({nik_sex}).",
 }

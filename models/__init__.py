@@ -11,6 +11,7 @@ from models.chat import (
     SendRate,
 )
 from models.complaint import Complaint, ComplaintEvent
+from models.link import LinkCode
 from models.notice import Notice, NoticeDelivery
 from models.office import Office
 from models.person import BeneficiaryGroup, GroupMember, Person
@@ -28,6 +29,7 @@ __all__ = [
     "Conversation",
     "GroupMember",
     "InboundMessage",
+    "LinkCode",
     "Notice",
     "NoticeDelivery",
     "Office",

@@ -67,6 +67,12 @@ class ProofAttempt(SQLModel, table=True):
     conversation_id: int = Field(foreign_key="conversation.id", index=True)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     succeeded: bool = False
+    # The person the attempt was about, when it named one (a used or expired code of theirs):
+    # failures are limited per person too, so many chats cannot share the work of guessing.
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    # How: "code" (a link code), "phone" (a verified number), "birth" (the old NIK + birth
+    # date proof, no longer offered).
+    method: str = Field(default="code", max_length=12, sa_column_kwargs={"server_default": "birth"})
 
 
 # Who goes first when the channel's rate is the limit: someone talking to the bot now goes

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, func, or_, select
+from sqlmodel import Session, col, or_, select
 
 from models import (
     BeneficiaryGroup,
@@ -23,15 +23,13 @@ from models import (
     Person,
     Programme,
     ProgrammeStep,
-    ProofAttempt,
     Proposal,
 )
-from services import audit
+from services import attempts, audit
 from services.catalogue import Catalogue, TimeStandard
 from services.nik import mask_nik
 from services.workdays import lateness
 
-ATTEMPT_WINDOW = timedelta(hours=1)
 _NUMBER = re.compile(r"^([A-Z]{2,10})-?(\d{4})-?(\d{1,6})$")
 _DATE_SEPARATED = re.compile(r"^(\d{1,2})[\s./-]+(\d{1,2})[\s./-]+(\d{4})$")
 _DATE_COMPACT = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
@@ -77,39 +75,6 @@ def parse_birth_date(text: str) -> date | None:
         return None
 
 
-def locked_until(
-    *, session: Session, conversation_id: int, now: datetime, limit: int
-) -> datetime | None:
-    """When this chat may try again, if its failed proofs in the last hour reached the limit."""
-    failures = session.exec(
-        select(ProofAttempt.at)
-        .where(
-            ProofAttempt.conversation_id == conversation_id,
-            col(ProofAttempt.succeeded).is_(False),
-            ProofAttempt.at > now - ATTEMPT_WINDOW,
-        )
-        .order_by(col(ProofAttempt.at).desc())
-        .limit(limit)
-    ).all()
-    if len(failures) < limit:
-        return None
-    # The chat is free again once the oldest of the last `limit` failures leaves the window.
-    return failures[-1] + ATTEMPT_WINDOW
-
-
-def attempts_left(*, session: Session, conversation_id: int, now: datetime, limit: int) -> int:
-    used = session.exec(
-        select(func.count())
-        .select_from(ProofAttempt)
-        .where(
-            ProofAttempt.conversation_id == conversation_id,
-            col(ProofAttempt.succeeded).is_(False),
-            ProofAttempt.at > now - ATTEMPT_WINDOW,
-        )
-    ).one()
-    return max(limit - int(used), 0)
-
-
 def _candidates(session: Session, identifier: Identifier) -> list[Person]:
     if identifier.kind == "nik":
         return list(session.exec(select(Person).where(Person.nik == identifier.value)).all())
@@ -139,12 +104,18 @@ def prove(
 ) -> Person | None:
     """The person this pair proves, or None; records the attempt either way.
 
-    The caller checks :func:`locked_until` first. Both outcomes take the same queries, so
-    the answer (and roughly its time) does not tell whether the NIK or number exists.
+    The caller checks :func:`services.attempts.chat_locked_until` first. Both outcomes take
+    the same queries, so the answer (and roughly its time) does not tell whether the NIK or
+    number exists.
     """
     person = next((p for p in _candidates(session, identifier) if p.birth_date == birth_date), None)
-    session.add(ProofAttempt(conversation_id=conversation_id, at=now, succeeded=person is not None))
-    session.flush()
+    attempts.record(
+        session=session,
+        conversation_id=conversation_id,
+        now=now,
+        succeeded=person is not None,
+        method="birth",
+    )
     return person
 
 

@@ -10,6 +10,7 @@ from bot.conversation import (
     complaint_track,
     contact,
     language,
+    link,
     menu,
     office,
     officers,
@@ -50,6 +51,9 @@ def respond(turn: Turn, event: InboundEvent) -> None:
     # Any other group gets no answer at all: it may have added the bot by mistake.
     officers_chat = officers.officers_office(turn) is not None
     if event.group or officers_chat:
+        # A link code is how a group becomes an officers' chat, so it is heard in any group.
+        if link.try_code(turn, event, shared=True):
+            return
         command = officers.wants(turn, event) if officers_chat else None
         if command is not None:
             officers.respond(turn, command=command, event=event)
@@ -98,6 +102,8 @@ def respond(turn: Turn, event: InboundEvent) -> None:
 def _command(turn: Turn, event: InboundEvent) -> bool:
     if event.kind not in ("text", "choice"):
         return False
+    if link.try_code(turn, event, shared=False):
+        return True
     # In a private chat an officer may use the same commands as in the group.
     officer_command = officers.wants(turn, event)
     if officer_command is not None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from bot.conversation import menu
 from bot.conversation.turn import Turn
 from models import Programme, Proposal
+from services import attempts
 from services import proposal_status as service
 
 ASK_ID = "status_ask_id"
@@ -17,13 +17,8 @@ SHOWN = "status_shown"
 OTHER = "9"
 
 
-def _zone(turn: Turn) -> ZoneInfo:
-    found = turn.office()
-    return ZoneInfo(found[0].timezone) if found else turn.settings.zone
-
-
 def _locked(turn: Turn) -> datetime | None:
-    return service.locked_until(
+    return attempts.chat_locked_until(
         session=turn.session,
         conversation_id=turn.conversation.id or 0,
         now=turn.now,
@@ -32,7 +27,7 @@ def _locked(turn: Turn) -> datetime | None:
 
 
 def _say_locked(turn: Turn, until: datetime) -> None:
-    local = until.astimezone(_zone(turn))
+    local = turn.local(until)
     menu.show(
         turn,
         intro=turn.t(
@@ -85,7 +80,7 @@ def on_ask_birth(turn: Turn, text: str) -> None:
         if until is not None:
             _say_locked(turn, until)
             return
-        left = service.attempts_left(
+        left = attempts.chat_attempts_left(
             session=turn.session,
             conversation_id=turn.conversation.id or 0,
             now=turn.now,

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
@@ -67,6 +68,11 @@ class Turn:
             self.shared["offices"] = list(self.session.exec(select(Office)).all())
         offices: list[Office] = self.shared["offices"]
         return offices
+
+    def local(self, moment: datetime) -> datetime:
+        """``moment`` on the clocks of the chat's office (the default zone before one is known)."""
+        found = self.office()
+        return moment.astimezone(ZoneInfo(found[0].timezone) if found else self.settings.zone)
 
     def office(self) -> tuple[Office, OfficeSpec] | None:
         if self.conversation.office_id is None:

@@ -33,6 +33,16 @@ def _is_group(chat_id: str) -> bool:
     return chat_id.startswith("-")
 
 
+def _deep_link(settings: Settings, code: str, group: bool) -> str | None:
+    # Telegram sends "/start <code>" when the link is opened; "startgroup" first asks which
+    # group to add the bot to, then sends it there.
+    if settings.telegram_bot_username is None:
+        return None
+    return (
+        f"https://t.me/{settings.telegram_bot_username}?{'startgroup' if group else 'start'}={code}"
+    )
+
+
 CHANNEL = Channel(
     name=NAME,
     parse=parse,
@@ -46,4 +56,5 @@ CHANNEL = Channel(
     group_pacing=Pacing(interval=3.0, burst=5),
     is_group=_is_group,
     commands=_commands,
+    deep_link=_deep_link,
 )

@@ -23,6 +23,14 @@ async def _open_sender(settings: Settings) -> Sender | None:
     return make_sender(settings)
 
 
+def _deep_link(settings: Settings, code: str, _group: bool) -> str | None:
+    # The chat opens with the code typed in; the person only presses send. WhatsApp has no
+    # groups for the Cloud API: an officers' chat is one number.
+    if settings.whatsapp_display_number is None:
+        return None
+    return f"https://wa.me/{settings.whatsapp_display_number}?text={code}"
+
+
 CHANNEL = Channel(
     name=NAME,
     parse=parse,
@@ -33,4 +41,5 @@ CHANNEL = Channel(
     # Meta's pair rate limit: about one message every 6 seconds to one number, with bursts
     # allowed; a reply of a few parts must still arrive at once.
     chat_pacing=Pacing(interval=1.0, burst=5),
+    deep_link=_deep_link,
 )
