@@ -79,7 +79,9 @@ def seed_demo() -> None:
     catalogue = load_catalogue(settings.catalogue_dir)
     with unit_of_work(engine) as session:
         apply_catalogue(session=session, catalogue=catalogue)
-        summary = load_demo(session=session, catalogue=catalogue, now=datetime.now(UTC))
+        summary = load_demo(
+            session=session, catalogue=catalogue, now=datetime.now(UTC), settings=settings
+        )
     engine.dispose()
     typer.echo(summary)
 

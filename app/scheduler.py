@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import Engine
 
+from core.db import unit_of_work
 from core.settings import Settings
-from services import notices
+from services import chat_links, notices
 from services.complaints import ClockPolicy, clock_policy, sweep
 
 log = logging.getLogger("sigap.scheduler")
@@ -29,6 +30,13 @@ def sweep_notices(engine: Engine) -> None:
     queued = notices.sweep(engine=engine, now=datetime.now(UTC))
     if queued:
         log.info("notices: %d messages queued", queued)
+
+
+def lapse_links(engine: Engine, days: int) -> None:
+    with unit_of_work(engine) as session:
+        ended = chat_links.lapse_idle(session=session, now=datetime.now(UTC), days=days)
+    if ended:
+        log.info("chat links: %d lapsed after %d days without use", ended, days)
 
 
 def build_scheduler(engine: Engine, settings: Settings) -> AsyncIOScheduler:
@@ -49,6 +57,16 @@ def build_scheduler(engine: Engine, settings: Settings) -> AsyncIOScheduler:
         seconds=30,
         args=(engine,),
         id="notice-clock",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        lapse_links,
+        "interval",
+        hours=1,
+        args=(engine, settings.link_lapse_days),
+        id="link-lapse",
         max_instances=1,
         coalesce=True,
         next_run_time=datetime.now(UTC),

@@ -12,8 +12,9 @@ from typing import Any, Literal
 
 from bot.text import storable, storable_json
 
-# "photo" carries an optional caption in ``text``; "location" carries only ``location``.
-EventKind = Literal["text", "choice", "photo", "location", "unsupported", "ignored"]
+# "photo" carries an optional caption in ``text``; "location" carries only ``location``;
+# "contact" is a phone number the person shared, in ``phone`` only if it is their own.
+EventKind = Literal["text", "choice", "photo", "location", "contact", "unsupported", "ignored"]
 # The columns' widths (chat and message ids, display_name, a photo's reference), and what a
 # person may type: any platform's longest text message is 4,096 characters, its longest
 # button value 256.
@@ -28,10 +29,16 @@ ChatKey = tuple[str, str]
 InboundRow = tuple[str, str, int | None, dict[str, Any]]
 
 
+# "choice" sends its value back; "share_phone" asks the platform to send the person's own
+# number (a channel that knows the number anyway, or cannot ask, leaves it out).
+ButtonKind = Literal["choice", "share_phone"]
+
+
 @dataclass(frozen=True)
 class Button:
     label: str
     value: str
+    kind: ButtonKind = "choice"
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,10 @@ class InboundEvent:
     group: bool = False
     # The platform message id this message answers, when the person used "reply".
     reply_to_platform_message_id: str | None = None
+    # A phone number the platform vouches is the sender's own, in international form:
+    # WhatsApp's sender number on every message; on Telegram a contact the sender shared of
+    # themselves. Never a number someone typed, or a contact of somebody else.
+    phone: str | None = None
 
     def __post_init__(self) -> None:
         # Whatever an adapter read, and from whichever row (one stored before payloads were
@@ -68,6 +79,7 @@ class InboundEvent:
             "chat_id": _id_or_none(self.chat_id, MAX_ID),
             "sender_id": _id_or_none(self.sender_id, MAX_ID),
             "reply_to_platform_message_id": _id_or_none(self.reply_to_platform_message_id, MAX_ID),
+            "phone": _id_or_none(self.phone, MAX_ID),
             "photo_ref": _id_or_none(self.photo_ref, MAX_REF),
             "reply_context": storable_json(_dict(self.reply_context)),
         }
@@ -122,8 +134,25 @@ class OutboundReply:
     buttons: tuple[tuple[Button, ...], ...] = ()
 
     def buttons_json(self) -> list[list[dict[str, str]]]:
-        return [[{"label": b.label, "value": b.value} for b in row] for row in self.buttons]
+        return [[_button_json(b) for b in row] for row in self.buttons]
+
+
+def _button_json(button: Button) -> dict[str, str]:
+    found = {"label": button.label, "value": button.value}
+    if button.kind != "choice":
+        found["kind"] = button.kind
+    return found
 
 
 def buttons_from_json(rows: list[Any]) -> tuple[tuple[Button, ...], ...]:
-    return tuple(tuple(Button(str(b["label"]), str(b["value"])) for b in row) for row in rows)
+    return tuple(
+        tuple(
+            Button(
+                str(b["label"]),
+                str(b["value"]),
+                "share_phone" if b.get("kind") == "share_phone" else "choice",
+            )
+            for b in row
+        )
+        for row in rows
+    )

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     # used at once by the one who asked for it.
     link_code_person_days: int = Field(default=14, ge=1, le=90)
     link_code_staff_hours: int = Field(default=24, ge=1, le=24 * 7)
+    # A chat's link to a person ends after this many days without a message from the chat.
+    link_lapse_days: int = Field(default=90, ge=1, le=3650)
 
     @field_validator("office_timezone")
     @classmethod

@@ -56,18 +56,7 @@ ID: dict[str, str] = {
     "bot.standard.calendar_days": "{n} hari",
     "bot.standard.hours": "{n} jam",
     "bot.standard.minutes": "{n} menit",
-    "bot.status.ask_id": ("Ketik nomor usulan (contoh: UEP-2026-0007) atau NIK Anda (16 angka)."),
-    "bot.status.bad_id": (
-        "Itu bukan nomor usulan atau NIK. Contoh: UEP-2026-0007, atau 16 angka NIK."
-    ),
-    "bot.status.ask_birth": "Ketik tanggal lahir Anda (contoh: 17-08-1980).",
     "bot.status.bad_birth": "Tanggal tidak dikenal. Tulis tanggal-bulan-tahun, contoh: 17-08-1980.",
-    "bot.status.no_match": (
-        "Data tidak cocok. Periksa lagi lalu ketik nomor usulan atau NIK.\nSisa percobaan: {left}."
-    ),
-    "bot.status.locked": (
-        "Terlalu banyak percobaan yang salah. Coba lagi setelah pukul {time} ({date})."
-    ),
     "bot.status.none": "Belum ada usulan atas nama Anda.",
     "bot.status.pick": "Ada {n} usulan. Pilih salah satu:",
     "bot.status.other": "Usulan lain",
@@ -142,15 +131,7 @@ EN: dict[str, str] = {
     "bot.standard.calendar_days": "{n} days",
     "bot.standard.hours": "{n} hours",
     "bot.standard.minutes": "{n} minutes",
-    "bot.status.ask_id": "Type your proposal number (e.g. UEP-2026-0007) or your NIK (16 digits).",
-    "bot.status.bad_id": "That is not a proposal number or NIK. E.g. UEP-2026-0007, or 16 digits.",
-    "bot.status.ask_birth": "Type your birth date (e.g. 17-08-1980).",
     "bot.status.bad_birth": "Unknown date. Write day-month-year, e.g. 17-08-1980.",
-    "bot.status.no_match": (
-        "The details do not match. Check them and type the proposal number or NIK.\n"
-        "Attempts left: {left}."
-    ),
-    "bot.status.locked": "Too many wrong attempts. Try again after {time} ({date}).",
     "bot.status.none": "There are no proposals in your name yet.",
     "bot.status.pick": "You have {n} proposals. Choose one:",
     "bot.status.other": "Other proposals",

@@ -2,7 +2,6 @@
 
 ID = {
     "error.not_found": "{what} tidak ditemukan.",
-    "error.forbidden_office": "Data ini milik kantor lain; Anda tidak berhak mengaksesnya.",
     "error.forbidden_role": "Peran Anda ({role}) tidak berhak melakukan ini.",
     "error.step_role": 'Langkah "{step}" hanya boleh dicatat oleh: {roles}. Peran Anda: {role}.',
     "error.unauthenticated": "Silakan masuk terlebih dahulu.",
@@ -43,7 +42,6 @@ ID = {
 
 EN = {
     "error.not_found": "{what} not found.",
-    "error.forbidden_office": "This record belongs to another office; you may not access it.",
     "error.forbidden_role": "Your role ({role}) may not do this.",
     "error.step_role": 'Step "{step}" may only be recorded by: {roles}. Your role: {role}.',
     "error.unauthenticated": "Please log in first.",

@@ -26,6 +26,11 @@ class Person(SQLModel, table=True):
     kecamatan_code: str = Field(default="", max_length=8)  # "73.08.01"
     regency_code: str = Field(default="", max_length=5)  # "73.08"
     phone: str = Field(default="", max_length=20)
+    # The same number in E.164 ("+6281234567890"), "" when there is none or it is no valid
+    # number: what a chat's verified number is matched against.
+    phone_e164: str = Field(
+        default="", max_length=16, index=True, sa_column_kwargs={"server_default": ""}
+    )
     registries: str = Field(default="", max_length=60)  # comma-separated: "DTKS,PMKS"
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

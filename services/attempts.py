@@ -82,3 +82,30 @@ def chat_attempts_left(*, session: Session, conversation_id: int, now: datetime,
         .where(*_failures(ProofAttempt.conversation_id == conversation_id, now))
     ).one()
     return max(limit - int(used), 0)
+
+
+def fail(
+    *,
+    session: Session,
+    conversation_id: int,
+    now: datetime,
+    limit: int,
+    method: str,
+    person_id: int | None = None,
+) -> tuple[datetime | None, int]:
+    """Record a failure; then (when the chat may try again if it is now locked, tries left)."""
+    record(
+        session=session,
+        conversation_id=conversation_id,
+        now=now,
+        succeeded=False,
+        method=method,
+        person_id=person_id,
+    )
+    until = chat_locked_until(
+        session=session, conversation_id=conversation_id, now=now, limit=limit
+    )
+    left = chat_attempts_left(
+        session=session, conversation_id=conversation_id, now=now, limit=limit
+    )
+    return until, left

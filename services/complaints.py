@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 import messages
 from core.settings import Settings
 from models import Complaint, ComplaintEvent, Conversation, Office, Person, Programme, StaffUser
+from services import audit
 from services.complaint_categories import category as find_category
 from services.errors import Conflict, InvalidInput, NotFound
 from services.nik import mask_nik
@@ -188,7 +189,7 @@ def record_offline(
 ) -> Complaint:
     """A complaint from the book, a walk-in, the phone, e-mail or SP4N-LAPOR!."""
     require_role(staff, RECORDERS)
-    require_office(staff, data.office_id)
+    require_office(staff, data.office_id, what="Office")
     if data.channel not in OFFLINE_CHANNELS:
         raise InvalidInput("complaint.error.channel", channel=data.channel)
     return file_complaint(session=session, data=data, now=now, policy=policy, recorded_by=staff)
@@ -209,7 +210,7 @@ def complaint_by_number(*, session: Session, number: str) -> Complaint | None:
 def _for_staff(session: Session, staff: StaffUser, complaint_id: int) -> Complaint:
     require_role(staff, HANDLERS)
     complaint = get_complaint(session=session, complaint_id=complaint_id)
-    require_office(staff, complaint.office_id)
+    require_office(staff, complaint.office_id, what="Complaint")
     return complaint
 
 
@@ -357,8 +358,10 @@ def rate(
     return complaint
 
 
-def inbox(*, session: Session, staff: StaffUser, include_answered: bool = False) -> list[Complaint]:
-    """The office's complaints, the nearest deadline first."""
+def inbox(
+    *, session: Session, staff: StaffUser, now: datetime, include_answered: bool = False
+) -> list[Complaint]:
+    """The office's complaints, the nearest deadline first; the list is a read of each."""
     require_role(staff, HANDLERS)
     statuses = [Status.OPEN, Status.ANSWERED] if include_answered else [Status.OPEN]
     query = (
@@ -366,7 +369,26 @@ def inbox(*, session: Session, staff: StaffUser, include_answered: bool = False)
         .where(Complaint.office_id == staff.office_id, col(Complaint.status).in_(statuses))
         .order_by(col(Complaint.due_at), col(Complaint.id))
     )
-    return list(session.exec(query).all())
+    found = list(session.exec(query).all())
+    record_reads(session=session, staff=staff, complaints=found, now=now, how="list")
+    return found
+
+
+def record_reads(
+    *, session: Session, staff: StaffUser, complaints: Iterable[Complaint], now: datetime, how: str
+) -> None:
+    """Showing staff a complaint shows a person's data (the complainant's name, to a Kabid
+    even a confidential one; their own words): one audit row for each, a list's rows too."""
+    for complaint in complaints:
+        audit.record(
+            session=session,
+            staff=staff,
+            action="read",
+            entity="complaint",
+            entity_id=complaint.id,
+            now=now,
+            detail=how,
+        )
 
 
 def events(*, session: Session, complaint_id: int) -> list[ComplaintEvent]:

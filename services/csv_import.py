@@ -367,7 +367,6 @@ def _proposal_error_column(applicant_column: str) -> Callable[[str], str]:
         if key in {
             "error.not_found",
             "error.programme_inactive",
-            "error.forbidden_office",
             "error.applicant_kind",
         }:
             return "program"

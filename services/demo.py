@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from core.settings import Settings
 from models import Office, Person, StaffUser
+from services import link_codes
 from services.catalogue import Catalogue, Programme
 from services.complaints import ClockPolicy, NewComplaint, answer, file_complaint
 from services.nik import make_nik
@@ -79,7 +81,16 @@ class DemoApplicant:
     late: bool
 
 
-def load_demo(*, session: Session, catalogue: Catalogue, now: datetime) -> str:
+def demo_phone(serial: int) -> str:
+    """A made-up mobile number in a range of Telkomsel's, written as an operator would."""
+    return f"0812-7000-{serial:04d}"
+
+
+def load_demo(
+    *, session: Session, catalogue: Catalogue, now: datetime, settings: Settings | None = None
+) -> str:
+    """Load the demo once. With ``settings``, each applicant also gets a link code (they are
+    printed in the summary; the demo's only copy)."""
     if session.exec(select(StaffUser).where(StaffUser.username.like("%.admin"))).first():  # type: ignore[attr-defined]
         return "demo data already loaded"
     admins: dict[str, StaffUser] = {}
@@ -131,9 +142,10 @@ def load_demo(*, session: Session, catalogue: Catalogue, now: datetime) -> str:
                     now=min(moment, now),
                     note="Data demo",
                 )
+            code = _link_code(session, office, people[0], now, settings)
             lines.append(
                 f"  {proposal.number:16} {programme.code:24} step {proposal.step_position}"
-                f"  NIK {people[0].nik}  lahir {people[0].birth_date:%d-%m-%Y}  {people[0].name}"
+                f"  NIK {people[0].nik}  HP {people[0].phone}{code}  {people[0].name}"
             )
     lines.extend(_complaints(session, now))
     lines.extend(_notices(session, now))
@@ -141,6 +153,24 @@ def load_demo(*, session: Session, catalogue: Catalogue, now: datetime) -> str:
         f"staff: <office-slug>.<operator|pengaduan|kabid|kadis|ppid|admin> / {DEMO_PASSWORD}"
     )
     return "\n".join(lines)
+
+
+def _link_code(
+    session: Session, office: Office, person: Person, now: datetime, settings: Settings | None
+) -> str:
+    if settings is None:
+        return ""
+    issued = link_codes.issue(
+        session=session,
+        kind=link_codes.Kind.PERSON,
+        office=office,
+        person=person,
+        now=now,
+        valid_for=link_codes.lifetime(link_codes.Kind.PERSON, settings),
+        secret=settings.secret_key.get_secret_value(),
+        issued_by="seed-demo",
+    )
+    return f"  kode {link_codes.display(issued.code)}"
 
 
 def _people_for(
@@ -181,7 +211,9 @@ def _people_for(
                 address=f"Dusun {1 + member % 4}",
                 desa=f"Desa Demo {kecamatan}",
                 kecamatan=f"Kecamatan Demo {kecamatan}",
-                phone="",
+                # The applicant (or the group's chair) has a phone on file: a newcomer shares
+                # it in the simulator to link the chat.
+                phone=demo_phone(serial) if member == 0 else "",
                 registries=registries,
             ),
             now=now,

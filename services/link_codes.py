@@ -36,7 +36,7 @@ from sqlmodel import Session, col, select
 
 from core.settings import Settings
 from models import Conversation, LinkCode, Office, Person, StaffUser
-from services import attempts, audit
+from services import attempts, audit, chat_links
 from services.errors import InvalidInput
 
 RANDOM_DIGITS = 14
@@ -282,14 +282,14 @@ def redeem(
     link.used_by = address[:101]
     session.add(link)
     linked = _linked(session, link)
-    _apply(session, linked, conversation, address)
+    if linked.person is not None:
+        chat_links.link(
+            session=session, conversation=conversation, person=linked.person, now=now, how="code"
+        )
+        return linked
+    _make_staff_or_officers_chat(session, linked, address)
     attempts.record(
-        session=session,
-        conversation_id=conversation_id,
-        now=now,
-        succeeded=True,
-        method="code",
-        person_id=link.person_id,
+        session=session, conversation_id=conversation_id, now=now, succeeded=True, method="code"
     )
     _audit(
         session,
@@ -305,23 +305,15 @@ def redeem(
 def _failed(
     session: Session, *, conversation_id: int, person_id: int | None, now: datetime, limit: int
 ) -> Refused:
-    attempts.record(
+    until, left = attempts.fail(
         session=session,
         conversation_id=conversation_id,
         now=now,
-        succeeded=False,
+        limit=limit,
         method="code",
         person_id=person_id,
     )
-    until = attempts.chat_locked_until(
-        session=session, conversation_id=conversation_id, now=now, limit=limit
-    )
-    if until is not None:
-        return Refused("locked", until=until)
-    left = attempts.chat_attempts_left(
-        session=session, conversation_id=conversation_id, now=now, limit=limit
-    )
-    return Refused("invalid", left=left)
+    return Refused("locked", until=until) if until else Refused("invalid", left=left)
 
 
 def _linked(session: Session, link: LinkCode) -> Linked:
@@ -343,13 +335,7 @@ def _holds(session: Session, link: LinkCode, conversation: Conversation, address
     return session.get_one(Office, link.office_id).officers_chat == address
 
 
-def _apply(session: Session, linked: Linked, conversation: Conversation, address: str) -> None:
-    if linked.person is not None:
-        conversation.person_id = linked.person.id
-        # The person's own office is the right one for contacts and time zone.
-        conversation.office_id = linked.person.office_id
-        session.add(conversation)
-        return
+def _make_staff_or_officers_chat(session: Session, linked: Linked, address: str) -> None:
     if linked.staff is not None:
         # A chat is one person's: whoever had it before no longer gets alerts there.
         for other in session.exec(select(StaffUser).where(StaffUser.chat == address)).all():

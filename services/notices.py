@@ -77,7 +77,7 @@ def create_notice(*, session: Session, staff: StaffUser, data: NewNotice, now: d
         ).first()
         if programme is None:
             raise NotFound("error.not_found", what=f"Programme {data.programme_code}")
-        require_office(staff, programme.office_id)
+        require_office(staff, programme.office_id, what=f"Programme {data.programme_code}")
         programme_id = programme.id
     remind_at = data.starts_at - timedelta(hours=hours) if hours else None
     notice = Notice(
@@ -104,7 +104,7 @@ def cancel_notice(*, session: Session, staff: StaffUser, notice_id: int, now: da
     notice = session.get(Notice, notice_id)
     if notice is None:
         raise NotFound("error.not_found", what="Notice")
-    require_office(staff, notice.office_id)
+    require_office(staff, notice.office_id, what="Notice")
     if notice.status == "cancelled" or notice.starts_at <= now:
         raise Conflict("notice.error.not_cancellable", title=notice.title)
     announced = notice.status == "sent"

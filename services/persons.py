@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
 
 from models import BeneficiaryGroup, GroupMember, Person
+from services import phones
 from services.catalogue import MaritalStatus, Sex
 from services.errors import Conflict, InvalidInput, NotFound
 from services.nik import normalise, validate_kk, validate_nik
@@ -83,6 +84,7 @@ def register_person(*, session: Session, office_id: int, data: PersonIn, now: da
         kecamatan_code=kecamatan_code,
         regency_code=kecamatan_code[:5],
         phone=data.phone,
+        phone_e164=phones.normalise(data.phone) or "",
         registries=",".join(sorted({r.strip().upper() for r in data.registries if r.strip()})),
         created_at=now,
         updated_at=now,

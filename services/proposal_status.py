@@ -1,9 +1,8 @@
-"""Proposal status for a person in a chat: prove who you are, then see where things stand.
+"""Proposal status for the person a chat is linked to: where each proposal stands.
 
 Free of any web framework and chat platform: the bot calls these with a session and ``now`` and
-renders the message keys it gets back. The proof is a pair (proposal number or NIK, birth date);
-a wrong pair gets the same answer whether or not the first half exists, and failures are
-limited per chat so nobody can walk through birth dates.
+renders the message keys it gets back. Who the chat belongs to is settled before (see
+:mod:`services.chat_links`).
 """
 
 from __future__ import annotations
@@ -25,20 +24,13 @@ from models import (
     ProgrammeStep,
     Proposal,
 )
-from services import attempts, audit
+from services import audit
 from services.catalogue import Catalogue, TimeStandard
 from services.nik import mask_nik
 from services.workdays import lateness
 
-_NUMBER = re.compile(r"^([A-Z]{2,10})-?(\d{4})-?(\d{1,6})$")
 _DATE_SEPARATED = re.compile(r"^(\d{1,2})[\s./-]+(\d{1,2})[\s./-]+(\d{4})$")
 _DATE_COMPACT = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
-
-
-@dataclass(frozen=True)
-class Identifier:
-    kind: str  # "number" or "nik"
-    value: str
 
 
 @dataclass(frozen=True)
@@ -47,19 +39,6 @@ class Line:
 
     key: str
     params: dict[str, Any]
-
-
-def parse_identifier(text: str) -> Identifier | None:
-    """A proposal number (any case, spaces ignored) or a 16-digit NIK; None if neither."""
-    compact = re.sub(r"\s+", "", text).upper()
-    digits = re.sub(r"[.\-]", "", compact)
-    if re.fullmatch(r"[0-9]{16}", digits):
-        return Identifier("nik", digits)
-    match = _NUMBER.match(compact)
-    if match:
-        prefix, year, serial = match.groups()
-        return Identifier("number", f"{prefix}-{year}-{int(serial):04d}")
-    return None
 
 
 def parse_birth_date(text: str) -> date | None:
@@ -73,50 +52,6 @@ def parse_birth_date(text: str) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
-
-
-def _candidates(session: Session, identifier: Identifier) -> list[Person]:
-    if identifier.kind == "nik":
-        return list(session.exec(select(Person).where(Person.nik == identifier.value)).all())
-    proposal = session.exec(select(Proposal).where(Proposal.number == identifier.value)).first()
-    if proposal is None:
-        return []
-    if proposal.applicant_person_id is not None:
-        person = session.get(Person, proposal.applicant_person_id)
-        return [person] if person else []
-    # A group's proposal: any member may ask about it with their own birth date.
-    return list(
-        session.exec(
-            select(Person)
-            .join(GroupMember, col(GroupMember.person_id) == col(Person.id))
-            .where(GroupMember.group_id == proposal.applicant_group_id)
-        ).all()
-    )
-
-
-def prove(
-    *,
-    session: Session,
-    conversation_id: int,
-    identifier: Identifier,
-    birth_date: date,
-    now: datetime,
-) -> Person | None:
-    """The person this pair proves, or None; records the attempt either way.
-
-    The caller checks :func:`services.attempts.chat_locked_until` first. Both outcomes take
-    the same queries, so the answer (and roughly its time) does not tell whether the NIK or
-    number exists.
-    """
-    person = next((p for p in _candidates(session, identifier) if p.birth_date == birth_date), None)
-    attempts.record(
-        session=session,
-        conversation_id=conversation_id,
-        now=now,
-        succeeded=person is not None,
-        method="birth",
-    )
-    return person
 
 
 def proposals_of(*, session: Session, person_id: int) -> list[Proposal]:

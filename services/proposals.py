@@ -73,9 +73,9 @@ def create_proposal(
     spec = catalogue.programme(programme_code)
     if programme is None or spec is None:
         raise NotFound("error.not_found", what=f"Programme {programme_code}")
+    require_office(staff, programme.office_id, what=f"Programme {programme_code}")
     if not programme.active:
         raise InvalidInput("error.programme_inactive", programme=programme.code)
-    require_office(staff, programme.office_id)
     office = session.get(Office, programme.office_id)
     assert office is not None
 
@@ -142,7 +142,7 @@ def _applicant_facts(
         group = session.get(BeneficiaryGroup, group_id)
         if group is None:
             raise NotFound("error.not_found", what="Group")
-        require_office(staff, group.office_id)
+        require_office(staff, group.office_id, what="Group")
         people = group_members(session=session, group_id=group_id)
         return ApplicantFacts(
             kind="group", members=tuple(_member_facts(session, p) for p in people)
@@ -150,7 +150,7 @@ def _applicant_facts(
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound("error.not_found", what="Person")
-    require_office(staff, person.office_id)
+    require_office(staff, person.office_id, what="Person")
     return ApplicantFacts(kind="person", members=(_member_facts(session, person),))
 
 
@@ -186,7 +186,7 @@ def get_proposal(*, session: Session, staff: StaffUser, proposal_id: int) -> Pro
     proposal = session.get(Proposal, proposal_id)
     if proposal is None:
         raise NotFound("error.not_found", what="Proposal")
-    require_office(staff, proposal.office_id)
+    require_office(staff, proposal.office_id, what="Proposal")
     return proposal
 
 
@@ -364,7 +364,7 @@ def get_programme(*, session: Session, staff: StaffUser, code: str) -> Programme
     programme = session.exec(select(Programme).where(Programme.code == code)).first()
     if programme is None:
         raise NotFound("error.not_found", what=f"Programme {code}")
-    require_office(staff, programme.office_id)
+    require_office(staff, programme.office_id, what=f"Programme {code}")
     return programme
 
 

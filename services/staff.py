@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
 from models import StaffSession, StaffUser
-from services.errors import Conflict, Forbidden, InvalidInput, Unauthorized
+from services.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from services.roles import Role
 
 _hasher = PasswordHasher()
@@ -101,9 +101,11 @@ def require_role(staff: StaffUser, allowed: Iterable[str]) -> None:
         raise Forbidden("error.forbidden_role", role=staff.role)
 
 
-def require_office(staff: StaffUser, office_id: int) -> None:
+def require_office(staff: StaffUser, office_id: int, *, what: str) -> None:
+    """Another office's record answers as one that does not exist (404, the same words for
+    ``what``): a 403 would tell anyone on staff that it exists."""
     if staff.office_id != office_id:
-        raise Forbidden("error.forbidden_office")
+        raise NotFound("error.not_found", what=what)
 
 
 def _session_row(session: Session, token: str) -> StaffSession | None:

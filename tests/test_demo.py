@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
@@ -10,7 +11,8 @@ from sqlmodel import Session, col, select
 
 from app.main import create_app
 from core.settings import Settings
-from models import Complaint, Office, Programme, Proposal, StaffUser
+from models import Complaint, LinkCode, Office, Person, Programme, Proposal, StaffUser
+from services import link_codes, phones
 from services.catalogue import load_catalogue
 from services.catalogue_sync import apply_catalogue
 from services.demo import DEMO_PASSWORD, load_demo
@@ -64,3 +66,28 @@ def test_every_demo_role_logs_in_to_the_staff_api(database_url: str, engine: Eng
             )
             assert response.status_code == 200, (suffix, response.text)
         assert client.get("/healthz").json() == {"status": "ok", "database": "ok"}
+
+
+def test_each_demo_applicant_has_a_phone_on_file_and_a_printed_link_code(engine: Engine) -> None:
+    catalogue = load_catalogue()
+    settings = Settings(demo_mode=True, run_workers=False)
+    with Session(engine, expire_on_commit=False) as session:
+        apply_catalogue(session=session, catalogue=catalogue)
+        summary = load_demo(session=session, catalogue=catalogue, now=NOW, settings=settings)
+        session.commit()
+    lines = [line for line in summary.splitlines() if "NIK " in line]
+    assert len(lines) == 15
+    with Session(engine) as session:
+        for line in lines:
+            nik = line.split("NIK ")[1].split()[0]
+            phone = line.split("HP ")[1].split()[0]
+            code = link_codes.parse(line.split("kode ")[1][:17])
+            person = session.exec(select(Person).where(Person.nik == nik)).one()
+            assert person.phone == phone and person.phone_e164 == phones.normalise(phone)
+            assert code is not None and link_codes.well_formed(code)
+        assert len(session.exec(select(LinkCode)).all()) == 15
+    # The README's table lists the same NIKs and phones, so a newcomer can try both paths.
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for line in lines:
+        nik, phone = line.split("NIK ")[1].split()[0], line.split("HP ")[1].split()[0]
+        assert f"| {nik} | {phone} |" in readme, nik

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
 from app.migrate import downgrade, upgrade
@@ -33,3 +33,35 @@ def test_migrations_go_down_to_nothing_and_up_again(database_url: str) -> None:
     assert {"office", "programme", "programme_step", "person", "proposal"} <= tables
     assert {"proposal_event", "staff_user", "audit_log", "inbound_message"} <= tables
     assert {"outbox_message", "conversation"} <= tables
+
+
+def test_phones_already_on_file_are_normalised_on_the_way_up(database_url: str) -> None:
+    downgrade(database_url, "0006")
+    engine = make_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO office (code, slug, name, address, phone, email, website, hours,"
+                " timezone, created_at) VALUES ('62.09', 'lamandau', 'Dinas Sosial', '', '', '',"
+                " '', '', 'Asia/Pontianak', CURRENT_TIMESTAMP)"
+            )
+        )
+        for nik, phone in (("6209015708800007", "0812-3456-7001"), ("6209015708800008", "?")):
+            conn.execute(
+                text(
+                    "INSERT INTO person (office_id, nik, kk_number, name, birth_place,"
+                    " birth_date, sex, marital_status, education, occupation, address, desa,"
+                    " kecamatan, kecamatan_code, regency_code, phone, registries, created_at,"
+                    " updated_at) VALUES (1, :nik, '6209010101260007', 'Siti', '', '1980-08-17',"
+                    " 'P', 'kawin', '', '', '', '', '', '', '', :phone, '', CURRENT_TIMESTAMP,"
+                    " CURRENT_TIMESTAMP)"
+                ),
+                {"nik": nik, "phone": phone},
+            )
+    engine.dispose()
+    upgrade(database_url, "head")
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT phone, phone_e164 FROM person ORDER BY nik")).all()
+    engine.dispose()
+    assert [tuple(row) for row in rows] == [("0812-3456-7001", "+6281234567001"), ("?", "")]

@@ -22,7 +22,6 @@ from app.api.deps import CurrentStaff, NowDep, RecordId, SessionDep, SettingsDep
 from app.api.schemas import ERRORS
 from models import Complaint, Programme, StaffUser
 from services import complaints as service
-from services.audit import record
 from services.complaint_categories import category
 from services.complaint_reports import complaint_report
 from services.errors import InvalidInput, NotFound
@@ -73,7 +72,7 @@ def complaint_public(
 def _visible(session: Session, staff: StaffUser, complaint_id: int) -> Complaint:
     require_role(staff, service.HANDLERS)
     complaint = service.get_complaint(session=session, complaint_id=complaint_id)
-    require_office(staff, complaint.office_id)
+    require_office(staff, complaint.office_id, what="Complaint")
     return complaint
 
 
@@ -89,7 +88,7 @@ def inbox(
     now: NowDep,
     include_answered: bool = False,
 ) -> list[ComplaintPublic]:
-    rows = service.inbox(session=session, staff=staff, include_answered=include_answered)
+    rows = service.inbox(session=session, staff=staff, now=now, include_answered=include_answered)
     return [complaint_public(session, c, staff, now, events=False) for c in rows]
 
 
@@ -134,6 +133,7 @@ def claim(
     complaint_id: RecordId, session: SessionDep, staff: CurrentStaff, now: NowDep
 ) -> ComplaintPublic:
     complaint = service.claim(session=session, staff=staff, complaint_id=complaint_id, now=now)
+    service.record_reads(session=session, staff=staff, complaints=[complaint], now=now, how="claim")
     return complaint_public(session, complaint, staff, now, events=False)
 
 
@@ -148,6 +148,9 @@ def answer(
 ) -> ComplaintPublic:
     complaint = service.answer(
         session=session, staff=staff, complaint_id=complaint_id, text=body.text, now=now
+    )
+    service.record_reads(
+        session=session, staff=staff, complaints=[complaint], now=now, how="answer"
     )
     return complaint_public(session, complaint, staff, now, events=True)
 
@@ -256,16 +259,7 @@ def read_complaint(
 ) -> ComplaintPublic:
     """One complaint in full, for an officer of its office; the read is audited."""
     complaint = _visible(session, staff, complaint_id)
-    _audit(session, staff, complaint, now)
-    return complaint_public(session, complaint, staff, now, events=True)
-
-
-def _audit(session: Session, staff: StaffUser, complaint: Complaint, now: datetime) -> None:
-    record(
-        session=session,
-        staff=staff,
-        action="read",
-        entity="complaint",
-        entity_id=complaint.id,
-        now=now,
+    service.record_reads(
+        session=session, staff=staff, complaints=[complaint], now=now, how="details"
     )
+    return complaint_public(session, complaint, staff, now, events=True)

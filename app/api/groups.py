@@ -62,5 +62,5 @@ def read_group(
     group_id: RecordId, session: SessionDep, staff: CaseReader, now: NowDep
 ) -> GroupPublic:
     group = get_group(session=session, group_id=group_id)
-    require_office(staff, group.office_id)
+    require_office(staff, group.office_id, what="Group")
     return group_public(session, group, staff, now)

@@ -80,7 +80,7 @@ def read_person(
     person_id: RecordId, session: SessionDep, staff: CaseReader, now: NowDep
 ) -> PersonPublic:
     person = get_person(session=session, person_id=person_id)
-    require_office(staff, person.office_id)
+    require_office(staff, person.office_id, what="Person")
     audit.record(
         session=session, action="read", entity="person", entity_id=person.id, now=now, staff=staff
     )

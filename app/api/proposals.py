@@ -1,7 +1,7 @@
 """Proposals and their walk through the SOP. Every move goes through services.proposals.transition.
 
-A proposal, person or group of another office answers 403 (``error.forbidden_office``); one
-that does not exist answers 404. Proposal reads show the applicant, so each is audited.
+A proposal, person or group of another office answers 404, in the same words as one that
+does not exist: a 403 would say it exists. Proposal reads show the applicant, so each is audited.
 """
 
 from __future__ import annotations

@@ -293,7 +293,9 @@ def move_proposal(
 def complaints(request: Request, now: NowDep, answered: bool = False) -> HTMLResponse:
     with unit_of_work(request.app.state.engine) as session:
         staff, office = _signed_in(request, session, now)
-        rows = complaint_service.inbox(session=session, staff=staff, include_answered=answered)
+        rows = complaint_service.inbox(
+            session=session, staff=staff, now=now, include_answered=answered
+        )
         listed = [complaint_public(session, c, staff, now, events=False) for c in rows]
     context = {"complaints": listed, "answered": answered}
     return render(request, "complaints.html", context, staff=staff, office=office)

@@ -27,7 +27,7 @@ def office_channels(turn: Turn, code: str) -> list[ComplaintChannel]:
     return channels
 
 
-def _contact_lines(turn: Turn) -> str:
+def contact_lines(turn: Turn) -> str:
     found = turn.office()
     if found is None:
         return ""
@@ -57,7 +57,7 @@ def notices(turn: Turn) -> None:
         items = [describe(turn.session, notice, turn.lang) for notice in listed]
         text = "\n\n".join([heading, *items])
     else:
-        text = f"{turn.t('bot.notices.none')}\n\n{_contact_lines(turn)}"
+        text = f"{turn.t('bot.notices.none')}\n\n{contact_lines(turn)}"
     turn.goto(menu.MENU)
     turn.say(text, [("0", turn.t("bot.nav.menu"))])
 
@@ -65,7 +65,7 @@ def notices(turn: Turn) -> None:
 def contact(turn: Turn) -> None:
     turn.goto(CONTACT)
     turn.say(
-        _contact_lines(turn),
+        contact_lines(turn),
         [(CHANGE_OFFICE, turn.t("bot.contact.change_office")), ("0", turn.t("bot.nav.menu"))],
     )
 

@@ -19,6 +19,7 @@ from bot.conversation import (
 )
 from bot.conversation.turn import LOGOUT_WORDS, MENU_WORDS, Turn
 from bot.inbound import InboundEvent
+from services import chat_links
 
 Handler = Callable[[Turn, str], None]
 
@@ -29,8 +30,8 @@ STATES: dict[str, Handler] = {
     programmes.PROGRAMMES: programmes.on_programmes,
     programmes.PROGRAMME: programmes.on_programme,
     contact.CONTACT: contact.on_contact,
-    status.ASK_ID: status.on_ask_id,
-    status.ASK_BIRTH: status.on_ask_birth,
+    status.HOW: status.on_how,
+    status.HOUSEHOLD: status.on_household,
     status.PICK: status.on_pick,
     status.SHOWN: status.on_shown,
     complaint_track.LIST: complaint_track.on_list,
@@ -60,14 +61,26 @@ def respond(turn: Turn, event: InboundEvent) -> None:
         return
     if event.display_name:
         conversation.display_name = event.display_name[:120]
+    turn.phone = event.phone
 
     idle = turn.now - conversation.updated_at
     timed_out = idle > timedelta(minutes=turn.settings.conversation_timeout_minutes)
+    lapse_days = turn.settings.link_lapse_days
+    if chat_links.lapsed(conversation, now=turn.now, days=lapse_days):
+        # Before the daily job got to it: this message finds the link already ended.
+        chat_links.unlink(
+            session=turn.session, conversation=conversation, now=turn.now, why="lapsed"
+        )
+        turn.say(turn.t("link.lapsed", days=lapse_days))
     conversation.updated_at = turn.now
 
     # Commands that name their ticket mean the same whatever state the chat is in, and an
     # answer may come days after the last message, so they pass before the timeout.
     if _command(turn, event):
+        return
+    if event.kind == "contact":
+        # Shared with the "share my number" button, whatever the chat was doing.
+        status.on_contact(turn, event.phone)
         return
 
     if timed_out and conversation.state != menu.MENU:

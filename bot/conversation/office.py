@@ -36,7 +36,7 @@ def on_choose_office(turn: Turn, text: str) -> None:
         return
     turn.conversation.office_id = picked
     then = str(turn.conversation.data.get("then", ""))
-    if then in {"1", "3", "4", "5"}:
+    if then in {"1", "2", "3", "4", "5"}:
         menu.open_item(turn, then)
     else:
         menu.show(turn)

@@ -1,20 +1,31 @@
-"""Menu item 2: proposal status, shown only after a proof (number or NIK, then birth date)."""
+"""Menu item 2: proposal status, shown only in a chat linked to a person.
+
+A chat is linked by a link code from the office (``link.py``, heard in any state) or by a
+verified phone on file: on WhatsApp the number it writes from, on Telegram the sender's own
+contact shared with the "share my number" button. A NIK and a birth date open nothing: the
+birth date is written inside the NIK, and both are on every photocopy of a KTP. The birth
+date is asked only to tell apart the persons who share one household phone, which the chat has
+already shown it holds. A chat that can do neither is told how to get a code, with its
+office's address, hours and phone.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
-from bot.conversation import menu
+from bot.conversation import contact, menu, office
 from bot.conversation.turn import Turn
-from models import Programme, Proposal
-from services import attempts
+from models import Person, Programme, Proposal
+from services import attempts, chat_links
 from services import proposal_status as service
 
-ASK_ID = "status_ask_id"
-ASK_BIRTH = "status_ask_birth"
+HOW = "status_how"
+HOUSEHOLD = "status_household"
 PICK = "status_pick"
 SHOWN = "status_shown"
 OTHER = "9"
+_NIK = re.compile(r"^\d{16}$")
 
 
 def _locked(turn: Turn) -> datetime | None:
@@ -30,83 +41,161 @@ def _say_locked(turn: Turn, until: datetime) -> None:
     local = turn.local(until)
     menu.show(
         turn,
-        intro=turn.t(
-            "bot.status.locked", time=local.strftime("%H:%M"), date=local.strftime("%d-%m-%Y")
-        ),
+        intro=turn.t("link.locked", time=local.strftime("%H:%M"), date=local.strftime("%d-%m-%Y")),
     )
+
+
+def _failed(turn: Turn) -> int | None:
+    """Count a failed attempt by phone; the tries left, or None when the chat is now locked
+    (and told so)."""
+    until, left = attempts.fail(
+        session=turn.session,
+        conversation_id=turn.conversation.id or 0,
+        now=turn.now,
+        limit=turn.settings.status_attempts_per_hour,
+        method="phone",
+    )
+    if until is not None:
+        _say_locked(turn, until)
+        return None
+    return left
 
 
 def start(turn: Turn) -> None:
     if turn.conversation.person_id is not None:
         _list(turn)
-        return
-    until = _locked(turn)
-    if until is not None:
-        _say_locked(turn, until)
-        return
-    turn.goto(ASK_ID)
-    turn.say(turn.t("bot.status.ask_id"), [("0", turn.t("bot.nav.menu"))])
+    elif turn.phone is not None:
+        by_phone(turn, turn.phone)
+    else:
+        _how(turn)
 
 
-def on_ask_id(turn: Turn, text: str) -> None:
-    identifier = service.parse_identifier(text)
-    if identifier is None:
-        turn.say(turn.t("bot.status.bad_id"), [("0", turn.t("bot.nav.menu"))])
+def _how(turn: Turn, *, phone_checked: bool = False) -> None:
+    """How to link this chat, and where to get a code. ``phone_checked``: the chat's own
+    number was tried and is not on file, so the button to share it is no use."""
+    if turn.office() is None:
+        office.ask(turn, then="2")
         return
-    turn.goto(ASK_BIRTH, kind=identifier.kind, value=identifier.value)
-    turn.say(turn.t("bot.status.ask_birth"), [("0", turn.t("bot.nav.menu"))])
-
-
-def on_ask_birth(turn: Turn, text: str) -> None:
-    birth_date = service.parse_birth_date(text)
-    if birth_date is None:
-        turn.say(turn.t("bot.status.bad_birth"), [("0", turn.t("bot.nav.menu"))])
-        return
-    until = _locked(turn)
-    if until is not None:
-        _say_locked(turn, until)
-        return
-    data = turn.conversation.data
-    identifier = service.Identifier(str(data.get("kind")), str(data.get("value")))
-    person = service.prove(
-        session=turn.session,
-        conversation_id=turn.conversation.id or 0,
-        identifier=identifier,
-        birth_date=birth_date,
-        now=turn.now,
+    key = "link.phone_unknown" if phone_checked else "link.how"
+    turn.goto(HOW)
+    turn.say(
+        turn.t(key),
+        [("0", turn.t("bot.nav.menu"))],
+        footer=f"{turn.t('link.get_code')}\n{contact.contact_lines(turn)}",
+        share_phone=None if phone_checked else turn.t("link.share_button"),
     )
-    if person is None:
-        until = _locked(turn)
-        if until is not None:
-            _say_locked(turn, until)
-            return
-        left = attempts.chat_attempts_left(
-            session=turn.session,
-            conversation_id=turn.conversation.id or 0,
-            now=turn.now,
-            limit=turn.settings.status_attempts_per_hour,
-        )
-        # Same words whether the number/NIK exists or not: nothing to learn by guessing.
-        turn.goto(ASK_ID)
-        turn.say(turn.t("bot.status.no_match", left=left), [("0", turn.t("bot.nav.menu"))])
+
+
+def on_how(turn: Turn, text: str) -> None:
+    # A code is taken in any state before this; what else comes here is a habit of the old
+    # proof, or a menu choice made without the 0 first.
+    if _NIK.fullmatch(re.sub(r"[\s.\-]", "", text)):
+        turn.say(turn.t("link.no_nik"), [("0", turn.t("bot.nav.menu"))])
         return
-    turn.conversation.person_id = person.id
-    # The proven person's own office is the right one for contacts and time zone.
-    if turn.conversation.office_id is None:
-        turn.conversation.office_id = person.office_id
-    _list(turn, first=identifier.value if identifier.kind == "number" else None)
+    menu.on_menu(turn, text)
 
 
-def _list(turn: Turn, *, first: str | None = None) -> None:
+def on_contact(turn: Turn, phone: str | None) -> None:
+    """A contact the person shared, in any state: ``phone`` is set only if it is their own."""
+    if phone is not None:
+        by_phone(turn, phone)
+        return
+    until = _locked(turn)
+    if until is not None:
+        _say_locked(turn, until)
+        return
+    left = _failed(turn)
+    if left is None:
+        return
+    turn.say(
+        turn.t("link.not_own", left=left),
+        [("0", turn.t("bot.nav.menu"))],
+        share_phone=turn.t("link.share_button"),
+    )
+
+
+def by_phone(turn: Turn, phone: str) -> None:
+    """Link the chat by the sender's verified ``phone``, if it is on file."""
+    until = _locked(turn)
+    if until is not None:
+        _say_locked(turn, until)
+        return
+    persons = chat_links.persons_by_phone(session=turn.session, phone=phone)
+    if not persons:
+        # Their own number, so saying it is not on file tells nobody anything new.
+        _how(turn, phone_checked=True)
+    elif len(persons) == 1:
+        _link(turn, persons[0])
+    else:
+        # Nothing about them before the choice: not how many, not a name.
+        turn.goto(HOUSEHOLD, ids=[p.id for p in persons], by="birth")
+        turn.say(turn.t("link.household"), [("0", turn.t("bot.nav.menu"))])
+
+
+def on_household(turn: Turn, text: str) -> None:
+    data = turn.conversation.data
+    ids = [int(i) for i in data.get("ids", [])]
+    by = str(data.get("by", "birth"))
+    if by == "birth":
+        birth_date = service.parse_birth_date(text)
+        if birth_date is None:
+            turn.say(turn.t("bot.status.bad_birth"), [("0", turn.t("bot.nav.menu"))])
+            return
+    until = _locked(turn)
+    if until is not None:
+        _say_locked(turn, until)
+        return
+    candidates = [p for p in (turn.session.get(Person, i) for i in ids) if p is not None]
+    if by == "birth":
+        matches = [p for p in candidates if p.birth_date == birth_date]
+    else:
+        matches = [p for p in candidates if p.nik[-4:] == text.strip()]
+    if len(matches) == 1:
+        _link(turn, matches[0])
+        return
+    if len(matches) > 1 and by == "birth":
+        # Twins on one phone: the NIK's serial, unlike the birth date, tells them apart.
+        turn.goto(HOUSEHOLD, ids=[p.id for p in matches], by="nik")
+        turn.say(turn.t("link.household_nik"), [("0", turn.t("bot.nav.menu"))])
+        return
+    left = _failed(turn)
+    if left is None:
+        return
+    turn.say(turn.t("link.household_no_match", left=left), [("0", turn.t("bot.nav.menu"))])
+
+
+def _link(turn: Turn, person: Person) -> None:
+    until = attempts.person_locked_until(
+        session=turn.session,
+        person_id=person.id or 0,
+        now=turn.now,
+        limit=turn.settings.status_attempts_per_hour,
+    )
+    if until is not None:
+        _say_locked(turn, until)
+        return
+    chat_links.link(
+        session=turn.session,
+        conversation=turn.conversation,
+        person=person,
+        now=turn.now,
+        how="phone",
+    )
+    row = turn.office()
+    name = row[1].name.get(turn.lang) if row else ""
+    turn.say(turn.t("link.by_phone", name=person.name, office=name))
+    _list(turn)
+
+
+def _list(turn: Turn) -> None:
     proposals = service.proposals_of(
         session=turn.session, person_id=turn.conversation.person_id or 0
     )
     if not proposals:
         menu.show(turn, intro=turn.t("bot.status.none"))
         return
-    if len(proposals) == 1 or first is not None:
-        chosen = next((p for p in proposals if p.number == first), proposals[0])
-        _show(turn, chosen, several=len(proposals) > 1)
+    if len(proposals) == 1:
+        _show(turn, proposals[0], several=False)
         return
     turn.goto(PICK, ids=[p.id for p in proposals])
     turn.say(
@@ -170,5 +259,7 @@ def _render(turn: Turn, line: service.Line) -> str:
 
 
 def logout(turn: Turn) -> None:
-    turn.conversation.person_id = None
+    chat_links.unlink(
+        session=turn.session, conversation=turn.conversation, now=turn.now, why="keluar"
+    )
     menu.show(turn, intro=turn.t("bot.status.logged_out"))

@@ -20,6 +20,8 @@ from services.catalogue import Office as OfficeSpec
 # Typed or pressed anywhere, these lead back to the main menu.
 MENU_WORDS = frozenset({"0", "menu", "/start", "start", "batal", "/menu", "cancel"})
 LOGOUT_WORDS = frozenset({"keluar", "/keluar", "logout"})
+# The value of a "share my number" button, should a channel ever send it back as a choice.
+SHARE_PHONE = "share_phone"
 
 
 @dataclass
@@ -30,6 +32,8 @@ class Turn:
     settings: Settings
     now: datetime
     replies: list[OutboundReply] = field(default_factory=list)
+    # The sender's own number when the platform vouches for it (see InboundEvent.phone).
+    phone: str | None = None
     # Shared by the turns of one pass of the processor (one transaction): what every turn
     # looks up and nothing in a turn changes, read once instead of once per message.
     shared: dict[str, Any] = field(default_factory=dict)
@@ -45,10 +49,19 @@ class Turn:
     def t(self, key: str, /, **params: Any) -> str:
         return messages.render(key, self.lang, **params)
 
-    def say(self, text: str, options: Sequence[tuple[str, str]] = (), *, footer: str = "") -> None:
+    def say(
+        self,
+        text: str,
+        options: Sequence[tuple[str, str]] = (),
+        *,
+        footer: str = "",
+        share_phone: str | None = None,
+    ) -> None:
         """Send ``text``; each option (value, label) is a numbered line and a button.
 
         ``footer`` follows the numbered lines: background the reader may skip.
+        ``share_phone``: the label of a button that sends the person's own number, where the
+        channel can ask for it (it is no numbered line: nothing typed does the same).
         """
         if options:
             listed = "\n".join(f"{value}. {label}" for value, label in options)
@@ -56,6 +69,8 @@ class Turn:
         if footer:
             text = f"{text}\n\n{footer}"
         buttons = tuple((Button(f"{value}. {label}"[:60], value),) for value, label in options)
+        if share_phone is not None:
+            buttons = ((Button(share_phone[:60], SHARE_PHONE, "share_phone"),), *buttons)
         self.replies.append(OutboundReply(text=text, buttons=buttons))
 
     def goto(self, state: str, **data: Any) -> None:

@@ -1,5 +1,9 @@
 """Simulator JSON -> InboundEvent. The payload is our own:
-{chat_id, text | choice, display_name, sender_id?, reply_to_message_id?}.
+{chat_id, text | choice | contact: {phone_number}, display_name, sender_id?,
+reply_to_message_id?}.
+
+A contact stands for the person's own number shared with a "share my number" button: the
+simulator runs only in demo mode, where nobody's number is real.
 
 A ``sender_id`` other than the chat id makes the chat a group (the officers' chat of the demo),
 where several people write and each is told apart by their sender id.
@@ -31,6 +35,9 @@ def parse(payload: dict[str, Any]) -> InboundEvent:
         "group": sender_id is not None and sender_id != chat_id,
         "reply_to_platform_message_id": _optional(payload, "reply_to_message_id"),
     }
+    contact = payload.get("contact")
+    if isinstance(contact, dict) and isinstance(contact.get("phone_number"), str):
+        return InboundEvent(kind="contact", phone=contact["phone_number"][:40], **common)
     choice = payload.get("choice")
     if isinstance(choice, str) and choice.strip():
         return InboundEvent(kind="choice", choice=choice, **common)

@@ -141,6 +141,19 @@ def _read(update: Update) -> InboundEvent:
     if message.location is not None:
         location = (message.location.latitude, message.location.longitude)
         return InboundEvent(kind="location", location=location, **common)
+    if message.contact is not None:
+        # A contact carries whichever number the sender chose: only their own (the "share my
+        # number" button sends that, with their user id) vouches for who is writing.
+        contact = message.contact
+        own = (
+            contact.user_id is not None
+            and message.from_user is not None
+            and contact.user_id == message.from_user.id
+            and not group
+        )
+        digits = "".join(ch for ch in contact.phone_number or "" if ch in "0123456789")
+        phone = f"+{digits}" if own and digits else None
+        return InboundEvent(kind="contact", phone=phone, **common)
     if _service(message):
         # The same chat as route() names, so the update waits its turn there, then nothing.
         return InboundEvent(kind="ignored", **common)

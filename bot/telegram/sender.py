@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import itertools
 import logging
+import warnings
 from contextlib import suppress
 from datetime import timedelta
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
+from telegram.warnings import PTBUserWarning
 
 from bot.channels import Outgoing, SendResult
 from bot.inbound import Button
@@ -18,6 +26,10 @@ from bot.text import split_text
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
+# _send_part asks for the raw JSON on purpose; PTB would rather we called send_message.
+warnings.filterwarnings(
+    "ignore", message=r".*do_api_request\(\"sendMessage\"", category=PTBUserWarning
+)
 
 MAX_TEXT = 4096  # Bot API limit for sendMessage text, in characters
 # Connections to the Bot API, in clients of a few each: httpx's pool looks at every one of its
@@ -47,7 +59,19 @@ def make_bot(settings: Settings, *, connections: int = 8) -> Bot | None:
     )
 
 
-def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
+def keyboard(
+    rows: tuple[tuple[Button, ...], ...],
+) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
+    """Buttons under the message; a "share my number" button instead replaces the keyboard
+    with one that sends the person's own contact (Telegram puts that only on a reply
+    keyboard, and a message carries one kind of keyboard: the other choices stay typed)."""
+    share = next((b for row in rows for b in row if b.kind == "share_phone"), None)
+    if share is not None:
+        return ReplyKeyboardMarkup(
+            [[KeyboardButton(share.label, request_contact=True)]],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        )
     if not rows:
         return None
     return InlineKeyboardMarkup(
@@ -98,13 +122,9 @@ class TelegramSender:
             last_id: int | None = None
             for index in range(int(extra.get("parts_sent", 0)), len(parts)):
                 is_last = index == len(parts) - 1
-                sent = await bot.send_message(
-                    chat_id=int(message.chat_id),
-                    text=parts[index],
-                    reply_markup=keyboard(message.buttons) if is_last else None,
-                )
+                markup = keyboard(message.buttons) if is_last else None
+                last_id = await _send_part(bot, int(message.chat_id), parts[index], markup)
                 extra["parts_sent"] = index + 1
-                last_id = sent.message_id
             return SendResult(
                 "sent", platform_message_id=str(last_id) if last_id else None, extra=extra
             )
@@ -136,3 +156,20 @@ class TelegramSender:
             # "query is too old": the spinner has stopped by itself; the reply still matters.
             log.info("callback query %s not answered: %s", query_id, exc)
         extra["callback_answered"] = True
+
+
+async def _send_part(
+    bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None
+) -> int:
+    if not isinstance(markup, ReplyKeyboardMarkup):
+        sent = await bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
+        return sent.message_id
+    # Telegram answers with the message minus its reply keyboard; a Bot API that echoes the
+    # keyboard back (the fake one in the tests does) would make PTB's Message, which reads any
+    # reply_markup as an inline keyboard, fail after the message went out. Only the id is
+    # needed: read straight from the JSON, it works with both.
+    result = await bot.do_api_request(
+        "sendMessage", api_kwargs={"chat_id": chat_id, "text": text, "reply_markup": markup}
+    )
+    message_id = result.get("message_id") if isinstance(result, dict) else None
+    return int(message_id) if isinstance(message_id, int) else 0

@@ -95,6 +95,8 @@ def parse(stored: dict[str, Any]) -> InboundEvent:
         "chat_id": chat_id,
         "display_name": _name(stored),
         "sender_id": chat_id,
+        # WhatsApp verified the number when the account was made: it is the sender's own.
+        "phone": f"+{chat_id}",
         "reply_to_platform_message_id": _str_or_none(_dict(message.get("context")).get("id")),
     }
     kind = message.get("type")

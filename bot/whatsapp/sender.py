@@ -148,7 +148,8 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 def _bodies(message: Outgoing) -> list[dict[str, Any]]:
     """The message bodies to send, in order; the buttons, if any, go with the last."""
-    buttons = [button for row in message.buttons for button in row]
+    # WhatsApp gives the sender's number with every message: it never needs asking for.
+    buttons = [button for row in message.buttons for button in row if button.kind == "choice"]
     interactive = _interactive(buttons)
     if interactive is None:
         return [_text(part) for part in split_text(message.text, MAX_TEXT)]

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from models import Conversation, OutboxMessage
+from models import AuditLog, Conversation, OutboxMessage
 from tests.api.conftest import BUTON_TENGAH, START, Clock, StaffFactory
 
 WALK_IN = {
@@ -50,6 +50,32 @@ def test_the_inbox_is_sorted_by_deadline_and_hides_confidential_names_from_offic
     assert seen_by_kabid["complainant"] == "Wa Ode Sitti"
 
 
+def test_every_complaint_a_list_or_a_claim_shows_is_an_audited_read(
+    staff: StaffFactory, db: Engine
+) -> None:
+    operator = staff(BUTON_TENGAH, "operator")
+    first = operator.post("/api/v1/complaints/offline", json={**WALK_IN, "confidential": True})
+    second = operator.post("/api/v1/complaints/offline", json=WALK_IN)
+    kabid = staff(BUTON_TENGAH, "supervisor")
+    listed = kabid.get("/api/v1/complaints").json()
+    assert {c["complainant"] for c in listed} == {"Wa Ode Sitti"}  # the confidential one too
+    claimed = kabid.post(f"/api/v1/complaints/{second.json()['id']}/claim")
+    assert claimed.status_code == 200, claimed.text
+
+    def reads() -> list[tuple[int | None, int | None, str]]:
+        with Session(db) as session:
+            rows = session.exec(
+                select(AuditLog)
+                .where(AuditLog.action == "read", AuditLog.entity == "complaint")
+                .order_by(col(AuditLog.id))
+            ).all()
+            return [(r.staff_id, r.entity_id, r.detail) for r in rows]
+
+    who = kabid.info["id"]
+    ids = first.json()["id"], second.json()["id"]
+    assert reads() == [(who, ids[0], "list"), (who, ids[1], "list"), (who, ids[1], "claim")]
+
+
 def test_an_answer_reaches_the_complainants_chat_and_a_closed_complaint_cannot_be_answered(
     staff: StaffFactory, clock: Clock, db: Engine
 ) -> None:
@@ -74,7 +100,7 @@ def test_an_answer_reaches_the_complainants_chat_and_a_closed_complaint_cannot_b
     assert len(texts) == 1 and "Saldo masuk tanggal 20" in texts[0]
     # Officers of another office see nothing of it.
     outsider = staff("73.08", "complaint_officer")
-    assert outsider.get(f"/api/v1/complaints/{created['id']}").status_code == 403
+    assert outsider.get(f"/api/v1/complaints/{created['id']}").status_code == 404
 
 
 def test_bad_input_is_a_clear_4xx(staff: StaffFactory) -> None:
@@ -129,4 +155,4 @@ def test_an_officer_finds_a_complaint_by_its_ticket_number(staff: StaffFactory) 
     assert [e["kind"] for e in found.json()["events"]] == ["received"]
     assert officer.get("/api/v1/complaints/by-number/ADU-2026-99999").status_code == 404
     outsider = staff("73.08", "complaint_officer")
-    assert outsider.get(f"/api/v1/complaints/by-number/{number}").status_code == 403
+    assert outsider.get(f"/api/v1/complaints/by-number/{number}").status_code == 404

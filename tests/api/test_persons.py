@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from models import AuditLog
+from models import AuditLog, Person
 
 LAMANDAU, BONE = "62.09", "73.08"
 
@@ -47,13 +47,16 @@ def test_every_read_of_a_person_writes_an_audit_row(staff: Any, people: Any, db:
     assert {r.staff_id for r in rows} == {operator.info["id"]}
 
 
-def test_a_person_of_another_office_is_forbidden(staff: Any, people: Any) -> None:
+def test_a_person_of_another_office_answers_as_one_that_does_not_exist(
+    staff: Any, people: Any
+) -> None:
     person = people.register(staff(LAMANDAU, "operator"))
     outsider = staff(BONE, "supervisor")
 
     response = outsider.get(f"/api/v1/persons/{person['id']}")
-    assert response.status_code == 403
-    assert response.json()["error"] == "error.forbidden_office"
+    missing = outsider.get(f"/api/v1/persons/{person['id'] + 1000}")
+    assert response.status_code == missing.status_code == 404
+    assert response.json() == missing.json()
     # Search is scoped too: the NIK simply is not among Bone's people.
     assert outsider.get("/api/v1/persons", params={"nik": person["nik"]}).json() == []
 
@@ -104,3 +107,17 @@ def test_bad_input_is_a_4xx_that_names_the_problem_never_a_500(
     assert operator.get("/api/v1/persons/abc").status_code == 422
     assert operator.get("/api/v1/persons/999999").status_code == 404
     assert operator.get("/api/v1/persons").status_code == 422
+
+
+def test_a_phone_on_file_is_kept_as_typed_and_in_one_form_for_matching(
+    staff: Any, people: Any, db: Engine
+) -> None:
+    operator = staff(LAMANDAU, "operator")
+    body = people.body(LAMANDAU)
+    response = operator.post("/api/v1/persons", json={**body, "phone": "0852 1111 2222"})
+    assert response.status_code == 201, response.text
+    odd = operator.post("/api/v1/persons", json={**people.body(LAMANDAU), "phone": "12"})
+    assert odd.status_code == 201, odd.text
+    with Session(db) as session:
+        phones = {p.phone: p.phone_e164 for p in session.exec(select(Person)).all()}
+    assert phones == {"0852 1111 2222": "+6285211112222", "12": ""}

@@ -21,9 +21,20 @@ from bot.processor import process_pending
 from bot.sim.sender import SimSender
 from bot.telegram.sender import TelegramSender, make_bot
 from core.settings import Settings
-from models import BeneficiaryGroup, GroupMember, Office, Person, Programme, Proposal
+from models import (
+    BeneficiaryGroup,
+    Conversation,
+    GroupMember,
+    Office,
+    Person,
+    Programme,
+    Proposal,
+    StaffUser,
+)
+from services import link_codes, phones
 from services.catalogue import Catalogue, load_catalogue
 from services.catalogue_sync import sync_catalogue
+from services.link_codes import Kind
 from services.nik import make_nik
 from tests.fakes.telegram_server import FakeTelegram, running_fake_telegram
 
@@ -122,6 +133,19 @@ def photo_update(update_id: int, chat_id: int, caption: str | None = None) -> di
     if caption is not None:
         content["caption"] = caption
     return _message(update_id, chat, user, **content)
+
+
+def contact_update(
+    update_id: int, chat_id: int, phone: str, *, user_id: int | None = None
+) -> dict[str, Any]:
+    """A contact shared in a private chat: with the "share my number" button Telegram sends
+    the sender's own, with ``user_id`` their id; any other contact has someone else's id, or
+    none at all (``user_id=0`` leaves it out)."""
+    chat, user = _private(chat_id, "Siti")
+    contact: dict[str, Any] = {"phone_number": phone, "first_name": "Siti"}
+    if user_id != 0:
+        contact["user_id"] = chat_id if user_id is None else user_id
+    return _message(update_id, chat, user, contact=contact)
 
 
 def location_update(update_id: int, chat_id: int, lat: float, lon: float) -> dict[str, Any]:
@@ -283,6 +307,49 @@ async def harness(
     app.state.engine.dispose()
 
 
+def issue(
+    harness: Harness,
+    kind: Kind,
+    *,
+    person: Person | None = None,
+    staff: str | None = None,
+    office: str = "74.14",
+) -> str:
+    """A code as `sigap link-code` makes it, at ``harness.now``."""
+    with Session(harness.engine, expire_on_commit=False) as session:
+        found_staff = None
+        if staff is not None:
+            found_staff = session.exec(select(StaffUser).where(StaffUser.username == staff)).one()
+        found_person = session.get_one(Person, person.id) if person else None
+        office_id = found_person.office_id if found_person else None
+        row = (
+            session.get_one(Office, office_id)
+            if office_id
+            else session.exec(select(Office).where(Office.code == office)).one()
+        )
+        issued = link_codes.issue(
+            session=session,
+            kind=kind,
+            office=row,
+            person=found_person,
+            staff=found_staff,
+            now=harness.now,
+            valid_for=link_codes.lifetime(kind, harness.settings),
+            secret=harness.settings.secret_key.get_secret_value(),
+            issued_by="test",
+        )
+        session.commit()
+    return issued.code
+
+
+def linked_person(harness: Harness, chat: int) -> int | None:
+    with Session(harness.engine) as session:
+        conversation = session.exec(
+            select(Conversation).where(Conversation.chat_id == str(chat))
+        ).one()
+        return conversation.person_id
+
+
 @dataclass(frozen=True)
 class People:
     siti: Person  # applicant of a UEP proposal in Lamandau, member of a KUBE in Bone
@@ -294,9 +361,19 @@ class People:
 SITI_BIRTH = date(1980, 8, 17)
 
 
+# Siti's phone on file, as an operator typed it; her WhatsApp number is the same phone.
+SITI_PHONE = "0812-3456-7001"
+
+
 @pytest.fixture
 def people(harness: Harness) -> People:
-    with Session(harness.engine, expire_on_commit=False) as session:
+    return make_people(harness.engine)
+
+
+def make_people(engine: Engine) -> People:
+    """Siti (a phone on file, a UEP proposal, a KUBE membership) and Budi (no phone, nothing
+    applied for), in a database whose catalogue is synced."""
+    with Session(engine, expire_on_commit=False) as session:
         offices = {o.code: o for o in session.exec(select(Office)).all()}
         programmes = {p.code: p for p in session.exec(select(Programme)).all()}
         lamandau, bone = offices["62.09"], offices["73.08"]
@@ -308,6 +385,8 @@ def people(harness: Harness) -> People:
             birth_date=SITI_BIRTH,
             sex="P",
             marital_status="kawin",
+            phone=SITI_PHONE,
+            phone_e164=phones.normalise(SITI_PHONE) or "",
         )
         budi = Person(
             office_id=lamandau.id or 0,

@@ -12,12 +12,14 @@ import pytest
 from sqlmodel import Session, select
 
 from models import Complaint, ComplaintEvent, Office, Person
+from services.link_codes import Kind
 from services.roles import Role
 from services.staff import create_staff
 from tests.bot.chat_harness import (
-    SITI_BIRTH,
     Harness,
     People,
+    contact_update,
+    issue,
     location_update,
     photo_update,
     sticker_update,
@@ -365,10 +367,9 @@ class TestProvenPerson:
     async def test_a_proven_person_files_and_no_full_nik_ever_reaches_telegram(
         self, harness: Harness, buton: str, people: People
     ) -> None:
-        await harness.says(SITI, "2")
-        await harness.says(SITI, people.siti.nik)
-        await harness.says(SITI, SITI_BIRTH.strftime("%d-%m-%Y"))
-        # Proven: her own office (Lamandau) is now the chat's office.
+        # Her own number, shared with the button, is the one on file.
+        await harness.sends(SITI, contact_update(harness.next_update_id(), SITI, "+6281234567001"))
+        # Linked: her own office (Lamandau) is now the chat's office.
         await harness.says(SITI, "0")
         await harness.says(SITI, "3")
         await harness.says(SITI, "2")  # data salah
@@ -384,10 +385,8 @@ class TestProvenPerson:
         [announcement] = harness.fake.texts(LAMANDAU_GROUP)
         assert "Siti Aminah" in announcement and "NIK" in announcement
 
-        # Proven in a second chat, she sees the same ticket there.
-        await harness.says(OTHER, "2")
-        await harness.says(OTHER, people.siti.nik)
-        await harness.says(OTHER, SITI_BIRTH.strftime("%d-%m-%Y"))
+        # Linked in a second chat by a code from the office, she sees the same ticket there.
+        await harness.says(OTHER, issue(harness, Kind.PERSON, person=people.siti))
         [shown] = await harness.says(OTHER, FIRST)
         assert "Status: Sedang diproses" in shown
 

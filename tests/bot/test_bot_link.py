@@ -13,62 +13,17 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from models import Office, Person, ProofAttempt, StaffUser
+from models import Office, ProofAttempt, StaffUser
 from services import link_codes
 from services.link_codes import Kind
 from services.roles import Role
 from services.staff import create_staff
-from tests.bot.chat_harness import Harness, People, group_text_update
+from tests.bot.chat_harness import Harness, People, group_text_update, issue, linked_person
 
 SITI, OTHER = 8101, 8102
 GROUP, OLD_GROUP = -1008880001, -1008880002
 OFFICER = 8501
 BUTON = "74.14"
-
-
-def issue(
-    harness: Harness,
-    kind: Kind,
-    *,
-    person: Person | None = None,
-    staff: str | None = None,
-    office: str = BUTON,
-) -> str:
-    """A code as `sigap link-code` makes it, at ``harness.now``."""
-    with Session(harness.engine, expire_on_commit=False) as session:
-        found_staff = None
-        if staff is not None:
-            found_staff = session.exec(select(StaffUser).where(StaffUser.username == staff)).one()
-        found_person = session.get_one(Person, person.id) if person else None
-        office_id = found_person.office_id if found_person else None
-        row = (
-            session.get_one(Office, office_id)
-            if office_id
-            else session.exec(select(Office).where(Office.code == office)).one()
-        )
-        issued = link_codes.issue(
-            session=session,
-            kind=kind,
-            office=row,
-            person=found_person,
-            staff=found_staff,
-            now=harness.now,
-            valid_for=link_codes.lifetime(kind, harness.settings),
-            secret=harness.settings.secret_key.get_secret_value(),
-            issued_by="test",
-        )
-        session.commit()
-    return issued.code
-
-
-def linked_person(harness: Harness, chat: int) -> int | None:
-    from models import Conversation
-
-    with Session(harness.engine) as session:
-        conversation = session.exec(
-            select(Conversation).where(Conversation.chat_id == str(chat))
-        ).one()
-        return conversation.person_id
 
 
 class TestAPerson:

@@ -12,10 +12,10 @@ from core.settings import get_settings
 from models import Complaint, InboundMessage, Office
 from services.roles import Role
 from services.staff import create_staff
-from tests.bot.chat_harness import SECRET, Harness
+from tests.bot.chat_harness import SECRET, SITI_PHONE, Harness, People
 
 
-async def _sim_says(harness: Harness, chat_id: str, **body: str) -> list[dict[str, object]]:
+async def _sim_says(harness: Harness, chat_id: str, **body: object) -> list[dict[str, object]]:
     before = await harness.client.get(f"/webhooks/sim/{chat_id}/messages")
     after = max([m["id"] for m in before.json()["messages"]], default=0)
     response = await harness.client.post("/webhooks/sim", json={"chat_id": chat_id, **body})
@@ -39,6 +39,16 @@ class TestSimulator:
             channels = {m.channel for m in session.exec(select(InboundMessage)).all()}
         assert channels == {"sim"}
         assert harness.fake.sent() == []  # nothing went to Telegram
+
+    async def test_the_simulator_shares_a_number_like_the_telegram_button(
+        self, harness: Harness, people: People
+    ) -> None:
+        await _sim_says(harness, "1002", text="2")
+        [how] = await _sim_says(harness, "1002", text="4")  # Lamandau
+        share = how["buttons"][0][0]  # type: ignore[index]
+        assert share["kind"] == "share_phone" and "Bagikan nomor saya" in share["label"]
+        linked, pick = await _sim_says(harness, "1002", contact={"phone_number": SITI_PHONE})
+        assert "Siti Aminah" in str(linked["text"]) and "Ada 2 usulan" in str(pick["text"])
 
     async def test_the_page_is_served_in_demo_mode(self, harness: Harness) -> None:
         page = await harness.client.get("/simulator")

@@ -26,7 +26,7 @@ from bot.whatsapp.sender import WhatsAppSender, make_sender
 from core.settings import Settings
 from models import Conversation, InboundMessage, OutboxMessage
 from services.catalogue import Catalogue
-from tests.bot.chat_harness import WORKER
+from tests.bot.chat_harness import WORKER, make_people
 from tests.bot.whatsapp_harness import (
     BUDI,
     SITI,
@@ -251,6 +251,48 @@ NOBODY_ASKED_TYPES = {
 
 def _nobody_asked(wamid: str, what: str) -> dict[str, Any]:
     return cloud_message(wamid, SITI, NOBODY_ASKED_TYPES[what], **NOBODY_ASKED[what])
+
+
+class TestVerifiedNumber:
+    async def test_a_number_on_file_links_at_once_with_nothing_to_prove(
+        self, wa: WhatsAppHarness
+    ) -> None:
+        people = make_people(wa.engine)  # Siti's phone on file is her WhatsApp number
+        linked, pick = await wa.says(SITI, "2")
+        assert "cocok dengan data Siti Aminah" in linked
+        assert "Ada 2 usulan" in pick and "UEP-2026-0007" in pick
+        with Session(wa.engine) as session:
+            conversation = session.exec(select(Conversation)).one()
+        assert conversation.person_id == people.siti.id
+
+    async def test_a_number_not_on_file_is_told_where_to_get_a_code(
+        self, wa: WhatsAppHarness
+    ) -> None:
+        make_people(wa.engine)
+        await wa.says(BUDI, "2")
+        [how] = await wa.picks(BUDI, "3")  # Buton Tengah
+        assert "belum tercatat" in how and "kode tautan 15 angka" in how
+        office = wa.catalogue.office("74.14")
+        assert office is not None and office.phone and office.phone in how  # to ask for one
+        # Nothing to share: WhatsApp already told us the number, and it is not on file.
+        assert "Bagikan" not in json.dumps(wa.fake.sent(BUDI)[-1])
+        with Session(wa.engine) as session:
+            assert session.exec(select(Conversation.person_id)).all() == [None]
+
+    async def test_a_whatsapp_contact_card_is_no_proof_of_anything(
+        self, wa: WhatsAppHarness
+    ) -> None:
+        make_people(wa.engine)
+        card = cloud_message(
+            wa.wamid(),
+            BUDI,
+            "contacts",
+            contacts=[{"name": {"formatted_name": "Siti"}, "phones": [{"wa_id": SITI}]}],
+        )
+        [answer] = await wa.exchange(BUDI, envelope(card))
+        assert "Siti" not in answer
+        with Session(wa.engine) as session:
+            assert session.exec(select(Conversation.person_id)).all() == [None]
 
 
 class TestNobodyAsked:

@@ -13,7 +13,7 @@ from core.db import make_engine
 from models import Conversation, Office, OutboxMessage, Person, Programme, Proposal
 from services.catalogue import load_catalogue
 from services.catalogue_sync import apply_catalogue
-from services.errors import Forbidden, InvalidInput
+from services.errors import InvalidInput, NotFound
 from services.nik import make_nik
 from services.notices import NewNotice, cancel_notice, create_notice, sweep, upcoming
 from services.roles import Role
@@ -248,7 +248,7 @@ class TestStaffInput:
     def test_another_offices_programme_is_not_for_this_office(
         self, session: Session, town: Town
     ) -> None:
-        with pytest.raises(Forbidden):
+        with pytest.raises(NotFound):
             _socialisation(session, town, programme_code="kube-bekasi")
 
     def test_upcoming_lists_announced_notices_soonest_first(

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from models import Office, Proposal, ProposalEvent, StaffUser
 from services.catalogue import Catalogue, load_catalogue
 from services.catalogue_sync import apply_catalogue
-from services.errors import Conflict, Forbidden, InvalidInput
+from services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.nik import make_nik
 from services.persons import PersonIn, register_person
 from services.proposals import Action, create_proposal, history, step_view, transition
@@ -167,7 +167,7 @@ class TestWalkingTheSop:
             role=Role.ADMIN,
             password="password-123",
         )
-        with pytest.raises(Forbidden) as info:
+        with pytest.raises(NotFound) as info:
             transition(
                 session=session,
                 staff=outsider,
@@ -176,7 +176,7 @@ class TestWalkingTheSop:
                 expected_version=proposal.version,
                 now=MONDAY,
             )
-        assert info.value.key == "error.forbidden_office"
+        assert (info.value.key, info.value.params) == ("error.not_found", {"what": "Proposal"})
 
     def test_return_and_reject_need_a_decider_and_a_reason(
         self, session: Session, catalogue: Catalogue, lamandau: dict[str, StaffUser]

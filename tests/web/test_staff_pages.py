@@ -126,7 +126,7 @@ class TestMovingProposals:
         bone = _proposal(live_sigap, "KUBE-2026-0004")
         log_in(page, "lamandau.kadis")
         response = page.goto(f"/staff/proposals/{bone.id}")
-        assert response is not None and response.status == 403
+        assert response is not None and response.status == 404
         expect(page.get_by_role("alert")).to_be_visible()
         expect(page.locator("body")).not_to_contain_text("Hasnah")
 
