@@ -75,9 +75,14 @@ class TestTelegramRate:
             for i in range(4):
                 assert _send_telegram(client, telegram, 1, f"burst {i}").status_code == 200
             assert _send_telegram(client, telegram, 1, "over").status_code == 429
+            emptied = time.monotonic()
             time.sleep(0.6)  # about 2.4 tokens back
             later = [_send_telegram(client, telegram, 1, f"later {i}") for i in range(6)]
-        assert 2 <= sum(a.status_code == 200 for a in later) <= 3
+            elapsed = time.monotonic() - emptied
+        # At least what 0.6 s brought back; at most what the whole wait did (the sends take
+        # time too, more on a busy machine), and never the unlimited six.
+        accepted = sum(a.status_code == 200 for a in later)
+        assert 2 <= accepted <= min(5, int(elapsed * 4) + 1)
 
     def test_other_calls_are_not_limited(self, telegram: FakeTelegram) -> None:
         telegram.limit(1)
