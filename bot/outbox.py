@@ -337,7 +337,8 @@ async def send_one(sender: Sender, claimed: Claimed) -> SendResult | None:
     if not claimed.still_ours():
         return None
     try:
-        return await asyncio.wait_for(sender.send(claimed.outgoing()), SEND_TIMEOUT)
+        async with asyncio.timeout(SEND_TIMEOUT):
+            return await sender.send(claimed.outgoing())
     except TimeoutError:
         return SendResult("retry", error=f"no answer within {SEND_TIMEOUT:.0f} s")
     except Exception as exc:
@@ -405,6 +406,7 @@ class ChannelSender:
     _inflight: dict[int, int] = field(default_factory=dict)  # conversation id -> priority
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _sending: set[asyncio.Task[None]] = field(default_factory=set)
+    _closing: bool = False
 
     def __post_init__(self) -> None:
         if not self.concurrency:
@@ -427,7 +429,7 @@ class ChannelSender:
 
     async def run(self) -> None:
         try:
-            while True:
+            while not self._closing:
                 self._wake.clear()
                 try:
                     started = await self._claim_and_start()
@@ -444,8 +446,11 @@ class ChannelSender:
             await self.recorder.drain()
 
     async def _sleep(self) -> None:
+        # Not asyncio.wait_for: on Python 3.11 it swallows a cancellation that arrives as the
+        # event is set, and the loop would outlive the worker's stop.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=self.poll)
+            async with asyncio.timeout(self.poll):
+                await self._wake.wait()
 
     async def _claim_and_start(self) -> int:
         free = self.concurrency - len(self._inflight)
@@ -499,6 +504,11 @@ class ChannelSender:
             )
         finally:
             self._inflight.pop(claimed.conversation_id, None)
+
+    def stop(self) -> None:
+        """Claim nothing more; the loop ends at its next turn (sends under way finish)."""
+        self._closing = True
+        self._wake.set()
 
     async def aclose(self) -> None:
         await self.recorder.drain()

@@ -58,6 +58,7 @@ class BotRuntime:
         self._channel_senders: list[ChannelSender] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._inbound = asyncio.Event()
+        self._stopping = False
 
     def notify_inbound(self) -> None:
         self._inbound.set()
@@ -87,6 +88,12 @@ class BotRuntime:
         self._tasks += [asyncio.create_task(s.run()) for s in self._channel_senders]
 
     async def stop(self) -> None:
+        # The loops are told as well as cancelled: a cancellation can be lost in a wait that
+        # ends at the same moment, and a loop that missed it must still end.
+        self._stopping = True
+        self._inbound.set()
+        for channel_sender in self._channel_senders:
+            channel_sender.stop()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -102,7 +109,7 @@ class BotRuntime:
         self.db.close()
 
     async def _process(self) -> None:
-        while True:
+        while not self._stopping:
             self._inbound.clear()
             try:
                 result = await self.db(self.processor.run_pass, now=utcnow())
@@ -118,4 +125,5 @@ class BotRuntime:
                 await asyncio.sleep(self._gap)
                 continue
             with suppress(TimeoutError):
-                await asyncio.wait_for(self._inbound.wait(), timeout=INBOUND_POLL)
+                async with asyncio.timeout(INBOUND_POLL):
+                    await self._inbound.wait()

@@ -215,3 +215,18 @@ async def test_one_chat_gets_a_short_burst_then_one_message_a_second(
     assert at[2] - at[0] < 0.5  # the first three at once
     # ...then one a second: Telegram's limit for a chat.
     assert [round(at[n] - at[n - 1]) for n in (3, 4, 5)] == [1, 1, 1]
+
+
+async def test_a_sender_told_to_stop_ends_without_being_cancelled(
+    engine: Engine, settings: Settings, catalogue: Catalogue, fake_telegram: FakeTelegram
+) -> None:
+    # Python 3.11's wait_for can swallow a cancellation that meets a wake-up; the loops must
+    # end on being told, or a worker's stop would wait for ever.
+    async with workers(settings, catalogue, 1) as [runtime]:
+        [channel_sender] = [s for s in runtime._channel_senders if s.channel.name == "telegram"]
+        running = asyncio.create_task(channel_sender.run())
+        await asyncio.sleep(0.2)
+        channel_sender.stop()
+        async with asyncio.timeout(10):
+            await running
+        assert running.done() and not running.cancelled()
