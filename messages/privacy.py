@@ -5,6 +5,35 @@ from __future__ import annotations
 
 ID: dict[str, str] = {
     "privacy.nav.audit": "Log audit",
+    "privacy.nav.person_data": "Data pribadi",
+    "privacy.person.not_found": "Tidak ada orang dengan NIK itu.",
+    "privacy.data.title": "Data pribadi atas permintaan",
+    "privacy.data.intro": (
+        "Seseorang berhak meminta salinan data pribadinya atau penghapusannya (UU PDP 27/2022). "
+        "Periksa KTP pemohon lebih dahulu. Setiap ekspor dan penghapusan tercatat di log audit."
+    ),
+    "privacy.data.nik": "NIK orang itu",
+    "privacy.data.find": "Cari",
+    "privacy.data.who": "{name}, NIK {nik}",
+    "privacy.data.held": (
+        "Tersimpan: {proposals} usulan ({open_proposals} masih berjalan), {complaints} "
+        "pengaduan ({open_complaints} belum selesai), {chats} chat terhubung."
+    ),
+    "privacy.data.export": "Ekspor data",
+    "privacy.data.json": "Unduh JSON",
+    "privacy.data.csv": "Unduh CSV",
+    "privacy.data.erase": "Hapus data pribadi",
+    "privacy.data.erase_warning": (
+        "Nama, NIK, No. KK, nomor telepon, alamat dan tanggal lahir diganti atau dihapus; chat "
+        "diputus; isi pengaduan dan lampirannya dikosongkan. Usulan, pengaduan, jumlah-jumlah "
+        "dan log audit tetap ada. Ini tidak bisa dibatalkan: ekspor dulu bila orang itu "
+        "memintanya."
+    ),
+    "privacy.data.confirm": "Ketik {word} untuk memastikan",
+    "privacy.erase.word": "HAPUS",
+    "privacy.erase.confirm_wrong": "Ketik {word} untuk memastikan penghapusan.",
+    "privacy.erase.already": "Data pribadi orang ini sudah dihapus.",
+    "privacy.data.erased": "Data pribadi orang ini telah dihapus pada {moment}.",
     "privacy.action.read": "membaca data",
     "privacy.action.create": "mendaftarkan",
     "privacy.action.update": "mengubah data",
@@ -44,7 +73,6 @@ ID: dict[str, str] = {
     "privacy.audit.find_person": "Saring menurut orang",
     "privacy.audit.person_shown": "Hanya catatan tentang orang dengan NIK {nik}.",
     "privacy.audit.all_persons": "Tampilkan semua orang",
-    "privacy.audit.no_person": "Tidak ada orang dengan NIK itu di kantor ini.",
     "privacy.audit.csv": "Unduh CSV",
     "privacy.audit.none": "Tidak ada catatan yang cocok.",
     "privacy.audit.page": "Halaman {page} dari {pages} ({total} catatan)",
@@ -59,6 +87,35 @@ ID: dict[str, str] = {
 
 EN: dict[str, str] = {
     "privacy.nav.audit": "Audit log",
+    "privacy.nav.person_data": "Personal data",
+    "privacy.person.not_found": "No person with that NIK.",
+    "privacy.data.title": "Personal data on request",
+    "privacy.data.intro": (
+        "A person may ask for a copy of their personal data or for its erasure (UU PDP "
+        "27/2022). Check their KTP first. Every export and erasure is in the audit log."
+    ),
+    "privacy.data.nik": "Their NIK",
+    "privacy.data.find": "Find",
+    "privacy.data.who": "{name}, NIK {nik}",
+    "privacy.data.held": (
+        "Held: {proposals} proposals ({open_proposals} still running), {complaints} complaints "
+        "({open_complaints} not closed), {chats} linked chats."
+    ),
+    "privacy.data.export": "Export the data",
+    "privacy.data.json": "Download JSON",
+    "privacy.data.csv": "Download CSV",
+    "privacy.data.erase": "Erase personal data",
+    "privacy.data.erase_warning": (
+        "Name, NIK, No. KK, phone number, address and birth date are replaced or removed; chats "
+        "are unlinked; complaint texts and attachments are blanked. Proposals, complaints, "
+        "counts and the audit log stay. This cannot be undone: export first if the person "
+        "asks for it."
+    ),
+    "privacy.data.confirm": "Type {word} to confirm",
+    "privacy.erase.word": "HAPUS",
+    "privacy.erase.confirm_wrong": "Type {word} to confirm the erasure.",
+    "privacy.erase.already": "This person's personal data has already been erased.",
+    "privacy.data.erased": "This person's personal data was erased on {moment}.",
     "privacy.action.read": "read data",
     "privacy.action.create": "registered",
     "privacy.action.update": "changed data",
@@ -98,7 +155,6 @@ EN: dict[str, str] = {
     "privacy.audit.find_person": "Filter by person",
     "privacy.audit.person_shown": "Only rows about the person with NIK {nik}.",
     "privacy.audit.all_persons": "Show all persons",
-    "privacy.audit.no_person": "No person with that NIK at this office.",
     "privacy.audit.csv": "Download CSV",
     "privacy.audit.none": "No rows match.",
     "privacy.audit.page": "Page {page} of {pages} ({total} rows)",

@@ -1,6 +1,6 @@
-"""Staff pages for personal data (UU PDP 27/2022): the office's audit log, for its head and
-its admin. A NIK typed to narrow the log is posted, never put in a URL (access logs keep URLs),
-and the page shows it masked."""
+"""Staff pages for personal data (UU PDP 27/2022), for the office's head and its admin: the
+audit log, and a person's data exported or erased on request. A NIK typed to find a person is
+posted, never put in a URL (access logs keep URLs), and the pages show it masked."""
 
 from __future__ import annotations
 
@@ -16,16 +16,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 import messages
-from app.api.deps import MAX_ID, NowDep
-from app.web.pages import LANG, render
+from app.api.deps import MAX_ID, NowDep, RecordId
+from app.web.pages import LANG, reason, render
 from app.web.session import check_form, current_staff
 from core.db import unit_of_work
 from models import AuditLog, Office, Person, StaffUser
-from services import audit
-from services.errors import InvalidInput, NotFound
+from services import audit, person_data
+from services.errors import Conflict, InvalidInput, NotFound
 from services.nik import mask_nik
-from services.persons import search_persons
-from services.staff import require_office
+from services.person_data import spreadsheet_safe
+from services.roles import PRIVACY_OFFICERS
+from services.staff import require_office, require_role
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
@@ -228,20 +229,16 @@ def audit_of_person(
     check_form(request, form_token)
     with unit_of_work(request.app.state.engine) as session:
         member, office = _signed_in(request, session, now)
-        # An empty NIK finds no one (search_persons would take it as no criterion at all).
-        found = (
-            search_persons(session=session, office_id=office.id or 0, nik=nik, limit=1)
-            if nik.strip()
-            else []
-        )
         kept = {"staff": staff, "action": action, "start": start, "end": end}
-        if not found:
+        try:
+            found = person_data.find_for_staff(session=session, staff=member, nik=nik)
+        except NotFound as exc:
             return _audit_page(
                 request, session, member, office, now,
                 staff_id=_id(staff), action=action, start=start, end=end,
-                error=_t("privacy.audit.no_person"), status_code=404,
+                error=reason(exc), status_code=exc.status,
             )  # fmt: skip
-    return RedirectResponse(f"/staff/audit?{_query(**kept, person=found[0].id)}", status_code=303)
+    return RedirectResponse(f"/staff/audit?{_query(**kept, person=found.id)}", status_code=303)
 
 
 @router.get("/audit.csv")
@@ -298,6 +295,111 @@ def audit_csv(
     )
 
 
-def spreadsheet_safe(text: str) -> str:
-    """A cell a spreadsheet would run as a formula is kept as text."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+# --- a person's data on request ------------------------------------------------------------
+
+
+def _person_page(
+    request: Request,
+    session: Session,
+    staff: StaffUser,
+    office: Office,
+    now: datetime,
+    person: Person | None = None,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    context: dict[str, Any] = {"person": person, "error": error, "word": _t("privacy.erase.word")}
+    if person is not None:
+        # The page names the person: a read of their data, like any other.
+        audit.record(
+            session=session, action="read", entity="person", entity_id=person.id, now=now,
+            staff=staff, detail="personal data page",
+        )  # fmt: skip
+        context["masked_nik"] = mask_nik(person.nik)
+        context["held"] = person_data.summary(session=session, person=person)
+    return render(
+        request, "person_data.html", context, staff=staff, office=office, status_code=status_code
+    )
+
+
+@router.get("/persons/data")
+def person_data_find(request: Request, now: NowDep) -> HTMLResponse:
+    with unit_of_work(request.app.state.engine) as session:
+        staff, office = _signed_in(request, session, now)
+        require_role(staff, PRIVACY_OFFICERS)
+        return _person_page(request, session, staff, office, now)
+
+
+@router.post("/persons/data")
+def person_data_lookup(
+    request: Request,
+    now: NowDep,
+    nik: Annotated[str, Form(max_length=40)] = "",
+    form_token: Annotated[str, Form()] = "",
+) -> Response:
+    """The NIK arrives in the body; the page it leads to names the person by id only."""
+    check_form(request, form_token)
+    with unit_of_work(request.app.state.engine) as session:
+        staff, office = _signed_in(request, session, now)
+        try:
+            person = person_data.find_for_staff(session=session, staff=staff, nik=nik)
+        except NotFound as exc:
+            return _person_page(
+                request, session, staff, office, now, error=reason(exc), status_code=exc.status
+            )
+    return RedirectResponse(f"/staff/persons/{person.id}/data", status_code=303)
+
+
+@router.get("/persons/{person_id}/data")
+def person_data_page(request: Request, person_id: RecordId, now: NowDep) -> HTMLResponse:
+    with unit_of_work(request.app.state.engine) as session:
+        staff, office = _signed_in(request, session, now)
+        person = person_data.person_for_staff(session=session, staff=staff, person_id=person_id)
+        return _person_page(request, session, staff, office, now, person)
+
+
+@router.get("/persons/{person_id}/export.{fmt}")
+def person_data_export(
+    request: Request, person_id: RecordId, fmt: person_data.Format, now: NowDep
+) -> Response:
+    with unit_of_work(request.app.state.engine) as session:
+        staff, _ = _signed_in(request, session, now)
+        person = person_data.person_for_staff(session=session, staff=staff, person_id=person_id)
+        text = person_data.export(session=session, person=person, fmt=fmt, now=now, staff=staff)
+    media = "application/json" if fmt == "json" else "text/csv"
+    # Named by the record's id: a file name travels further than its contents.
+    name = f"data-pribadi-{person_id}-{now:%Y%m%d}.{fmt}"
+    return Response(
+        text,
+        media_type=f"{media}; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.post("/persons/{person_id}/erase")
+def person_data_erase(
+    request: Request,
+    person_id: RecordId,
+    now: NowDep,
+    confirm: Annotated[str, Form(max_length=40)] = "",
+    form_token: Annotated[str, Form()] = "",
+) -> Response:
+    check_form(request, form_token)
+    word = _t("privacy.erase.word")
+    try:
+        with unit_of_work(request.app.state.engine) as session:
+            staff, _ = _signed_in(request, session, now)
+            person = person_data.person_for_staff(session=session, staff=staff, person_id=person_id)
+            if confirm.strip().upper() != word:
+                raise InvalidInput("privacy.erase.confirm_wrong", word=word)
+            person_data.erase(session=session, person=person, now=now, staff=staff)
+    except (InvalidInput, Conflict) as exc:
+        with unit_of_work(request.app.state.engine) as session:
+            staff, office = _signed_in(request, session, now)
+            person = person_data.person_for_staff(session=session, staff=staff, person_id=person_id)
+            return _person_page(
+                request, session, staff, office, now, person,
+                error=reason(exc), status_code=exc.status,
+            )  # fmt: skip
+    return RedirectResponse(f"/staff/persons/{person_id}/data", status_code=303)

@@ -1,11 +1,14 @@
-"""The audit log viewer in a real browser: the Kadis reads the office's trail in words,
-narrows it by staff member, action, dates and a person's NIK (posted, never in a URL, shown
-masked), downloads it as CSV; an operator is refused; reading it is itself on the trail."""
+"""The personal-data pages in a real browser. The audit log: the Kadis reads the office's
+trail in words, narrows it by staff member, action, dates and a person's NIK (posted, never in
+a URL, shown masked), downloads it as CSV; reading it is itself on the trail. A person's data:
+found by NIK, exported as JSON and CSV, erased after a typed confirmation. An operator gets
+neither page."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from models import AuditLog, Office, Person, Proposal, StaffUser
 from services import audit
+from tests import privacy_world as build
 from tests.web.conftest import LiveSigap, log_in
 
 
@@ -149,3 +153,74 @@ def test_another_offices_person_is_not_found(page: Page, live_sigap: LiveSigap) 
     log_in(page, "buton-tengah.kadis")
     response = page.goto(f"/staff/audit?person={stranger.id}")
     assert response is not None and response.status == 404
+
+
+def _applicant_at_the_desk(live: LiveSigap) -> tuple[int, str]:
+    """A person of Buton Tengah with a proposal and a linked chat, made for this story."""
+    with Session(live.engine, expire_on_commit=False) as session:
+        office = session.exec(select(Office).where(Office.slug == "buton-tengah")).one()
+        person = build.person(session, office, 9001, name="Wa Ode Erasmi", phone="0812-7000-9001")
+        build.proposal(session, office, person, f"WEB-{person.id}")
+        build.chat(session, f"web-erase-{person.id}", person)
+        session.commit()
+        return person.id or 0, person.nik
+
+
+def test_the_kadis_exports_then_erases_a_persons_data(
+    page: Page, live_sigap: LiveSigap, tmp_path: Path
+) -> None:
+    person_id, nik = _applicant_at_the_desk(live_sigap)
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    log_in(page, "buton-tengah.kadis")
+    page.get_by_role("link", name="Data pribadi").click()
+    page.get_by_label("NIK orang itu").fill(nik)
+    page.get_by_role("button", name="Cari").click()
+    page.wait_for_url(f"**/staff/persons/{person_id}/data")
+    section = page.locator("#person")
+    expect(section).to_contain_text("Wa Ode Erasmi, NIK " + nik[:4] + "*" * 12)
+    expect(page.locator("#held")).to_contain_text("1 usulan")
+    expect(page.locator("#held")).to_contain_text("1 chat terhubung")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Unduh JSON").click()
+    saved = tmp_path / "data.json"
+    download.value.save_as(saved)
+    assert download.value.suggested_filename.startswith(f"data-pribadi-{person_id}-")
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    assert (data["person"]["nik"], data["person"]["name"]) == (nik, "Wa Ode Erasmi")
+    assert [p["number"] for p in data["proposals"]] == [f"WEB-{person_id}"]
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Unduh CSV").click()
+    download.value.save_as(tmp_path / "data.csv")
+    assert nik in (tmp_path / "data.csv").read_text(encoding="utf-8")
+
+    page.get_by_label("Ketik HAPUS untuk memastikan").fill("ya")
+    page.get_by_role("button", name="Hapus data pribadi").click()
+    expect(page.get_by_role("alert")).to_contain_text("Ketik HAPUS")
+    with Session(live_sigap.engine) as session:
+        assert session.get_one(Person, person_id).erased_at is None
+
+    page.get_by_label("Ketik HAPUS untuk memastikan").fill("hapus")
+    page.get_by_role("button", name="Hapus data pribadi").click()
+    expect(page.get_by_role("status")).to_contain_text("telah dihapus")
+    expect(section).not_to_contain_text("Wa Ode Erasmi")
+    expect(page.get_by_role("button", name="Hapus data pribadi")).to_have_count(0)
+    assert not any(nik in url for url in asked)
+    with Session(live_sigap.engine) as session:
+        person = session.get_one(Person, person_id)
+        assert person.name == f"ANONIM-{person_id}" and person.phone == ""
+        actions = session.exec(
+            select(AuditLog.action).where(
+                AuditLog.entity == "person", AuditLog.entity_id == person_id
+            )
+        ).all()
+    assert actions.count("export") == 2 and actions.count("erase") == 1
+    assert "read" in actions
+
+
+def test_an_operator_has_no_personal_data_page(page: Page, live_sigap: LiveSigap) -> None:
+    log_in(page, "buton-tengah.operator")
+    expect(page.get_by_role("link", name="Data pribadi")).to_have_count(0)
+    response = page.goto("/staff/persons/data")
+    assert response is not None and response.status == 403
