@@ -1,10 +1,20 @@
 """Words of the personal-data pages (UU PDP 27/2022): the audit log viewer, a person's data
-exported or erased on request."""
+exported or erased on request; and the printed link-code receipt handed to an applicant."""
 
 from __future__ import annotations
 
 ID: dict[str, str] = {
     "privacy.nav.audit": "Log audit",
+    "link_receipt.how": (
+        "Kirim kode ini ke bot Sigap di Telegram atau WhatsApp, atau pindai kode QR di bawah "
+        "dengan kamera ponsel Anda lalu tekan kirim. Setelah itu status usulan Anda bisa "
+        "dilihat di chat itu."
+    ),
+    "link_receipt.keep": (
+        "Simpan kertas ini dan jangan berikan kodenya kepada orang lain: kode ini membuka data "
+        "Anda, dan hanya bisa dipakai satu kali."
+    ),
+    "link_receipt.print": "Cetak tanda terima",
     "privacy.nav.person_data": "Data pribadi",
     "privacy.person.not_found": "Tidak ada orang dengan NIK itu.",
     "privacy.data.title": "Data pribadi atas permintaan",
@@ -87,6 +97,15 @@ ID: dict[str, str] = {
 
 EN: dict[str, str] = {
     "privacy.nav.audit": "Audit log",
+    "link_receipt.how": (
+        "Send this code to the Sigap bot on Telegram or WhatsApp, or scan a QR code below with "
+        "your phone's camera and press send. Then you can see your proposal's status in that "
+        "chat."
+    ),
+    "link_receipt.keep": (
+        "Keep this paper and give the code to no one: it opens your data, and works only once."
+    ),
+    "link_receipt.print": "Print the receipt",
     "privacy.nav.person_data": "Personal data",
     "privacy.person.not_found": "No person with that NIK.",
     "privacy.data.title": "Personal data on request",
