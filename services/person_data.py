@@ -387,8 +387,20 @@ def erase(
     person.updated_at = person.erased_at = now
     session.add(person)
 
-    chat_ids = [c.id or 0 for c in chats]
-    for chat in chats:
+    # Their chats: those linked now, and those their complaints came from that no one else
+    # is linked in since.
+    earlier = {c.conversation_id for c in complaints} - {c.id for c in chats} - {None}
+    former = (
+        session.exec(
+            select(Conversation).where(
+                col(Conversation.id).in_(earlier), col(Conversation.person_id).is_(None)
+            )
+        ).all()
+        if earlier
+        else []
+    )
+    chat_ids = [c.id or 0 for c in (*chats, *former)]
+    for chat in (*chats, *former):
         chat.person_id = None
         chat.display_name = ""
         chat.state, chat.data = "menu", {}

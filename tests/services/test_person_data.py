@@ -21,6 +21,7 @@ from models import (
     LinkCode,
     Notice,
     NoticeDelivery,
+    Office,
     OutboxMessage,
     Person,
     Proposal,
@@ -203,6 +204,22 @@ class TestErase:
         for gone in (world.nik, "Wa Ode Sitti", "0812-7000-0031", "Poros Lakudo", "Labungkari"):
             assert gone not in text
         assert after["chats"] == [] and after["person"]["erased_at"] == NOW.isoformat()
+
+    def test_chats_their_complaints_came_from_are_blanked_unless_someone_else_uses_them(
+        self, session: Session, world: World
+    ) -> None:
+        office = session.get_one(Office, world.person.office_id)
+        lapsed = build.chat(session, "person-data-lapsed")  # linked once, since lapsed
+        now_theirs = build.chat(session, "person-data-sibling", world.sibling)
+        build.complaint(session, office, world.person, "T-ADU-2", lapsed)
+        build.complaint(session, office, world.person, "T-ADU-3", now_theirs)
+        session.commit()
+        person_data.erase(session=session, person=world.person, now=NOW, actor="cli")
+        session.commit()
+        session.expire_all()
+        assert session.get_one(Conversation, lapsed.id).display_name == ""
+        sibling_chat = session.get_one(Conversation, now_theirs.id)
+        assert (sibling_chat.person_id, sibling_chat.display_name) == (world.sibling.id, "Sitti")
 
     def test_a_second_erasure_is_refused(self, session: Session, world: World) -> None:
         person_data.erase(session=session, person=world.person, now=NOW, actor="cli")
