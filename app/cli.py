@@ -217,6 +217,82 @@ def link_code(
             typer.echo(f"{channel.name}: {link}")
 
 
+person_cli = typer.Typer(
+    help="A person's data on their request (UU PDP): export or erase; each is audited.",
+    no_args_is_help=True,
+)
+cli.add_typer(person_cli, name="person")
+
+
+@person_cli.command("export")
+def person_export(
+    nik: Annotated[str, typer.Option("--nik", help="NIK of the person.")],
+    fmt: Annotated[str, typer.Option("--format", help="json or csv.")] = "json",
+    out: Annotated[
+        str | None, typer.Option("--out", help="File to write; standard output without it.")
+    ] = None,
+) -> None:
+    """Everything held about a person: the person, household, proposals with their history,
+    complaints, linked chats and notices delivered."""
+    from pathlib import Path
+
+    from core.db import make_engine, unit_of_work
+    from services import person_data
+    from services.errors import DomainError
+
+    if fmt not in person_data.FORMATS:
+        raise typer.BadParameter("--format is json or csv")
+    chosen: person_data.Format = "csv" if fmt == "csv" else "json"
+    engine = make_engine(get_settings().sqlalchemy_url)
+    try:
+        with unit_of_work(engine) as session:
+            person = person_data.by_nik(session=session, nik=nik)
+            text = person_data.export(
+                session=session, person=person, fmt=chosen, now=datetime.now(UTC), actor="cli"
+            )
+    except DomainError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    finally:
+        engine.dispose()
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        Path(out).write_text(text, encoding="utf-8")
+        typer.echo(f"written to {out}", err=True)
+
+
+@person_cli.command("erase")
+def person_erase(
+    nik: Annotated[str, typer.Option("--nik", help="NIK of the person.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: this cannot be undone.")] = False,
+) -> None:
+    """Pseudonymise a person: name, NIK, No. KK, phone, address and birth date replaced or
+    removed, chats unlinked, complaint texts blanked; proposals, complaints and the audit
+    trail kept."""
+    from core.db import make_engine, unit_of_work
+    from services import person_data
+    from services.errors import DomainError
+
+    if not yes:
+        raise typer.BadParameter("erasure cannot be undone; add --yes to go ahead")
+    engine = make_engine(get_settings().sqlalchemy_url)
+    try:
+        with unit_of_work(engine) as session:
+            person = person_data.by_nik(session=session, nik=nik)
+            erased = person_data.erase(
+                session=session, person=person, now=datetime.now(UTC), actor="cli"
+            )
+            person_id = person.id
+    except DomainError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    finally:
+        engine.dispose()
+    typer.echo(
+        f"person #{person_id} erased: {erased.chats} chats unlinked, "
+        f"{erased.complaints} complaints blanked, {erased.link_codes} link codes revoked"
+    )
+
+
 def main() -> None:
     from bot.cli import register
 

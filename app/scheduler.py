@@ -7,14 +7,15 @@ number of workers may run these jobs: each job claims its rows itself.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import Engine
 
 from core.db import unit_of_work
 from core.settings import Settings
-from services import chat_links, notices
+from services import chat_links, notices, retention
 from services.complaints import ClockPolicy, clock_policy, sweep
 
 log = logging.getLogger("sigap.scheduler")
@@ -37,6 +38,22 @@ def lapse_links(engine: Engine, days: int) -> None:
         ended = chat_links.lapse_idle(session=session, now=datetime.now(UTC), days=days)
     if ended:
         log.info("chat links: %d lapsed after %d days without use", ended, days)
+
+
+def enforce_retention(engine: Engine, policy: retention.Policy) -> None:
+    """Blank or delete what is past its keeping, one chunk a transaction, with a pause between
+    chunks so webhooks and the processor get the write lock in between."""
+    now = datetime.now(UTC)
+    progress = retention.Progress()
+    while not progress.done:
+        with unit_of_work(engine) as session:
+            progress = retention.apply(session=session, now=now, policy=policy, progress=progress)
+        time.sleep(0.05)
+    if progress.changed:
+        log.info(
+            "retention: %d inbound payloads and %d outbox bodies blanked, %d audit rows deleted",
+            progress.inbound, progress.outbox, progress.audit,
+        )  # fmt: skip
 
 
 def build_scheduler(engine: Engine, settings: Settings) -> AsyncIOScheduler:
@@ -70,5 +87,17 @@ def build_scheduler(engine: Engine, settings: Settings) -> AsyncIOScheduler:
         max_instances=1,
         coalesce=True,
         next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        enforce_retention,
+        "interval",
+        hours=24,
+        args=(engine, retention.Policy.of(settings)),
+        id="retention",
+        max_instances=1,
+        coalesce=True,
+        # Daily from a while after start-up, which is busy enough; an office that switches the
+        # server off at night still gets its daily run.
+        next_run_time=datetime.now(UTC) + timedelta(minutes=10),
     )
     return scheduler

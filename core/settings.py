@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     link_code_staff_hours: int = Field(default=24, ge=1, le=24 * 7)
     # A chat's link to a person ends after this many days without a message from the chat.
     link_lapse_days: int = Field(default=90, ge=1, le=3650)
+    # How long personal data is kept, per kind (services/retention.py, a daily job); 0 keeps
+    # that kind forever.
+    retention_inbound_days: int = Field(default=30, ge=0, le=36500)
+    retention_outbox_days: int = Field(default=90, ge=0, le=36500)
+    retention_audit_days: int = Field(default=1825, ge=0, le=36500)
 
     @field_validator("office_timezone")
     @classmethod

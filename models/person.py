@@ -34,6 +34,9 @@ class Person(SQLModel, table=True):
     registries: str = Field(default="", max_length=60)  # comma-separated: "DTKS,PMKS"
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Erased on the person's request (UU PDP): what named them is gone, the row stays so
+    # proposals, complaints, counts and the audit trail still add up.
+    erased_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class BeneficiaryGroup(SQLModel, table=True):

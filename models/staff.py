@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from models.base import UTCDateTime, utcnow
@@ -38,6 +39,8 @@ class AuditLog(SQLModel, table=True):
     """Who read or changed a person's data, and when."""
 
     __tablename__ = "audit_log"
+    # What was read or changed: the viewer's filter by person, and its office's scope.
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

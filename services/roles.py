@@ -20,3 +20,5 @@ CASE_READERS = frozenset(Role)
 # Sending a proposal back or rejecting it is a decision, not a clerical step.
 DECIDERS = frozenset({Role.SUPERVISOR, Role.HEAD, Role.ADMIN})
 STAFF_ADMINS = frozenset({Role.ADMIN})
+# Who reads the audit log and answers a person's request to export or erase their data.
+PRIVACY_OFFICERS = frozenset({Role.HEAD, Role.ADMIN})

@@ -18,6 +18,7 @@ import messages
 from app.api.complaints import complaint_public, read_complaint
 from app.api.deps import NowDep, RecordId
 from app.api.proposals import history_public, proposal_public
+from app.web.qr import qr_svg
 from app.web.session import (
     COOKIE,
     check_form,
@@ -313,7 +314,7 @@ def _code_page(
     settings = request.app.state.settings
     group = issued.link.kind == link_codes.Kind.OFFICERS
     links = [
-        (channel.name, link)
+        (channel.name, link, qr_svg(link, title=f"{channel.name}: {link}"))
         for channel in registered()
         if (link := channel.deep_link(settings, issued.code, group)) is not None
     ]

@@ -58,7 +58,14 @@ def live_sigap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSigap]:
     with unit_of_work(engine) as session:
         apply_catalogue(session=session, catalogue=catalogue)
         load_demo(session=session, catalogue=catalogue, now=datetime.now(UTC))
-    settings = Settings(database_url=url, demo_mode=True, run_workers=False)
+    # A bot username and a business number, so link-code pages show their deep links.
+    settings = Settings(
+        database_url=url,
+        demo_mode=True,
+        run_workers=False,
+        telegram_bot_username="sigap_demo_bot",
+        whatsapp_display_number="6281100000000",
+    )
     with serving(create_app(settings), lifespan="on") as base:
         yield LiveSigap(url=base, engine=engine)
     engine.dispose()

@@ -1,14 +1,17 @@
-"""Staff issue link codes in a real browser: for an applicant at the desk, for their own chat,
-for the office's officers' chat; and unlink an applicant's chat."""
+"""Staff issue link codes in a real browser: for an applicant at the desk (a printable receipt
+with each deep link as a QR code), for their own chat, for the office's officers' chat; and
+unlink an applicant's chat."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import httpx
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, col, select
 
+from app.web.qr import qr_code
 from bot.processor import process_pending
 from core.settings import Settings
 from models import AuditLog, Conversation, Office, Proposal, StaffUser
@@ -97,3 +100,65 @@ class TestOfficeChats:
         assert staff.chat == "sim:web-own-chat"
         page.goto("/staff/chats")
         expect(page.locator("#my-chat")).to_contain_text("Terhubung di sim")
+
+
+def _dark_modules(path_d: str, border: int) -> set[tuple[int, int]]:
+    """The dark modules segno's SVG path draws: "M x y" starts a row's run, "h n" draws n
+    modules along it, "m dx dy" moves; each row is drawn at its middle (y + 0.5)."""
+    tokens = re.findall(r"[Mmh]|-?[0-9.]+", path_d)
+    x = y = 0.0
+    dark: set[tuple[int, int]] = set()
+    at = 0
+    while at < len(tokens):
+        command = tokens[at]
+        if command in ("M", "m"):
+            dx, dy = float(tokens[at + 1]), float(tokens[at + 2])
+            x, y = (dx, dy) if command == "M" else (x + dx, y + dy)
+            at += 3
+        else:
+            run = int(float(tokens[at + 1]))
+            dark |= {(int(y) - border, int(x) + n - border) for n in range(run)}
+            x += run
+            at += 2
+    return dark
+
+
+class TestTheReceipt:
+    def test_each_deep_link_is_a_qr_code_on_a_printable_receipt(
+        self, page: Page, live_sigap: LiveSigap
+    ) -> None:
+        with Session(live_sigap.engine) as session:
+            proposal = session.exec(
+                select(Proposal)
+                .where(Proposal.number.startswith("BPNT-"))  # type: ignore[attr-defined]
+                .order_by(col(Proposal.id))
+            ).first()
+        assert proposal is not None
+        log_in(page, "buton-tengah.operator", then=f"/staff/proposals/{proposal.id}")
+        page.get_by_role("button", name="Buat kode tautan untuk pemohon").click()
+        code = page.locator("#code").inner_text().replace(" ", "")
+        figures = page.locator("#links figure")
+        expect(figures).to_have_count(2)
+        links = page.locator("#links a").all_inner_texts()
+        assert set(links) == {
+            f"https://t.me/sigap_demo_bot?start={code}",
+            f"https://wa.me/6281100000000?text={code}",
+        }
+        for n, link in enumerate(links):
+            svg = figures.nth(n).locator("svg")
+            expect(svg.locator("title")).to_have_text(re.compile(re.escape(link) + "$"))
+            drawn = _dark_modules(svg.locator("path").get_attribute("d") or "", border=4)
+            matrix = qr_code(link).matrix
+            expected = {(r, c) for r, row in enumerate(matrix) for c, v in enumerate(row) if v}
+            assert drawn == expected, link
+        # Nothing is fetched from elsewhere: the QR codes are in the page itself.
+        assert page.locator("img, script[src], link[rel=stylesheet]").count() == 0
+
+        expect(page.locator("#receipt-office")).to_be_hidden()
+        page.emulate_media(media="print")
+        expect(page.locator("header")).to_be_hidden()
+        expect(page.get_by_role("button", name="Cetak tanda terima")).to_be_hidden()
+        expect(page.locator("#receipt-office")).to_contain_text("Buton Tengah")
+        expect(page.locator("#receipt-how")).to_be_visible()
+        expect(page.locator("#code")).to_be_visible()
+        expect(figures.first).to_be_visible()
