@@ -13,6 +13,7 @@ from sqlalchemy import Engine, text
 
 from app.errors import install_error_handlers
 from app.health import install as install_health
+from app.metrics import install as install_metrics
 from app.scheduler import build_scheduler
 from app.web import install as install_web
 from app.worker import WorkerSupervisor
@@ -77,6 +78,7 @@ def create_app(
     app.include_router(api_router)
     install_web(app)
     install_health(app, engine)
+    install_metrics(app, engine, [channel.name for channel in channels])
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

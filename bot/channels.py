@@ -40,6 +40,9 @@ class SendResult:
     extra: dict[str, Any] = field(default_factory=dict)
     # The platform refused because we sent too fast: every worker of the channel slows down.
     throttled: bool = False
+    # Why it did not go, for the operators' counts (/metrics): the platform's own error code
+    # ("429", "403", "131026"), or "network", "timeout"; empty for a send.
+    code: str = ""
 
 
 class Sender(Protocol):

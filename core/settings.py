@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     # A chat's link to a person ends after this many days without a message from the chat.
     link_lapse_days: int = Field(default=90, ge=1, le=3650)
 
+    # /metrics asks for this as a bearer token; unset, it answers only on loopback, to
+    # requests that came through no proxy.
+    metrics_token: SecretStr | None = None
+
     @field_validator("office_timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
