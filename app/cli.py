@@ -107,6 +107,44 @@ def worker() -> None:
     asyncio.run(serve_worker(settings))
 
 
+@cli.command()
+def poll() -> None:
+    """Fetch updates from the channels that can be asked for them (Telegram's getUpdates)
+    into the same durable path as their webhooks, for a server the platform cannot reach (no
+    public HTTPS address). Run beside `sigap serve` (or `sigap worker`), which answers them."""
+    import asyncio
+    import contextlib
+    import logging
+    import signal
+
+    from app.logs import configure_logging
+    from bot.channels import PollRefused, registered
+    from core.db import make_engine
+
+    settings = get_settings()
+    configure_logging(log_format=settings.log_format)
+    pollers = [(channel.name, channel.poll) for channel in registered() if channel.poll]
+    engine = make_engine(settings.sqlalchemy_url)
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, stop.set)
+        for name, _ in pollers:
+            logging.getLogger("sigap.poll").info("polling %s for updates", name)
+        await asyncio.gather(*(poller(settings, engine, stop) for _, poller in pollers))
+
+    try:
+        asyncio.run(run())
+    except PollRefused as exc:
+        typer.echo(f"cannot poll: {exc}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+
+
 @db_cli.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Bring the database schema up to date."""
