@@ -11,6 +11,7 @@ import typer
 from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
+from bot.telegram.bot_commands import register_commands
 from bot.telegram.polling import ALLOWED_UPDATES
 from core.settings import get_settings
 
@@ -53,12 +54,24 @@ def set_webhook(
     if settings.telegram_webhook_secret is None:
         raise typer.BadParameter("TELEGRAM_WEBHOOK_SECRET is not set")
     secret = settings.telegram_webhook_secret.get_secret_value()
-    ok = _call(
-        lambda bot: bot.set_webhook(url=url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
-    )
-    typer.echo("webhook registered" if ok else "Telegram refused the webhook")
+
+    async def register(bot: Bot) -> bool:
+        ok = await bot.set_webhook(url=url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+        if ok:
+            await register_commands(bot)
+        return bool(ok)
+
+    ok = _call(register)
+    typer.echo("webhook and command menu registered" if ok else "Telegram refused the webhook")
     if not ok:
         raise typer.Exit(1)
+
+
+def set_commands() -> None:
+    """Register the command menu (/start, /menu, /status, /pengaduan, /bantuan, /batal) in
+    Indonesian and English; `sigap set-webhook` and `sigap poll` do it too."""
+    _call(register_commands)
+    typer.echo("command menu registered")
 
 
 def webhook_info() -> None:
