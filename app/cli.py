@@ -21,6 +21,15 @@ cli.add_typer(db_cli, name="db")
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Web processes (uvicorn) sharing the port; more than one needs PostgreSQL.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the staff API, the webhooks and (in demo mode) the chat simulator."""
     import uvicorn
@@ -29,8 +38,58 @@ def serve(
     from app.main import create_app
 
     settings = get_settings()
-    configure_logging()
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", log_config=None)
+    configure_logging(log_format=settings.log_format)
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", log_config=None)
+        return
+    if not settings.sqlalchemy_url.startswith("postgresql"):
+        raise typer.BadParameter(
+            "several web processes need PostgreSQL (SQLite has one writer); "
+            "set DATABASE_URL to a PostgreSQL database or serve with --workers 1",
+            param_hint="--workers",
+        )
+    _serve_processes(settings, host=host, port=port, workers=workers)
+
+
+def _serve_processes(settings: Any, *, host: str, port: int, workers: int) -> None:
+    """uvicorn's supervisor starts ``workers`` web processes on one socket (each built by
+    :func:`web_process`) and starts again any that dies; beside them, as with one web process,
+    one worker process runs the bot's workers, kept running from a thread of this one."""
+    import os
+
+    import uvicorn
+
+    from app.worker import WorkerThread
+
+    bot_workers = WorkerThread(settings) if settings.run_workers else None
+    # Read by each web process's own settings: the workers run once, beside them.
+    os.environ["RUN_WORKERS"] = "false"
+    if bot_workers is not None:
+        bot_workers.start()
+    try:
+        uvicorn.run(
+            "app.cli:web_process",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+            log_config=None,
+        )
+    finally:
+        if bot_workers is not None:
+            bot_workers.stop()
+
+
+def web_process() -> Any:
+    """One of the web processes of ``sigap serve --workers N``: its logging as the parent's
+    (scrubbed, text or JSON), its application without workers of its own."""
+    from app.logs import configure_logging
+    from app.main import create_app
+
+    settings = get_settings()
+    configure_logging(log_format=settings.log_format)
+    return create_app(settings)
 
 
 @cli.command()
@@ -44,8 +103,46 @@ def worker() -> None:
     from app.worker import serve_worker
 
     settings = get_settings()
-    configure_logging()
+    configure_logging(log_format=settings.log_format)
     asyncio.run(serve_worker(settings))
+
+
+@cli.command()
+def poll() -> None:
+    """Fetch updates from the channels that can be asked for them (Telegram's getUpdates)
+    into the same durable path as their webhooks, for a server the platform cannot reach (no
+    public HTTPS address). Run beside `sigap serve` (or `sigap worker`), which answers them."""
+    import asyncio
+    import contextlib
+    import logging
+    import signal
+
+    from app.logs import configure_logging
+    from bot.channels import PollRefused, registered
+    from core.db import make_engine
+
+    settings = get_settings()
+    configure_logging(log_format=settings.log_format)
+    pollers = [(channel.name, channel.poll) for channel in registered() if channel.poll]
+    engine = make_engine(settings.sqlalchemy_url)
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, stop.set)
+        for name, _ in pollers:
+            logging.getLogger("sigap.poll").info("polling %s for updates", name)
+        await asyncio.gather(*(poller(settings, engine, stop) for _, poller in pollers))
+
+    try:
+        asyncio.run(run())
+    except PollRefused as exc:
+        typer.echo(f"cannot poll: {exc}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
 
 
 @db_cli.command("upgrade")

@@ -9,8 +9,10 @@ sixteen digits keeps only its first four (the province and regency, as a masked 
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from datetime import UTC, datetime
 
 QUIET = ("httpx", "httpcore", "telegram", "apscheduler.executors.default")
 
@@ -44,10 +46,38 @@ class Scrub(logging.Filter):
         return True
 
 
-def configure_logging(level: int = logging.INFO) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+class JsonLines(logging.Formatter):
+    """One JSON object a line (``LOG_FORMAT=json``), for a log collector: time (UTC, ISO
+    8601), level, logger, message, and the traceback as ``exception`` when there is one. It
+    formats what :class:`Scrub` has already cleaned."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = scrub(self.formatException(record.exc_info))
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = record.stack_info
+        return json.dumps(entry, ensure_ascii=False)
+
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
+def configure_logging(level: int = logging.INFO, *, log_format: str = "text") -> None:
+    """``log_format``: "text" (a line for a person) or "json" (see :class:`JsonLines`)."""
+    logging.basicConfig(level=level, format=TEXT_FORMAT)
     root = logging.getLogger()
     root.setLevel(level)
+    if log_format == "json":
+        for handler in root.handlers:
+            handler.setFormatter(JsonLines())
     for name in QUIET:
         logging.getLogger(name).setLevel(max(level, logging.WARNING))
     # On the handlers, not the loggers: a logger's filter misses what its children propagate

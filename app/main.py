@@ -12,13 +12,15 @@ from fastapi import FastAPI
 from sqlalchemy import Engine, text
 
 from app.errors import install_error_handlers
+from app.health import install as install_health
+from app.metrics import install as install_metrics
 from app.scheduler import build_scheduler
 from app.web import install as install_web
 from app.worker import WorkerSupervisor
 from bot.channels import Channel, registered
 from bot.router import mount as mount_bot
 from bot.runtime import BotRuntime
-from core.db import make_engine
+from core.db import make_engine, read_only
 from core.settings import Settings, get_settings
 from services.catalogue import Catalogue, load_catalogue
 from services.catalogue_sync import sync_catalogue
@@ -75,11 +77,13 @@ def create_app(
     mount_bot(app, channels)
     app.include_router(api_router)
     install_web(app)
+    install_health(app, engine)
+    install_metrics(app, engine, [channel.name for channel in channels])
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:
         try:
-            with engine.connect() as conn:
+            with read_only(engine).connect() as conn:
                 conn.execute(text("select 1"))
         except Exception:
             log.exception("health check: database unreachable")

@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from typing import Any
 
@@ -83,7 +84,7 @@ def _child(settings: Settings, parent: int, ready: Any) -> None:
         os.nice(NICENESS)
     from app.logs import configure_logging
 
-    configure_logging()
+    configure_logging(log_format=settings.log_format)
     asyncio.run(_watch_parent(settings, parent, ready))
 
 
@@ -162,3 +163,59 @@ class WorkerSupervisor:
         if process.is_alive():
             process.kill()
             await asyncio.to_thread(process.join, 5)
+
+
+class WorkerThread:
+    """Keeps one worker process running from a thread, for ``sigap serve --workers N``:
+    there uvicorn's own supervisor owns the main thread and its event loop, and the web
+    processes it starts run no workers of their own (one worker process for N web processes,
+    as for one)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._context = multiprocessing.get_context("spawn")
+        self._stop = threading.Event()
+        self._process: Any = None
+        self._thread = threading.Thread(target=self._run, name="sigap-worker-supervisor")
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        # The process is started from this thread, which lives until stop(): on Linux the
+        # kernel kills a child when the thread that started it ends (see _die_with_parent).
+        failures = 0
+        while not self._stop.is_set():
+            started = time.monotonic()
+            # Kept until the child has read it: an event collected here is gone for the child.
+            self.ready = self._context.Event()
+            self._process = self._context.Process(
+                target=_child,
+                args=(self.settings, os.getpid(), self.ready),
+                name="sigap-worker",
+                daemon=True,
+            )
+            self._process.start()
+            self._process.join()
+            if self._stop.is_set():
+                return
+            if time.monotonic() - started > 60:
+                failures = 0
+            delay = RESTART_DELAYS[min(failures, len(RESTART_DELAYS) - 1)]
+            log.error(
+                "worker process exited with %s; starting it again in %.0f s",
+                self._process.exitcode,
+                delay,
+            )
+            failures += 1
+            self._stop.wait(delay)
+
+    def stop(self) -> None:
+        self._stop.set()
+        process = self._process
+        if process is not None and process.is_alive():
+            process.terminate()  # SIGTERM: it finishes the sends under way, then exits
+            process.join(30)
+            if process.is_alive():
+                process.kill()
+        self._thread.join(35)

@@ -8,9 +8,12 @@ objects; adding a channel is a package and one line in :func:`registered`.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
+
+from sqlalchemy import Engine
 
 from bot.inbound import Button, InboundEvent
 from core.settings import Settings
@@ -40,6 +43,9 @@ class SendResult:
     extra: dict[str, Any] = field(default_factory=dict)
     # The platform refused because we sent too fast: every worker of the channel slows down.
     throttled: bool = False
+    # Why it did not go, for the operators' counts (/metrics): the platform's own error code
+    # ("429", "403", "131026"), or "network", "timeout"; empty for a send.
+    code: str = ""
 
 
 class Sender(Protocol):
@@ -64,6 +70,13 @@ class Capabilities:
     lists: bool = False
     templates: bool = False
     groups: bool = False
+
+
+class PollRefused(Exception):
+    """A channel cannot poll as set up (no token, a webhook in the way): one line saying why."""
+
+
+Poller = Callable[[Settings, Engine, asyncio.Event], Awaitable[None]]
 
 
 def _no_commands(_cli: Any) -> None:
@@ -95,6 +108,10 @@ class Channel:
     # up for it. The flag: the code is for an officers' chat, opened in a group where the
     # channel has groups.
     deep_link: Callable[[Settings, str, bool], str | None] = _no_deep_link
+    # Fetches updates from the platform into the inbound path until the event is set, for a
+    # server the platform cannot reach (`sigap poll`); None where the platform only pushes.
+    # Raises PollRefused when it cannot start.
+    poll: Poller | None = None
 
     def pacing(self, chat_id: str) -> Pacing:
         return self.group_pacing if self.is_group(chat_id) else self.chat_pacing

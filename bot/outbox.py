@@ -20,7 +20,9 @@ import asyncio
 import contextlib
 import logging
 import math
+import os
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -38,6 +40,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from bot.budget import SendBudget
@@ -45,7 +48,7 @@ from bot.channels import Channel, Outgoing, Pacing, Sender, SendResult, register
 from bot.dbclock import now_expression
 from bot.dbthread import DatabaseThread
 from bot.inbound import buttons_from_json
-from models import BULK, REPLY, Conversation, OutboxMessage, utcnow
+from models import BULK, REPLY, Conversation, OutboxMessage, SendCount, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +77,7 @@ class Claimed:
     # This process's monotonic clock when the lease runs out (taken before the claim, so
     # never later than the database's own).
     deadline: float
+    channel: str = ""
 
     def outgoing(self) -> Outgoing:
         return Outgoing(
@@ -165,6 +169,7 @@ def claim(
             attempts=int(row.attempts),
             priority=int(row.priority),
             deadline=deadline,
+            channel=channel,
         )
         for row in heads
         if row.next_attempt_at <= now
@@ -287,6 +292,7 @@ def record(engine: Engine, outcomes: Sequence[Outcome], *, worker_id: str) -> No
                     for o in paced
                 ],
             )
+        _count(conn, outcomes)
         unsent = [o.claimed.conversation_id for o in outcomes if o.result is None]
         if unsent:
             conn.execute(
@@ -294,6 +300,36 @@ def record(engine: Engine, outcomes: Sequence[Outcome], *, worker_id: str) -> No
                 .where(_CHAT.c.id.in_(unsent), _CHAT.c.outbound_lease_owner == worker_id)
                 .values(outbound_lease_owner=None, outbound_lease_expires=None)
             )
+
+
+# Each process adds to its own rows of send_count (see models/ops.py).
+SHARDS = 16
+_SHARD = os.getpid() % SHARDS
+_COUNTS = SendCount.__table__  # type: ignore[attr-defined]
+
+
+def _count(conn: Connection, outcomes: Sequence[Outcome]) -> None:
+    """Add these results to the send counts, in the transaction that records them."""
+    counts = Counter(
+        (o.claimed.channel, o.result.outcome, "" if o.result.outcome == "sent" else o.result.code)
+        for o in outcomes
+        if o.result is not None
+    )
+    if not counts:
+        return
+    rows = [
+        {"channel": channel, "outcome": outcome, "code": code[:40], "shard": _SHARD, "count": n}
+        for (channel, outcome, code), n in sorted(counts.items())
+    ]
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(_COUNTS)
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=["channel", "outcome", "code", "shard"],
+            set_={"count": _COUNTS.c.count + statement.excluded.count},
+        ),
+        rows,
+    )
 
 
 def _record_failure(conn: Connection, claimed: Claimed, result: SendResult, now: datetime) -> None:
@@ -340,11 +376,11 @@ async def send_one(sender: Sender, claimed: Claimed) -> SendResult | None:
         async with asyncio.timeout(SEND_TIMEOUT):
             return await sender.send(claimed.outgoing())
     except TimeoutError:
-        return SendResult("retry", error=f"no answer within {SEND_TIMEOUT:.0f} s")
+        return SendResult("retry", error=f"no answer within {SEND_TIMEOUT:.0f} s", code="timeout")
     except Exception as exc:
         # A sender bug must cost one row a retry, never the worker.
         log.exception("sending outbox %s failed", claimed.row_id)
-        return SendResult("retry", error=type(exc).__name__)
+        return SendResult("retry", error=type(exc).__name__, code="error")
 
 
 class Recorder:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
@@ -22,9 +22,19 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite opens transactions lazily, which lets two writers both read then
         # collide; BEGIN IMMEDIATE takes the write lock up front so claims are atomic.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+READ_ONLY = "sigap_read_only"
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # Reads that write nothing (health, metrics: `engine.execution_options(sigap_read_only=
+    # True)`) take a snapshot without the write lock, so a probe never waits for a writer.
+    read_only = conn.get_execution_options().get(READ_ONLY, False)
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -44,6 +54,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 def _lenient_text(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same engine and pool, for reads alone: on SQLite its transactions take no write
+    lock (they must then write nothing)."""
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 def is_postgres(engine: Engine) -> bool:

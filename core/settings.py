@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -66,6 +67,12 @@ class Settings(BaseSettings):
     retention_inbound_days: int = Field(default=30, ge=0, le=36500)
     retention_outbox_days: int = Field(default=90, ge=0, le=36500)
     retention_audit_days: int = Field(default=1825, ge=0, le=36500)
+
+    # /metrics asks for this as a bearer token; unset, it answers only on loopback, to
+    # requests that came through no proxy.
+    metrics_token: SecretStr | None = None
+    # Log lines as text for a person, or one JSON object a line for a log collector.
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("office_timezone")
     @classmethod

@@ -14,6 +14,7 @@ from models.complaint import Complaint, ComplaintEvent
 from models.link import LinkCode
 from models.notice import Notice, NoticeDelivery
 from models.office import Office
+from models.ops import SendCount
 from models.person import BeneficiaryGroup, GroupMember, Person
 from models.programme import Programme, ProgrammeStep
 from models.proposal import Proposal, ProposalEvent
@@ -40,6 +41,7 @@ __all__ = [
     "ProofAttempt",
     "Proposal",
     "ProposalEvent",
+    "SendCount",
     "SendRate",
     "StaffSession",
     "StaffUser",

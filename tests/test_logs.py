@@ -118,3 +118,31 @@ def _served(app: Any) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+def test_json_lines_carry_the_record_and_its_traceback_with_every_nik_masked() -> None:
+    import io
+    import json
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        configure_logging(logging.INFO, log_format="json")
+        log = logging.getLogger("sigap.test")
+        log.info("looked up %s", NIK)
+        try:
+            raise ValueError(f"no person {NIK} in KK {KK}")
+        except ValueError:
+            log.exception("import failed")
+    finally:
+        root.removeHandler(handler)
+    looked_up, failed = (json.loads(line) for line in stream.getvalue().splitlines())
+    assert set(looked_up) == {"time", "level", "logger", "message"}
+    assert looked_up["level"] == "INFO" and looked_up["logger"] == "sigap.test"
+    assert looked_up["message"] == "looked up 6209************"
+    assert looked_up["time"].endswith("+00:00")
+    assert failed["level"] == "ERROR" and failed["message"] == "import failed"
+    assert "ValueError: no person 6209************" in failed["exception"]
+    assert NIK not in stream.getvalue() and KK not in stream.getvalue()

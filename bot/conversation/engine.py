@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from bot.conversation import (
+    commands,
     complaint_intake,
     complaint_track,
     contact,
@@ -115,6 +116,9 @@ def respond(turn: Turn, event: InboundEvent) -> None:
 def _command(turn: Turn, event: InboundEvent) -> bool:
     if event.kind not in ("text", "choice"):
         return False
+    # Before link codes: "/start buton-tengah" names an office, not a mistyped code.
+    if commands.try_command(turn, event):
+        return True
     if link.try_code(turn, event, shared=False):
         return True
     # In a private chat an officer may use the same commands as in the group.

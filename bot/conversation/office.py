@@ -18,14 +18,15 @@ def _choices(turn: Turn) -> list[tuple[str, str, int]]:
     return choices
 
 
-def ask(turn: Turn, *, then: str) -> None:
-    """Ask for the office, then continue to menu item ``then``."""
+def ask(turn: Turn, *, then: str, intro: str = "") -> None:
+    """Ask for the office, then continue to menu item ``then`` (the menu when empty)."""
     choices = _choices(turn)
     if not choices:
         menu.show(turn, intro=turn.t("bot.office.none"))
         return
     turn.goto(CHOOSE_OFFICE, then=then)
-    turn.say(turn.t("bot.office.ask"), [(value, label) for value, label, _ in choices])
+    text = turn.t("bot.office.ask")
+    turn.say(f"{intro}\n\n{text}" if intro else text, [(v, label) for v, label, _ in choices])
 
 
 def on_choose_office(turn: Turn, text: str) -> None:

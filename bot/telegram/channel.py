@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
-from bot.channels import Capabilities, Channel, Pacing, Sender
+from sqlalchemy import Engine
+
+from bot.channels import Capabilities, Channel, Pacing, PollRefused, Sender
 from bot.telegram import CHANNEL as NAME
 from bot.telegram.adapter import parse
 from core.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def _routes(app: Any) -> None:
@@ -23,9 +29,34 @@ async def _open_sender(settings: Settings) -> Sender | None:
 
 
 def _commands(cli: Any) -> None:
-    from bot.telegram.commands import set_webhook
+    from bot.telegram.commands import delete_webhook, set_commands, set_webhook, webhook_info
 
     cli.command("set-webhook")(set_webhook)
+    cli.command("set-commands")(set_commands)
+    cli.command("webhook-info")(webhook_info)
+    cli.command("delete-webhook")(delete_webhook)
+
+
+async def _poll(settings: Settings, engine: Engine, stop: asyncio.Event) -> None:
+    from telegram.error import TelegramError
+
+    from bot.telegram.bot_commands import register_commands
+    from bot.telegram.polling import WebhookActive, poll
+    from bot.telegram.sender import make_bot
+
+    bot = make_bot(settings)
+    if bot is None:
+        raise PollRefused("TELEGRAM_BOT_TOKEN is not set")
+    async with bot:
+        try:
+            await register_commands(bot)
+        except TelegramError as exc:
+            # The menu of commands is a convenience; the updates are what matter.
+            log.warning("telegram setMyCommands failed: %s", type(exc).__name__)
+        try:
+            await poll(bot, engine, stop=stop)
+        except WebhookActive as exc:
+            raise PollRefused(str(exc)) from None
 
 
 def _is_group(chat_id: str) -> bool:
@@ -57,4 +88,5 @@ CHANNEL = Channel(
     is_group=_is_group,
     commands=_commands,
     deep_link=_deep_link,
+    poll=_poll,
 )

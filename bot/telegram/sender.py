@@ -15,7 +15,14 @@ from telegram import (
     KeyboardButton,
     ReplyKeyboardMarkup,
 )
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
@@ -135,16 +142,20 @@ class TelegramSender:
                 error=str(exc),
                 extra=extra,
                 throttled=True,
+                code="429",
             )
         except Forbidden as exc:
-            return SendResult("unreachable", error=str(exc), extra=extra)
+            return SendResult("unreachable", error=str(exc), extra=extra, code="403")
         except BadRequest as exc:
             # The request itself is wrong (chat not found, bad markup): retrying cannot help.
-            return SendResult("failed", error=str(exc), extra=extra)
+            return SendResult("failed", error=str(exc), extra=extra, code="400")
         except NetworkError as exc:  # includes TimedOut and 5xx answers
-            return SendResult("retry", error=str(exc), extra=extra)
+            code = "timeout" if isinstance(exc, TimedOut) else "network"
+            return SendResult("retry", error=str(exc), extra=extra, code=code)
         except TelegramError as exc:
-            return SendResult("retry", error=f"{type(exc).__name__}: {exc}", extra=extra)
+            # PTB names the error, not its HTTP status: InvalidToken, Conflict, ...
+            name = type(exc).__name__
+            return SendResult("retry", error=f"{name}: {exc}", extra=extra, code=name)
 
     async def _answer_callback(self, bot: Bot, extra: dict[str, object]) -> None:
         query_id = extra.get("callback_query_id")

@@ -91,6 +91,7 @@ class WhatsAppSender:
                     error=result.error,
                     extra=extra,
                     throttled=result.throttled,
+                    code=result.code,
                 )
             extra["parts_sent"] = index + 1
             last_id = result.platform_message_id
@@ -100,7 +101,8 @@ class WhatsAppSender:
         try:
             response = await self._client.post(self._url, json=body)
         except httpx.HTTPError as exc:  # connection refused, timeouts, broken answers
-            return SendResult("retry", error=f"{type(exc).__name__}: {exc}")
+            code = "timeout" if isinstance(exc, httpx.TimeoutException) else "network"
+            return SendResult("retry", error=f"{type(exc).__name__}: {exc}", code=code)
         try:
             answer = response.json()
         except ValueError:
@@ -122,15 +124,19 @@ def _failure(response: httpx.Response, answer: dict[str, Any]) -> SendResult:
         text += f" ({details})"
     if graph.get("fbtrace_id"):
         text += f" [fbtrace_id {graph['fbtrace_id']}]"
+    # The Graph error code names the cause (131026, 130429); without one, the HTTP status.
+    label = str(code) if isinstance(code, int | str) and str(code) else str(response.status_code)
     if response.status_code == 429 or code in THROTTLE_CODES:
-        return SendResult("retry", retry_after=_retry_after(response), error=text, throttled=True)
+        return SendResult(
+            "retry", retry_after=_retry_after(response), error=text, throttled=True, code=label
+        )
     if code in RETRY_CODES:
-        return SendResult("retry", retry_after=_retry_after(response), error=text)
+        return SendResult("retry", retry_after=_retry_after(response), error=text, code=label)
     if code in UNREACHABLE_CODES:
-        return SendResult("unreachable", error=text)
+        return SendResult("unreachable", error=text, code=label)
     if response.status_code >= 500:
-        return SendResult("retry", retry_after=_retry_after(response), error=text)
-    return SendResult("failed", error=text)
+        return SendResult("retry", retry_after=_retry_after(response), error=text, code=label)
+    return SendResult("failed", error=text, code=label)
 
 
 def _dict(value: object) -> dict[str, Any]:

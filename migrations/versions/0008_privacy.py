@@ -1,7 +1,7 @@
 """privacy: the audit log is found by what it is about (the viewer's filter by person, and
 its office's scope); a person erased on request is marked as such
 
-Revision ID: 0008_privacy
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-03 09:00:00
 
@@ -14,7 +14,7 @@ from alembic import op
 
 import models.base
 
-revision: str = "0008_privacy"
+revision: str = "0008"
 down_revision: str | Sequence[str] | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -13,6 +13,7 @@ serves a fake as its own process for the benchmarks.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import sys
@@ -56,6 +57,12 @@ class FakeTelegram(Metered):
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _next_message_id: int = 1000
     url: str = ""
+    # Long polling: updates Telegram holds for the bot until they are confirmed, the
+    # webhook that makes getUpdates refuse, and the command list.
+    _updates: list[dict[str, Any]] = field(default_factory=list)
+    _polling: int = 0
+    webhook_url: str = ""
+    commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     # --- switches -------------------------------------------------------------------------
     def fail_next(self, count: int, status: int, *, retry_after: int | None = None) -> None:
@@ -72,9 +79,27 @@ class FakeTelegram(Metered):
         """Forget every call, pending failure and accepted message; limits stay as set."""
         with self._lock:
             self.calls.clear()
+            self._updates.clear()
             self._failures.clear()
             self._fail_all = None
         self.reset_ledger()
+
+    def push_updates(self, *updates: dict[str, Any]) -> None:
+        """Updates arrive for the bot: held until confirmed (getUpdates with a higher offset),
+        as Telegram holds them (up to 24 hours)."""
+        with self._lock:
+            self._updates.extend(updates)
+            self._updates.sort(key=lambda u: int(u["update_id"]))
+
+    def pending_updates(self) -> list[int]:
+        """update_ids not yet confirmed."""
+        with self._lock:
+            return [int(u["update_id"]) for u in self._updates]
+
+    def polls_waiting(self) -> int:
+        """getUpdates calls now waiting for an update (long polling)."""
+        with self._lock:
+            return self._polling
 
     # --- what happened --------------------------------------------------------------------
     def sent(self, chat_id: int | str | None = None) -> list[dict[str, Any]]:
@@ -120,8 +145,45 @@ class FakeTelegram(Metered):
         token, method = request.path_params["token"], request.path_params["method"]
         params = await _params(request)
         response = self._answer(token, method, params)
+        if method == "getUpdates" and response.status_code == 200:
+            response = await self._long_poll(request, params, response)
         await self._answer_delay()
         return response
+
+    async def _long_poll(
+        self, request: Request, params: dict[str, Any], response: JSONResponse
+    ) -> JSONResponse:
+        """With nothing to return and a ``timeout``, wait for an update as Telegram does, up
+        to that many seconds (the confirmation by ``offset`` happened on arrival)."""
+        deadline = time.monotonic() + float(params.get("timeout") or 0)
+        with self._lock:
+            self._polling += 1
+        try:
+            while json.loads(bytes(response.body))["result"] == [] and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
+                if await request.is_disconnected():
+                    break  # the poller went away (killed, stopped): nobody to answer
+                with self._lock:
+                    response = JSONResponse({"ok": True, "result": self._fetch(params)})
+        finally:
+            with self._lock:
+                self._polling -= 1
+        return response
+
+    def _fetch(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        limit = min(max(int(params.get("limit") or 100), 1), 100)
+        return self._updates[:limit]
+
+    def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Telegram's semantics: updates with an id below ``offset`` are confirmed and
+        forgotten; a negative offset keeps only the last -offset of the queue; without one,
+        the earliest unconfirmed come first. At most ``limit`` (1-100, default 100)."""
+        offset = int(params.get("offset") or 0)
+        if offset > 0:
+            self._updates = [u for u in self._updates if int(u["update_id"]) >= offset]
+        elif offset < 0:
+            self._updates = self._updates[offset:]
+        return self._fetch(params)
 
     def _answer(self, token: str, method: str, params: dict[str, Any]) -> JSONResponse:
         is_send = method == "sendMessage"
@@ -134,6 +196,8 @@ class FakeTelegram(Metered):
                 )
             if failure is None and is_send and (refusal := self._admit(chat)) is not None:
                 failure = _failure(429, max(1, math.ceil(refusal.retry_after)))
+            if failure is None and method == "getUpdates" and self.webhook_url:
+                failure = _failure(409, None)
             if failure is not None:
                 if self.keep_calls:
                     self.calls.append(Call(method, params, ok=False))
@@ -172,7 +236,29 @@ class FakeTelegram(Metered):
             if "reply_markup" in params:
                 message["reply_markup"] = params["reply_markup"]
             return message
-        # answerCallbackQuery, setWebhook, deleteWebhook: all answer True.
+        if method == "getUpdates":
+            return self._get_updates(params)
+        if method == "setWebhook":
+            self.webhook_url = str(params.get("url", ""))
+        if method == "deleteWebhook":
+            self.webhook_url = ""
+            if str(params.get("drop_pending_updates", "")).lower() == "true":
+                self._updates.clear()
+        if method == "getWebhookInfo":
+            info: dict[str, Any] = {
+                "url": self.webhook_url,
+                "has_custom_certificate": False,
+                "pending_update_count": len(self._updates),
+            }
+            return info
+        if method == "setMyCommands":
+            commands = params.get("commands", [])
+            scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
+            self.commands[f"{scope}:{params.get('language_code', '')}"] = list(commands)
+        if method == "getMyCommands":
+            scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
+            return self.commands.get(f"{scope}:{params.get('language_code', '')}", [])
+        # answerCallbackQuery, setWebhook, deleteWebhook, setMyCommands: all answer True.
         return True
 
     def app(self) -> Starlette:
@@ -185,6 +271,8 @@ def _failure(status: int, retry_after: int | None) -> _Failure:
     descriptions = {
         400: "Bad Request: chat not found",
         403: "Forbidden: bot was blocked by the user",
+        409: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook "
+        "to delete the webhook first",
         429: f"Too Many Requests: retry after {retry_after or 1}",
         500: "Internal Server Error",
         502: "Bad Gateway",
