@@ -13,6 +13,7 @@ from sqlalchemy import Engine, text
 
 from app.errors import install_error_handlers
 from app.scheduler import build_scheduler
+from app.security import install as install_security_headers
 from app.web import install as install_web
 from app.worker import WorkerSupervisor
 from bot.channels import Channel, registered
@@ -69,6 +70,7 @@ def create_app(
     app.state.engine = engine
     app.state.catalogue = catalogue
     install_error_handlers(app)
+    install_security_headers(app)
 
     from app.api import router as api_router
 

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from core.db import unit_of_work
 from core.settings import Settings
-from services import chat_links, notices
+from services import chat_links, notices, staff
 from services.complaints import ClockPolicy, clock_policy, sweep
 
 log = logging.getLogger("sigap.scheduler")
@@ -37,6 +37,13 @@ def lapse_links(engine: Engine, days: int) -> None:
         ended = chat_links.lapse_idle(session=session, now=datetime.now(UTC), days=days)
     if ended:
         log.info("chat links: %d lapsed after %d days without use", ended, days)
+
+
+def prune_staff_sessions(engine: Engine, settings: Settings) -> None:
+    with unit_of_work(engine) as session:
+        ended, failures = staff.prune(session=session, now=datetime.now(UTC), settings=settings)
+    if ended or failures:
+        log.info("staff log-ins: %d ended sessions and %d old failures pruned", ended, failures)
 
 
 def build_scheduler(engine: Engine, settings: Settings) -> AsyncIOScheduler:
@@ -67,6 +74,16 @@ def build_scheduler(engine: Engine, settings: Settings) -> AsyncIOScheduler:
         hours=1,
         args=(engine, settings.link_lapse_days),
         id="link-lapse",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        prune_staff_sessions,
+        "interval",
+        minutes=10,
+        args=(engine, settings),
+        id="staff-session-prune",
         max_instances=1,
         coalesce=True,
         next_run_time=datetime.now(UTC),

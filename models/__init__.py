@@ -17,7 +17,7 @@ from models.office import Office
 from models.person import BeneficiaryGroup, GroupMember, Person
 from models.programme import Programme, ProgrammeStep
 from models.proposal import Proposal, ProposalEvent
-from models.staff import AuditLog, StaffSession, StaffUser
+from models.staff import AuditLog, LoginFailure, StaffSession, StaffUser
 
 __all__ = [
     "BULK",
@@ -30,6 +30,7 @@ __all__ = [
     "GroupMember",
     "InboundMessage",
     "LinkCode",
+    "LoginFailure",
     "Notice",
     "NoticeDelivery",
     "Office",
