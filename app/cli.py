@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import getpass
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -15,6 +18,11 @@ cli = typer.Typer(
 )
 db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
+staff_cli = typer.Typer(
+    help="Staff accounts: list, create, disable, enable, reset-password, set-role.",
+    no_args_is_help=True,
+)
+cli.add_typer(staff_cli, name="staff")
 
 
 @cli.command()
@@ -40,7 +48,14 @@ def serve(
     settings = get_settings()
     configure_logging(log_format=settings.log_format)
     if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", log_config=None)
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            log_level="info",
+            log_config=None,
+            **_proxy(settings),
+        )
         return
     if not settings.sqlalchemy_url.startswith("postgresql"):
         raise typer.BadParameter(
@@ -75,10 +90,17 @@ def _serve_processes(settings: Any, *, host: str, port: int, workers: int) -> No
             workers=workers,
             log_level="info",
             log_config=None,
+            **_proxy(settings),
         )
     finally:
         if bot_workers is not None:
             bot_workers.stop()
+
+
+def _proxy(settings: Any) -> dict[str, Any]:
+    """Behind a TLS-terminating proxy at one of these addresses, the scheme and client address
+    it forwards are believed: cookies are then Secure, and log-ins are throttled per client."""
+    return {"proxy_headers": True, "forwarded_allow_ips": settings.forwarded_allow_ips}
 
 
 def web_process() -> Any:
@@ -147,11 +169,26 @@ def poll() -> None:
 
 @db_cli.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
-    """Bring the database schema up to date."""
+    """Bring the database schema up to date, then the offices and programmes from the
+    catalogue (as start-up does), so a fresh database is ready for its first admin."""
     from app.migrate import upgrade
+    from core.db import make_engine
+    from services.catalogue import load_catalogue
+    from services.catalogue_sync import sync_catalogue
 
-    upgrade(get_settings().sqlalchemy_url, revision)
-    typer.echo("database is up to date")
+    settings = get_settings()
+    upgrade(settings.sqlalchemy_url, revision)
+    if revision != "head":
+        typer.echo(f"database upgraded to {revision}")
+        return
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        catalogue = load_catalogue(settings.catalogue_dir)
+        sync_catalogue(engine, catalogue)
+    finally:
+        engine.dispose()
+    offices = ", ".join(office.slug for office in catalogue.offices)
+    typer.echo(f"database is up to date; offices from the catalogue: {offices}")
 
 
 @db_cli.command("downgrade")
@@ -165,13 +202,18 @@ def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision."
 
 @cli.command("seed-demo")
 def seed_demo() -> None:
-    """Load the demo offices, people, proposals and staff (idempotent)."""
+    """Load the demo offices, people, proposals and staff (idempotent; DEMO_MODE only)."""
     from core.db import make_engine, unit_of_work
     from services.catalogue import load_catalogue
     from services.catalogue_sync import apply_catalogue
     from services.demo import load_demo
 
     settings = get_settings()
+    if not settings.demo_mode:
+        fail(
+            "seed-demo refused: it creates fictional people and staff with a public password, "
+            "so it runs only with DEMO_MODE=true"
+        )
     engine = make_engine(settings.sqlalchemy_url)
     catalogue = load_catalogue(settings.catalogue_dir)
     with unit_of_work(engine) as session:
@@ -183,51 +225,197 @@ def seed_demo() -> None:
     typer.echo(summary)
 
 
+def fail(text: str) -> NoReturn:
+    """One line on standard error naming the problem, and a non-zero exit."""
+    typer.echo(f"error: {text}", err=True)
+    raise typer.Exit(1)
+
+
+def read_password() -> str:
+    """Asked twice, hidden, at a terminal; otherwise the first line of standard input, so a
+    script can pipe it in (never an argument: those show in the process list and history)."""
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Again: "):
+            fail("the two passwords differ")
+        return password
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        fail("no password on standard input")
+    return password
+
+
 @cli.command("create-staff")
 def create_staff(
     username: Annotated[str, typer.Argument()],
     office: Annotated[str, typer.Option(help="Office code (e.g. 73.08) or slug (e.g. bone).")],
     role: Annotated[str, typer.Option(help="operator, complaint_officer, supervisor, head, admin")],
     full_name: Annotated[str, typer.Option("--name", help="Full name.")] = "",
+    ppid: Annotated[bool, typer.Option("--ppid", help="The office's PPID officer.")] = False,
 ) -> None:
-    """Create a staff account; the password is asked for, never passed on the command line."""
-    from core.db import make_engine, unit_of_work
-    from services.errors import DomainError
-    from services.staff import create_staff as create
-
-    password = getpass.getpass("Password: ")
-    if len(password) < 8 or password != getpass.getpass("Again: "):
-        raise typer.BadParameter("passwords must match and have at least 8 characters")
-    engine = make_engine(get_settings().sqlalchemy_url)
-    try:
-        with unit_of_work(engine) as session:
-            row = _office(session, office)
-            create(
-                session=session,
-                office_id=row.id or 0,
-                username=username,
-                full_name=full_name or username,
-                role=role,
-                password=password,
-            )
-    except DomainError as exc:
-        raise typer.BadParameter(str(exc)) from None
-    finally:
-        engine.dispose()
-    typer.echo(f"created {role} {username} at {office}")
+    """Create a staff account (the same as 'sigap staff create'). The password is asked for
+    twice at a terminal, or read from standard input; never passed on the command line."""
+    _create(username, office, role, full_name, ppid)
 
 
-def _office(session: Any, office: str) -> Any:
+def _create(username: str, office: str, role: str, full_name: str, ppid: bool) -> None:
+    from services import staff as staff_service
+
+    with _session() as session:
+        # Everything but the password first: no one types a password to hear of a typo.
+        staff_service.find_office(session=session, office=office)
+        staff_service.check_new_staff(
+            session=session, username=username, full_name=full_name or username, role=role
+        )
+    password = read_password()
+    with _session() as session:
+        row = staff_service.find_office(session=session, office=office)
+        staff_service.add_staff(
+            session=session,
+            by=None,
+            office_id=row.id or 0,
+            username=username,
+            full_name=full_name or username,
+            role=role,
+            password=password,
+            now=_now(),
+            ppid=ppid,
+        )
+    typer.echo(f"created {role} {username} at {row.slug}")
+
+
+@staff_cli.command("list")
+def staff_list(
+    office: Annotated[str | None, typer.Option(help="Only this office (code or slug).")] = None,
+) -> None:
+    """Every staff account: office, username, role, state, and whether their chat is linked."""
     from sqlmodel import select
 
     from models import Office
+    from services import staff as staff_service
 
-    row = session.exec(
-        select(Office).where((Office.code == office) | (Office.slug == office))
-    ).first()
-    if row is None:
-        raise typer.BadParameter(f"no office {office!r}; run 'sigap seed-demo' first")
-    return row
+    with _session() as session:
+        office_id = staff_service.find_office(session=session, office=office).id if office else None
+        slugs = {row.id: row.slug for row in session.exec(select(Office)).all()}
+        rows = staff_service.staff_of_office(session=session, office_id=office_id)
+    for row in rows:
+        role = row.role + (" (ppid)" if row.ppid else "")
+        state = ("active" if row.active else "disabled") + (
+            ", must change password" if row.must_change_password else ""
+        )
+        typer.echo(
+            f"{slugs.get(row.office_id, '?'):<14} {row.username:<28} {role:<24} {state:<32} "
+            f"chat {'linked' if row.chat else '-'}"
+        )
+    if not rows:
+        typer.echo("no staff accounts yet: sigap staff create USERNAME --office X --role admin")
+
+
+@staff_cli.command("create")
+def staff_create(
+    username: Annotated[str, typer.Argument()],
+    office: Annotated[str, typer.Option(help="Office code (e.g. 73.08) or slug (e.g. bone).")],
+    role: Annotated[str, typer.Option(help="operator, complaint_officer, supervisor, head, admin")],
+    full_name: Annotated[str, typer.Option("--name", help="Full name.")] = "",
+    ppid: Annotated[bool, typer.Option("--ppid", help="The office's PPID officer.")] = False,
+) -> None:
+    """Create a staff account; the password is asked for twice at a terminal, or read from
+    standard input."""
+    _create(username, office, role, full_name, ppid)
+
+
+def _change(username: str, change: Any) -> Any:
+    from services import staff as staff_service
+
+    with _session() as session:
+        target = staff_service.find_staff(session=session, username=username)
+        return change(session, target.id or 0)
+
+
+@staff_cli.command("disable")
+def staff_disable(username: Annotated[str, typer.Argument()]) -> None:
+    """Disable an account: it cannot log in, and its sessions end at once."""
+    from services.staff import set_active
+
+    _change(
+        username,
+        lambda s, i: set_active(session=s, by=None, staff_id=i, active=False, now=_now()),
+    )
+    typer.echo(f"disabled {username}; their sessions have ended")
+
+
+@staff_cli.command("enable")
+def staff_enable(username: Annotated[str, typer.Argument()]) -> None:
+    """Enable a disabled account again."""
+    from services.staff import set_active
+
+    _change(
+        username, lambda s, i: set_active(session=s, by=None, staff_id=i, active=True, now=_now())
+    )
+    typer.echo(f"enabled {username}")
+
+
+@staff_cli.command("reset-password")
+def staff_reset_password(username: Annotated[str, typer.Argument()]) -> None:
+    """Print a temporary password, shown this once: it must be replaced at the next log-in."""
+    from services.staff import reset_password
+
+    password = _change(
+        username, lambda s, i: reset_password(session=s, by=None, staff_id=i, now=_now())
+    )
+    typer.echo(f"temporary password for {username}: {password}")
+    typer.echo("they must choose their own at their next log-in; their sessions have ended")
+
+
+@staff_cli.command("set-role")
+def staff_set_role(
+    username: Annotated[str, typer.Argument()],
+    role: Annotated[
+        str, typer.Argument(help="operator, complaint_officer, supervisor, head, admin")
+    ],
+    ppid: Annotated[
+        bool | None, typer.Option("--ppid/--no-ppid", help="The office's PPID officer.")
+    ] = None,
+) -> None:
+    """Change an account's role (and whether they are the office's PPID officer)."""
+    from services.staff import set_role
+
+    _change(
+        username,
+        lambda s, i: set_role(session=s, by=None, staff_id=i, role=role, ppid=ppid, now=_now()),
+    )
+    typer.echo(f"{username} is now {role}")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@contextmanager
+def _session() -> Iterator[Any]:
+    """A unit of work on the configured database; a domain error ends the command with its
+    one line."""
+    from core.db import make_engine, unit_of_work
+    from services.errors import DomainError
+
+    engine = make_engine(get_settings().sqlalchemy_url)
+    try:
+        with unit_of_work(engine) as session:
+            yield session
+    except DomainError as exc:
+        fail(str(exc))
+    finally:
+        engine.dispose()
+
+
+def _office(session: Any, office: str) -> Any:
+    from services.errors import DomainError
+    from services.staff import find_office
+
+    try:
+        return find_office(session=session, office=office)
+    except DomainError as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
 @cli.command("link-code")
@@ -391,7 +579,16 @@ def person_erase(
 
 
 def main() -> None:
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
     from bot.cli import register
 
     register(cli)
-    cli()
+    try:
+        cli()
+    except (OperationalError, ProgrammingError) as exc:
+        # No traceback for a database that is missing, unreachable or behind the code.
+        first = str(exc.orig or exc).strip().splitlines()[0]
+        hint = "is DATABASE_URL right, and has 'sigap db upgrade' run?"
+        typer.echo(f"error: database: {first} ({hint})", err=True)
+        raise SystemExit(1) from None

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import messages
-from services.errors import DomainError, InvalidInput
+from services.errors import DomainError, InvalidInput, TooManyAttempts
 
 log = logging.getLogger("sigap.api")
 
@@ -19,7 +19,12 @@ log = logging.getLogger("sigap.api")
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_request: Request, exc: DomainError) -> JSONResponse:
-        return JSONResponse(exc.as_dict(), status_code=exc.status)
+        headers = (
+            {"Retry-After": str(exc.retry_after_seconds)}
+            if isinstance(exc, TooManyAttempts)
+            else None
+        )
+        return JSONResponse(exc.as_dict(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(DataError)
     async def _refused_by_database(_request: Request, _exc: DataError) -> JSONResponse:

@@ -15,6 +15,7 @@ from app.errors import install_error_handlers
 from app.health import install as install_health
 from app.metrics import install as install_metrics
 from app.scheduler import build_scheduler
+from app.security import install as install_security_headers
 from app.web import install as install_web
 from app.worker import WorkerSupervisor
 from bot.channels import Channel, registered
@@ -71,6 +72,7 @@ def create_app(
     app.state.engine = engine
     app.state.catalogue = catalogue
     install_error_handlers(app)
+    install_security_headers(app)
 
     from app.api import router as api_router
 

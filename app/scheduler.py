@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from core.db import unit_of_work
 from core.settings import Settings
-from services import chat_links, notices, retention
+from services import chat_links, notices, retention, staff
 from services.complaints import ClockPolicy, clock_policy, sweep
 
 log = logging.getLogger("sigap.scheduler")
@@ -54,6 +54,13 @@ def enforce_retention(engine: Engine, policy: retention.Policy) -> None:
             "retention: %d inbound payloads and %d outbox bodies blanked, %d audit rows deleted",
             progress.inbound, progress.outbox, progress.audit,
         )  # fmt: skip
+
+
+def prune_staff_sessions(engine: Engine, settings: Settings) -> None:
+    with unit_of_work(engine) as session:
+        ended, failures = staff.prune(session=session, now=datetime.now(UTC), settings=settings)
+    if ended or failures:
+        log.info("staff log-ins: %d ended sessions and %d old failures pruned", ended, failures)
 
 
 def build_scheduler(engine: Engine, settings: Settings) -> AsyncIOScheduler:
@@ -99,5 +106,15 @@ def build_scheduler(engine: Engine, settings: Settings) -> AsyncIOScheduler:
         # Daily from a while after start-up, which is busy enough; an office that switches the
         # server off at night still gets its daily run.
         next_run_time=datetime.now(UTC) + timedelta(minutes=10),
+    )
+    scheduler.add_job(
+        prune_staff_sessions,
+        "interval",
+        minutes=10,
+        args=(engine, settings),
+        id="staff-session-prune",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
     )
     return scheduler

@@ -28,6 +28,16 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr("change-me")
     demo_mode: bool = False
     session_hours: int = Field(default=12, ge=1, le=24 * 7)
+    # A staff session unused this long ends before SESSION_HOURS is up.
+    session_idle_minutes: int = Field(default=120, ge=5, le=24 * 60 * 7)
+    # Failed log-ins within LOGIN_LOCK_MINUTES that lock further log-ins for a username, and
+    # (higher: an office's staff often share one address) from one client address.
+    login_max_failures: int = Field(default=5, ge=1, le=1000)
+    login_max_failures_per_address: int = Field(default=20, ge=1, le=10_000)
+    login_lock_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # The reverse proxies (comma-separated addresses or networks, or *) whose
+    # X-Forwarded-Proto and X-Forwarded-For `sigap serve` believes.
+    forwarded_allow_ips: str = "127.0.0.1"
     catalogue_dir: Path = ROOT / "catalogue"
 
     telegram_bot_token: SecretStr | None = None

@@ -18,7 +18,7 @@ from models.ops import SendCount
 from models.person import BeneficiaryGroup, GroupMember, Person
 from models.programme import Programme, ProgrammeStep
 from models.proposal import Proposal, ProposalEvent
-from models.staff import AuditLog, StaffSession, StaffUser
+from models.staff import AuditLog, LoginFailure, StaffSession, StaffUser
 
 __all__ = [
     "BULK",
@@ -31,6 +31,7 @@ __all__ = [
     "GroupMember",
     "InboundMessage",
     "LinkCode",
+    "LoginFailure",
     "Notice",
     "NoticeDelivery",
     "Office",

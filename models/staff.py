@@ -23,6 +23,9 @@ class StaffUser(SQLModel, table=True):
     # Where this person gets officer notifications, "telegram:12345" style.
     chat: str | None = Field(default=None, max_length=80)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Set when an admin resets the password: the temporary one must be replaced before
+    # anything else is done with this account.
+    must_change_password: bool = False
 
 
 class StaffSession(SQLModel, table=True):
@@ -32,7 +35,25 @@ class StaffSession(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True, index=True)
     staff_id: int = Field(foreign_key="staff_user.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    expires_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    # The last request made with it (to a minute): a session unused for SESSION_IDLE_MINUTES
+    # ends even before its absolute expiry.
+    last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class LoginFailure(SQLModel, table=True):
+    """A log-in attempt that failed, or one whose password is still being checked (it is
+    counted before the hash is computed and deleted when the password was right), so a burst
+    of concurrent attempts is throttled as surely as a sequence."""
+
+    __tablename__ = "login_failure"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=UTCDateTime, index=True)
+    # As typed, lower-cased (an unknown name is throttled like a known one).
+    username: str = Field(max_length=80, index=True)
+    # The client's address as the server sees it (behind a trusted proxy, the forwarded one).
+    address: str = Field(max_length=64, index=True)
 
 
 class AuditLog(SQLModel, table=True):

@@ -10,8 +10,7 @@ from sqlalchemy import ColumnElement, and_, false, func, or_
 from sqlmodel import Session, col, select
 
 from models import AuditLog, BeneficiaryGroup, Complaint, Person, Proposal, StaffUser
-from services.roles import PRIVACY_OFFICERS
-from services.staff import require_role
+from services.roles import PRIVACY_OFFICERS, require_role
 
 # Every action written to the trail; the viewer names each in words (messages/privacy.py).
 ACTIONS = (

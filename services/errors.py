@@ -45,3 +45,13 @@ class Unauthorized(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+class TooManyAttempts(DomainError):
+    """Too many failed attempts: wait ``minutes`` (also sent as Retry-After)."""
+
+    status = 429
+
+    @property
+    def retry_after_seconds(self) -> int:
+        return int(self.params.get("minutes", 1)) * 60

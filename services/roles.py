@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from services.errors import Forbidden, NotFound
+
+if TYPE_CHECKING:
+    from models import StaffUser
 
 
 class Role(StrEnum):
@@ -22,3 +29,15 @@ DECIDERS = frozenset({Role.SUPERVISOR, Role.HEAD, Role.ADMIN})
 STAFF_ADMINS = frozenset({Role.ADMIN})
 # Who reads the audit log and answers a person's request to export or erase their data.
 PRIVACY_OFFICERS = frozenset({Role.HEAD, Role.ADMIN})
+
+
+def require_role(staff: StaffUser, allowed: Iterable[str]) -> None:
+    if staff.role not in set(allowed):
+        raise Forbidden("error.forbidden_role", role=staff.role)
+
+
+def require_office(staff: StaffUser, office_id: int, *, what: str) -> None:
+    """Another office's record answers as one that does not exist (404, the same words for
+    ``what``): a 403 would tell anyone on staff that it exists."""
+    if staff.office_id != office_id:
+        raise NotFound("error.not_found", what=what)

@@ -5,12 +5,21 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
+from argon2 import PasswordHasher
+from click.testing import Result
+from sqlalchemy import Engine
 from sqlmodel import Session, col, create_engine, select
+from typer.testing import CliRunner
 
-from models import LinkCode, StaffUser
+from app.cli import cli
+from core.settings import get_settings
+from models import AuditLog, LinkCode, Office, Person, StaffUser
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -123,3 +132,114 @@ def test_link_codes_for_a_person_an_officers_chat_and_a_staff_member(tmp_path: P
         refused = _sigap(database, "link-code", *wrong)
         assert refused.returncode != 0, wrong
         assert "Traceback" not in refused.stderr, wrong
+
+
+REAL = {"DEMO_MODE": "false", "SECRET_KEY": "a-real-secret-for-the-tests-0123456789"}
+
+
+@pytest.fixture
+def sigap(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The `sigap` command in this process, on a fresh database of each kind, outside demo
+    mode (standard input is not a terminal, as in a script)."""
+    for name, value in {**REAL, "DATABASE_URL": database_url}.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    runner = CliRunner()
+
+    def run(*args: str, stdin: str = "") -> Result:
+        return runner.invoke(cli, list(args), input=stdin)
+
+    yield run
+    get_settings.cache_clear()
+
+
+def _one_line_error(result: Any, *words: str) -> None:
+    assert result.exit_code != 0
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    for word in words:
+        assert word in lines[0], (word, lines[0])
+
+
+class TestFirstAdmin:
+    def test_a_real_office_gets_its_first_admin_on_a_fresh_database(
+        self, sigap: Any, engine: Engine
+    ) -> None:
+        upgraded = sigap("db", "upgrade")
+        assert upgraded.exit_code == 0, upgraded.output
+        assert "buton-tengah" in upgraded.stdout  # offices come from the catalogue
+
+        _one_line_error(sigap("seed-demo"), "DEMO_MODE")
+
+        def create(username: str, office: str, role: str, password: str) -> Any:
+            return sigap(
+                "create-staff", username, "--office", office, "--role", role,
+                "--name", "Andi Baso", stdin=f"{password}\n",
+            )  # fmt: skip
+
+        first = create("bone.admin", "bone", "admin", "rahasia-panjang-1")
+        assert first.exit_code == 0, first.output
+        assert "rahasia-panjang-1" not in first.output
+        _one_line_error(create("bone.x", "bone", "admin", "pendek"), "short")
+        _one_line_error(create("bone.x", "bone", "admin", "1234567890"), "guess")
+        _one_line_error(create("bone.x", "atlantis", "admin", "rahasia-panjang-1"), "atlantis")
+        _one_line_error(create("bone.x", "bone", "raja", "rahasia-panjang-1"), "raja")
+        _one_line_error(create("bone.admin", "bone", "admin", "rahasia-panjang-2"), "bone.admin")
+        _one_line_error(create("bone.x", "bone", "admin", ""), "standard input")
+
+        with Session(engine) as session:
+            staff = session.exec(select(StaffUser)).all()
+            assert [(s.username, s.role) for s in staff] == [("bone.admin", "admin")]
+            assert PasswordHasher().verify(staff[0].password_hash, "rahasia-panjang-1")
+            assert session.exec(select(Person)).first() is None  # no demo people
+            assert len(session.exec(select(Office)).all()) == 5
+
+
+class TestStaffCommands:
+    def test_an_administrator_manages_accounts_from_the_command_line(
+        self, sigap: Any, engine: Engine
+    ) -> None:
+        assert sigap("db", "upgrade").exit_code == 0
+        created = sigap(
+            "staff", "create", "lamandau.rina", "--office", "lamandau", "--role", "operator",
+            "--name", "Rina", stdin="sebuah-kata-sandi-1\n",
+        )  # fmt: skip
+        assert created.exit_code == 0, created.output
+        promoted = sigap("staff", "set-role", "lamandau.rina", "supervisor", "--ppid")
+        assert promoted.exit_code == 0, promoted.output
+        assert sigap("staff", "disable", "lamandau.rina").exit_code == 0
+        listed = sigap("staff", "list", "--office", "lamandau")
+        assert "lamandau.rina" in listed.stdout and "disabled" in listed.stdout
+        assert "supervisor (ppid)" in listed.stdout
+        assert sigap("staff", "enable", "lamandau.rina").exit_code == 0
+        reset = sigap("staff", "reset-password", "lamandau.rina")
+        temporary = reset.stdout.split("lamandau.rina: ")[1].split()[0]
+        _one_line_error(sigap("staff", "disable", "lamandau.nobody"), "nobody")
+        _one_line_error(sigap("staff", "set-role", "lamandau.rina", "raja"), "raja")
+
+        with Session(engine) as session:
+            rina = session.exec(
+                select(StaffUser).where(StaffUser.username == "lamandau.rina")
+            ).one()
+            assert (rina.role, rina.ppid, rina.active) == ("supervisor", True, True)
+            assert rina.must_change_password
+            assert PasswordHasher().verify(rina.password_hash, temporary)
+            trail = session.exec(
+                select(AuditLog.action, AuditLog.actor)
+                .where(AuditLog.entity_id == rina.id, AuditLog.entity == "staff_user")
+                .order_by(col(AuditLog.id))
+            ).all()
+        assert [action for action, _ in trail] == [
+            "create", "set_role", "disable", "enable", "reset_password",
+        ]  # fmt: skip
+        assert {actor for _, actor in trail} == {"cli"}
+
+
+def test_a_database_that_was_never_migrated_is_one_line(tmp_path: Path) -> None:
+    result = _sigap(tmp_path / "empty.db", "staff", "list", env=REAL)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "sigap db upgrade" in result.stderr

@@ -9,11 +9,13 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
-from app.api.deps import CurrentStaff, NowDep, SessionDep, SettingsDep, TokenDep
+from app.api.deps import NowDep, SessionDep, SignedIn, TokenDep
 from app.api.schemas import ERRORS, LoginIn, LoginOut, StaffPublic
+from app.login import authenticate
 from models import Office, StaffUser
-from services.staff import log_in, log_out
+from services.staff import log_out
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -73,20 +75,18 @@ def staff_public(session: Session, staff: StaffUser) -> StaffPublic:
         }
     },
 )
-def login(
-    body: Annotated[LoginIn, Depends(login_body)],
-    session: SessionDep,
-    settings: SettingsDep,
-    now: NowDep,
+async def login(
+    request: Request, body: Annotated[LoginIn, Depends(login_body)], now: NowDep
 ) -> LoginOut:
-    token, staff = log_in(
-        session=session,
-        username=body.username,
-        password=body.password,
-        now=now,
-        hours=settings.session_hours,
-    )
-    return LoginOut(token=token, access_token=token, staff=staff_public(session, staff))
+    """Failed log-ins are throttled per username and per client address (429 with
+    Retry-After); the password is checked outside any transaction (app/login.py)."""
+    token, staff = await authenticate(request, body.username, body.password, now)
+
+    def public() -> StaffPublic:
+        with Session(request.app.state.engine) as session:
+            return staff_public(session, staff)
+
+    return LoginOut(token=token, access_token=token, staff=await run_in_threadpool(public))
 
 
 @router.post(
@@ -95,11 +95,11 @@ def login(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=ERRORS,
 )
-def logout(session: SessionDep, staff: CurrentStaff, token: TokenDep) -> Response:
+def logout(session: SessionDep, staff: SignedIn, token: TokenDep) -> Response:
     log_out(session=session, token=token)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/me", summary="The logged-in staff user", responses=ERRORS)
-def me(session: SessionDep, staff: CurrentStaff) -> StaffPublic:
+def me(session: SessionDep, staff: SignedIn) -> StaffPublic:
     return staff_public(session, staff)

@@ -14,7 +14,7 @@ from core.db import unit_of_work
 from core.settings import Settings
 from models import StaffUser
 from services.catalogue import Catalogue
-from services.errors import Unauthorized
+from services.errors import Forbidden, Unauthorized
 from services.roles import CASE_READERS, CASE_WRITERS
 from services.staff import require_role, staff_for_token
 
@@ -65,8 +65,22 @@ def get_token(token: Annotated[str | None, Depends(_bearer)]) -> str:
 TokenDep = Annotated[str, Depends(get_token)]
 
 
-def get_current_staff(session: SessionDep, token: TokenDep, now: NowDep) -> StaffUser:
-    return staff_for_token(session=session, token=token, now=now)
+def get_signed_in(
+    session: SessionDep, token: TokenDep, now: NowDep, settings: SettingsDep
+) -> StaffUser:
+    return staff_for_token(
+        session=session, token=token, now=now, idle_minutes=settings.session_idle_minutes
+    )
+
+
+# Logged in, even with a temporary password still to replace (who am I, log out).
+SignedIn = Annotated[StaffUser, Depends(get_signed_in)]
+
+
+def get_current_staff(staff: SignedIn) -> StaffUser:
+    if staff.must_change_password:
+        raise Forbidden("staffadmin.password.change_first")
+    return staff
 
 
 CurrentStaff = Annotated[StaffUser, Depends(get_current_staff)]

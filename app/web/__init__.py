@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError
 
 import messages
-from app.web import privacy
+from app.web import privacy, staff_admin
 from app.web.pages import LANG, reason, render, router
-from app.web.session import FormExpired, LoginRequired
+from app.web.session import PASSWORD_PAGE, FormExpired, LoginRequired, PasswordChangeRequired
 from services.errors import DomainError
 
 Handler = Callable[[Request, Exception], Awaitable[Response]]
@@ -23,12 +23,17 @@ def install(app: FastAPI) -> None:
     """Mount the pages; their errors answer as pages, the API's stay JSON."""
     app.include_router(router)
     app.include_router(privacy.router)
+    app.include_router(staff_admin.router)
     app.add_api_route("/", _to_staff_pages, include_in_schema=False)
 
     @app.exception_handler(LoginRequired)
     async def _login(_request: Request, exc: LoginRequired) -> RedirectResponse:
         query = {"next": exc.next_path, **({"expired": "1"} if exc.expired else {})}
         return RedirectResponse(f"/staff/login?{urlencode(query)}", status_code=303)
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def _password_first(_request: Request, _exc: PasswordChangeRequired) -> Response:
+        return RedirectResponse(PASSWORD_PAGE, status_code=303)
 
     @app.exception_handler(FormExpired)
     async def _expired(request: Request, _exc: FormExpired) -> HTMLResponse:

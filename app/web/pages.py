@@ -18,9 +18,11 @@ import messages
 from app.api.complaints import complaint_public, read_complaint
 from app.api.deps import NowDep, RecordId
 from app.api.proposals import history_public, proposal_public
+from app.login import authenticate
 from app.web.qr import qr_svg
 from app.web.session import (
     COOKIE,
+    PASSWORD_PAGE,
     check_form,
     current_staff,
     form_token,
@@ -51,7 +53,7 @@ from services.proposals import (
     transition,
 )
 from services.roles import DECIDERS
-from services.staff import log_in, log_out
+from services.staff import log_out
 from services.timefmt import format_moment, zone_abbreviation
 
 LANG = messages.DEFAULT_LANGUAGE
@@ -130,7 +132,7 @@ def login_form(request: Request, next: str = "/staff", expired: bool = False) ->
 
 
 @router.post("/login")
-def login(
+async def login(
     request: Request,
     now: NowDep,
     username: Annotated[str, Form(max_length=80)],
@@ -139,18 +141,11 @@ def login(
 ) -> Response:
     settings = request.app.state.settings
     try:
-        with unit_of_work(request.app.state.engine) as session:
-            token, _ = log_in(
-                session=session,
-                username=username.strip(),
-                password=password,
-                now=now,
-                hours=settings.session_hours,
-            )
+        token, staff = await authenticate(request, username.strip(), password, now)
     except DomainError as exc:
         context = {"next": safe_next(next), "error": reason(exc)}
         return render(request, "login.html", context, status_code=exc.status)
-    response = _see_other(safe_next(next))
+    response = _see_other(PASSWORD_PAGE if staff.must_change_password else safe_next(next))
     response.set_cookie(
         COOKIE,
         token,

@@ -33,14 +33,25 @@ class FormExpired(Exception):
     """A posted form's token does not belong to this session."""
 
 
+class PasswordChangeRequired(Exception):
+    """Logged in with a temporary password: the change-password page comes first."""
+
+
+PASSWORD_PAGE = "/staff/password"
+
+
 def current_staff(request: Request, session: Session, now: datetime) -> StaffUser:
     token = request.cookies.get(COOKIE)
     if not token:
         raise LoginRequired(request.url.path, expired=False)
+    idle = request.app.state.settings.session_idle_minutes
     try:
-        return staff_for_token(session=session, token=token, now=now)
+        staff = staff_for_token(session=session, token=token, now=now, idle_minutes=idle)
     except Unauthorized:
         raise LoginRequired(request.url.path, expired=True) from None
+    if staff.must_change_password and request.url.path != PASSWORD_PAGE:
+        raise PasswordChangeRequired()
+    return staff
 
 
 def form_token(request: Request) -> str:

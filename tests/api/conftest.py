@@ -43,7 +43,12 @@ def clock() -> Clock:
 
 @pytest.fixture
 def app(database_url: str, clock: Clock) -> FastAPI:
-    app = create_app(Settings(database_url=database_url, demo_mode=True, run_workers=False))
+    # The stories move the clock by hours between requests: sessions here end only at their
+    # absolute expiry (idle expiry is told in tests/services/test_staff.py).
+    settings = Settings(
+        database_url=database_url, demo_mode=True, run_workers=False, session_idle_minutes=720
+    )
+    app = create_app(settings)
     app.dependency_overrides[get_now] = lambda: clock.now
     return app
 
