@@ -71,6 +71,8 @@ def _day(value: str, tz: str, *, next_day: bool = False) -> datetime | None:
         day = date.fromisoformat(value)
     except ValueError:
         raise InvalidInput("error.validation") from None
+    if not 1970 <= day.year <= 2999:  # 0001-01-01 or 9999-12-31 would overflow in UTC
+        raise InvalidInput("error.validation")
     if next_day:
         day += timedelta(days=1)
     return datetime.combine(day, time(), ZoneInfo(tz))

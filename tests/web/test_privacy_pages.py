@@ -136,6 +136,13 @@ def test_an_unknown_nik_says_so_without_repeating_it(page: Page, live_sigap: Liv
     assert "7414019999990001" not in page.content().replace('value=""', "")
 
 
+def test_impossible_dates_are_refused_as_input(page: Page, live_sigap: LiveSigap) -> None:
+    log_in(page, "buton-tengah.admin")
+    for query in ("end=9999-12-31", "start=0001-01-01", "start=2026-13-01", "upto=x"):
+        response = page.goto(f"/staff/audit?{query}")
+        assert response is not None and response.status == 422, query
+
+
 def test_an_operator_has_no_audit_log(page: Page, live_sigap: LiveSigap) -> None:
     log_in(page, "buton-tengah.operator")
     expect(page.get_by_role("link", name="Log audit")).to_have_count(0)
