@@ -11,6 +11,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from fastapi import FastAPI
 from sqlalchemy import Engine, text
 
+from app.docs import install as install_docs
 from app.errors import install_error_handlers
 from app.scheduler import build_scheduler
 from app.web import install as install_web
@@ -64,6 +65,8 @@ def create_app(
         summary="Chat bot and case service for Dinas Sosial offices",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served from local files by app/docs.py
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -75,6 +78,7 @@ def create_app(
     mount_bot(app, channels)
     app.include_router(api_router)
     install_web(app)
+    install_docs(app)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

@@ -17,7 +17,11 @@ PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret"}
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    database_url: str = Field(default=f"sqlite:///{ROOT / 'var' / 'sigap.db'}")
+    # Like .env, relative to the directory Sigap is started in (never inside the installed
+    # package, which may not be writable).
+    database_url: str = Field(
+        default_factory=lambda: f"sqlite:///{Path.cwd() / 'var' / 'sigap.db'}"
+    )
     office_timezone: str = "Asia/Makassar"
     complaint_response_hours: int = Field(default=48, ge=1, le=24 * 30)
     # Reminders before the deadline, in hours; then Kabid at breach, Kadis and PPID later.
@@ -27,6 +31,7 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr("change-me")
     demo_mode: bool = False
     session_hours: int = Field(default=12, ge=1, le=24 * 7)
+    # The catalogue shipped with Sigap (the `catalogue` package) unless an office has its own.
     catalogue_dir: Path = ROOT / "catalogue"
 
     telegram_bot_token: SecretStr | None = None
