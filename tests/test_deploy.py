@@ -76,6 +76,21 @@ def unit_commands(path: Path) -> list[list[str]]:
     return commands
 
 
+def readme_commands() -> list[list[str]]:
+    """`sigap ...` lines in the shell blocks of README's "Going live" (after `exec web`)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Going live", 1)[1].split("\n## ", 1)[0]
+    commands = []
+    for block in section.split("```sh")[1:]:
+        for line in block.split("```", 1)[0].splitlines():
+            words = shlex.split(line.split("#", 1)[0])
+            if "sigap" in words and "alias" not in words:
+                start = words.index("sigap")
+                if start == 0 or words[:start] == ["docker", "compose", "exec", "web"]:
+                    commands.append(words[start:])
+    return commands
+
+
 BAD = [["serv"], ["serve", "--bogus"]]
 
 
@@ -86,6 +101,7 @@ def refused() -> list[list[str]]:
     invocations.append(sigap_arguments(dockerfile_command()))
     for unit in UNITS:
         invocations += [sigap_arguments(c) for c in unit_commands(unit)]
+    invocations += [sigap_arguments(c) for c in readme_commands()]
     return unknown_invocations([*invocations, *BAD])
 
 
@@ -130,4 +146,11 @@ class TestDockerfile:
 def test_a_systemd_unit_starts_a_real_sigap_command(unit: Path, refused: list[list[str]]) -> None:
     commands = unit_commands(unit)
     assert commands, f"{unit.name} has no ExecStart"
+    assert [c for c in commands if sigap_arguments(c) in refused] == []
+
+
+def test_the_going_live_commands_in_the_readme_exist(refused: list[list[str]]) -> None:
+    commands = readme_commands()
+    assert ["sigap", "db", "upgrade"] in commands
+    assert {c[1] for c in commands} >= {"create-staff", "link-code", "set-webhook"}
     assert [c for c in commands if sigap_arguments(c) in refused] == []
