@@ -4,17 +4,30 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test install browser lint format bench clean
+.PHONY: run test install constraints browser lint format bench clean
 
-$(STAMP): pyproject.toml
+# Installs take the releases pinned in constraints.txt (as the Dockerfile does), so every
+# machine runs what the tests ran.
+$(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "Sigap needs Python 3.11 or newer (found $$($(PYTHON) --version))"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Pins every package installed in .venv (the dev tools too) into constraints.txt.
+# To move to newer releases: `.venv/bin/pip install --upgrade -e '.[dev]'` (no -c), or one
+# package with `.venv/bin/pip install --upgrade NAME`; run `make test`; then `make constraints`
+# and commit constraints.txt.
+constraints:
+	test -x $(BIN)/python || { echo "no .venv: run 'make install' first"; exit 1; }
+	{ echo "# Every package Sigap and its tests install, pinned: 'make constraints' wrote this"; \
+	  echo "# from a .venv that passed 'make test' (see the Makefile to refresh it)."; \
+	  $(BIN)/python -m pip freeze --all --exclude-editable --exclude pip; \
+	} > constraints.txt
 
 # Demo mode on the embedded SQLite database, with demo data and the chat simulator.
 run: export DEMO_MODE ?= true

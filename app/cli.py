@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -576,6 +577,43 @@ def person_erase(
         f"person #{person_id} erased: {erased.chats} chats unlinked, "
         f"{erased.complaints} complaints blanked, {erased.link_codes} link codes revoked"
     )
+
+
+@cli.command("backup")
+def backup_command(
+    file: Annotated[Path, typer.Argument(help="The new backup file (must not exist).")],
+) -> None:
+    """Copy the SQLite database to FILE while Sigap runs (SQLite's online backup); on
+    PostgreSQL use pg_dump."""
+    from app.backup import BackupError, backup
+
+    try:
+        size = backup(get_settings().sqlalchemy_url, file)
+    except BackupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"backed up to {file} ({size:,} bytes)")
+
+
+@cli.command("restore")
+def restore_command(
+    file: Annotated[Path, typer.Argument(help="A file made by 'sigap backup'.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask before replacing.")] = False,
+) -> None:
+    """Replace the SQLite database's content with FILE's (stop Sigap first); on PostgreSQL
+    use pg_restore."""
+    from app.backup import BackupError, restore, sqlite_path
+
+    url = get_settings().sqlalchemy_url
+    try:
+        target = sqlite_path(url)
+        if not yes and not typer.confirm(f"Replace everything in {target} with {file}?"):
+            raise typer.Exit(1)
+        restore(url, file)
+    except BackupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"restored {target} from {file}; run 'sigap db upgrade' if the backup is older")
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from fastapi import FastAPI
 from sqlalchemy import Engine, text
 
+from app.docs import install as install_docs
 from app.errors import install_error_handlers
 from app.health import install as install_health
 from app.metrics import install as install_metrics
@@ -67,6 +68,8 @@ def create_app(
         summary="Chat bot and case service for Dinas Sosial offices",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served from local files by app/docs.py
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -81,6 +84,7 @@ def create_app(
     install_web(app)
     install_health(app, engine)
     install_metrics(app, engine, [channel.name for channel in channels])
+    install_docs(app)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

@@ -1,4 +1,9 @@
-"""Run Alembic from code, so `sigap db upgrade` and the tests share one path."""
+"""Run Alembic from code, so `sigap db upgrade` and the tests share one path.
+
+The configuration is built here rather than read from alembic.ini, so that an installed
+wheel (which carries the migrations package, not the repository's alembic.ini) migrates
+from any working directory. alembic.ini stays for developers who run `alembic` by hand.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,15 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-ROOT = Path(__file__).resolve().parent.parent
+import migrations
+
+SCRIPTS = Path(migrations.__file__).resolve().parent
 
 
 def alembic_config(url: str) -> Config:
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPTS))
+    config.set_main_option("path_separator", "os")
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     config.attributes["configure_logging"] = False
     return config

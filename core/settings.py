@@ -18,7 +18,11 @@ PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret"}
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    database_url: str = Field(default=f"sqlite:///{ROOT / 'var' / 'sigap.db'}")
+    # Like .env, relative to the directory Sigap is started in (never inside the installed
+    # package, which may not be writable).
+    database_url: str = Field(
+        default_factory=lambda: f"sqlite:///{Path.cwd() / 'var' / 'sigap.db'}"
+    )
     office_timezone: str = "Asia/Makassar"
     complaint_response_hours: int = Field(default=48, ge=1, le=24 * 30)
     # Reminders before the deadline, in hours; then Kabid at breach, Kadis and PPID later.
@@ -38,6 +42,7 @@ class Settings(BaseSettings):
     # The reverse proxies (comma-separated addresses or networks, or *) whose
     # X-Forwarded-Proto and X-Forwarded-For `sigap serve` believes.
     forwarded_allow_ips: str = "127.0.0.1"
+    # The catalogue shipped with Sigap (the `catalogue` package) unless an office has its own.
     catalogue_dir: Path = ROOT / "catalogue"
 
     telegram_bot_token: SecretStr | None = None

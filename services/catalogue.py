@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,6 +28,8 @@ from pydantic import (
     model_validator,
 )
 
+# The catalogue shipped with Sigap (a package of its own, so the wheel carries it);
+# CATALOGUE_DIR points elsewhere for an office's own files.
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "catalogue"
 
 # Who may record a step as done. ``admin`` may always do so and is never listed in a file,
@@ -312,9 +315,21 @@ class Programme(_Frozen):
         return None
 
 
+class ComplaintCategory(_Frozen):
+    """What a complaint is about (complaint_categories.yaml); the code is stored on complaints."""
+
+    code: Slug
+    label: LocalizedText
+
+
+class _ComplaintCategoriesFile(_Frozen):
+    categories: tuple[ComplaintCategory, ...] = Field(min_length=1)
+
+
 class Catalogue(_Frozen):
     offices: tuple[Office, ...]
     programmes: tuple[Programme, ...]
+    complaint_categories: tuple[ComplaintCategory, ...]
 
     def office(self, code: str) -> Office | None:
         return next((o for o in self.offices if o.code == code), None)
@@ -327,6 +342,9 @@ class Catalogue(_Frozen):
 
     def programmes_for_office(self, office_code: str) -> tuple[Programme, ...]:
         return tuple(p for p in self.programmes if p.office == office_code)
+
+    def complaint_category(self, code: str) -> ComplaintCategory | None:
+        return find_category(self.complaint_categories, code)
 
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -367,8 +385,26 @@ def _duplicates(values: Iterable[str]) -> list[str]:
     return sorted(value for value, n in Counter(values).items() if n > 1)
 
 
+def find_category(categories: Iterable[ComplaintCategory], code: str) -> ComplaintCategory | None:
+    return next((c for c in categories if c.code == code), None)
+
+
+@lru_cache
+def load_complaint_categories(directory: Path | None = None) -> tuple[ComplaintCategory, ...]:
+    """``complaint_categories.yaml`` under ``directory``, read once per directory."""
+    path = (directory or DEFAULT_DIRECTORY) / "complaint_categories.yaml"
+    if not path.is_file():
+        raise CatalogueError(f"{path}: file not found")
+    categories = _parse(_ComplaintCategoriesFile, path).categories
+    duplicated = _duplicates(c.code for c in categories)
+    if duplicated:
+        raise CatalogueError(f"{path}: category code used twice: {duplicated}")
+    return categories
+
+
 def load_catalogue(directory: Path | None = None) -> Catalogue:
-    """Read and check ``offices.yaml`` and every ``programmes/*.yaml`` under ``directory``."""
+    """Read and check ``offices.yaml``, ``complaint_categories.yaml`` and every
+    ``programmes/*.yaml`` under ``directory``."""
     root = directory or DEFAULT_DIRECTORY
     offices_path = root / "offices.yaml"
     if not offices_path.is_file():
@@ -400,4 +436,8 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
             )
         seen[programme.code] = path
         programmes.append(programme)
-    return Catalogue(offices=offices, programmes=tuple(programmes))
+    return Catalogue(
+        offices=offices,
+        programmes=tuple(programmes),
+        complaint_categories=load_complaint_categories(root),
+    )

@@ -23,7 +23,7 @@ import messages
 from core.settings import Settings
 from models import Complaint, ComplaintEvent, Conversation, Office, Person, Programme, StaffUser
 from services import audit
-from services.complaint_categories import category as find_category
+from services.catalogue import ComplaintCategory, find_category, load_complaint_categories
 from services.errors import Conflict, InvalidInput, NotFound
 from services.nik import mask_nik
 from services.numbering import insert_numbered, normalise_number
@@ -47,19 +47,24 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class ClockPolicy:
+    """How complaints are handled: their clock, and the categories one may be filed under."""
+
     response_hours: int = 48
     reminder_hours: tuple[int, ...] = (24, 4)
     head_after_hours: int = 24
     reopen_days: int = 7
+    categories: tuple[ComplaintCategory, ...] = field(default_factory=load_complaint_categories)
 
 
 def clock_policy(settings: Settings) -> ClockPolicy:
-    """The office's complaint clock as the settings describe it."""
+    """The office's complaint clock as the settings describe it, with the categories of the
+    catalogue in CATALOGUE_DIR."""
     return ClockPolicy(
         response_hours=settings.complaint_response_hours,
         reminder_hours=tuple(settings.complaint_reminder_hours),
         head_after_hours=settings.complaint_head_escalation_hours,
         reopen_days=settings.complaint_reopen_days,
+        categories=load_complaint_categories(settings.catalogue_dir),
     )
 
 
@@ -121,7 +126,7 @@ def file_complaint(
     policy: ClockPolicy,
     recorded_by: StaffUser | None = None,
 ) -> Complaint:
-    if find_category(data.category) is None:
+    if find_category(policy.categories, data.category) is None:
         raise InvalidInput("complaint.error.category", category=data.category)
     # A chat complaint names the conversation it came from (its channel is whatever the bot
     # registered); anything else must be one of the offline channels staff record.
@@ -174,7 +179,7 @@ def file_complaint(
         )
     )
     complaint.next_check_at = _next_check(session, complaint, policy)
-    _announce_to_officers(session, complaint, office, now)
+    _announce_to_officers(session, complaint, office, now, policy)
     session.flush()
     return complaint
 
@@ -336,7 +341,7 @@ def reopen(
     complaint.next_check_at = _next_check(session, complaint, policy)
     office = session.get(Office, complaint.office_id)
     assert office is not None
-    _announce_to_officers(session, complaint, office, now, key="complaint.officer.reopened")
+    _announce_to_officers(session, complaint, office, now, policy, key="complaint.officer.reopened")
     session.flush()
     return complaint
 
@@ -488,15 +493,20 @@ def _fire_due_milestones(
             ComplaintEvent(complaint_id=complaint.id or 0, at=now, kind=mark.kind, milestone=key)
         )
         done.add(key)
-        _notify_milestone(session, complaint, office, mark, now)
+        _notify_milestone(session, complaint, office, mark, now, policy)
         fired += 1
     return fired
 
 
 def _notify_milestone(
-    session: Session, complaint: Complaint, office: Office, mark: Milestone, now: datetime
+    session: Session,
+    complaint: Complaint,
+    office: Office,
+    mark: Milestone,
+    now: datetime,
+    policy: ClockPolicy,
 ) -> None:
-    params = _officer_params(session, complaint, office)
+    params = _officer_params(session, complaint, office, policy)
     if mark.kind.startswith("remind-"):
         hours = mark.kind.removeprefix("remind-")
         text = messages.render("complaint.officer.reminder", "id", hours=hours, **params)
@@ -546,13 +556,15 @@ def _officer_addresses(session: Session, complaint: Complaint, office: Office) -
     return addresses + _staff_addresses(session, office, roles=[Role.COMPLAINT_OFFICER])
 
 
-def _officer_params(session: Session, complaint: Complaint, office: Office) -> dict[str, str]:
+def _officer_params(
+    session: Session, complaint: Complaint, office: Office, policy: ClockPolicy
+) -> dict[str, str]:
     person = session.get(Person, complaint.person_id) if complaint.person_id else None
     if complaint.confidential:
         who = messages.render("complaint.hidden_name", "id")
     else:
         who = complaint.complainant_name or (person.name if person else "-")
-    found = find_category(complaint.category)
+    found = find_category(policy.categories, complaint.category)
     return {
         "number": complaint.number,
         "category": found.label.id if found else complaint.category,
@@ -569,9 +581,10 @@ def _announce_to_officers(
     complaint: Complaint,
     office: Office,
     now: datetime,
+    policy: ClockPolicy,
     key: str = "complaint.officer.new",
 ) -> None:
-    text = messages.render(key, "id", **_officer_params(session, complaint, office))
+    text = messages.render(key, "id", **_officer_params(session, complaint, office, policy))
     buttons = [[{"label": messages.render("complaint.officer.claim_button", "id"),
                  "value": f"klaim {complaint.number}"}]]  # fmt: skip
     for address in _officer_addresses(session, complaint, office):

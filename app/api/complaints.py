@@ -18,11 +18,11 @@ from app.api.complaint_schemas import (
     ComplaintReportOut,
     OfflineComplaintIn,
 )
-from app.api.deps import CurrentStaff, NowDep, RecordId, SessionDep, SettingsDep
+from app.api.deps import CatalogueDep, CurrentStaff, NowDep, RecordId, SessionDep, SettingsDep
 from app.api.schemas import ERRORS
 from models import Complaint, Programme, StaffUser
 from services import complaints as service
-from services.complaint_categories import category
+from services.catalogue import Catalogue
 from services.complaint_reports import complaint_report
 from services.errors import InvalidInput, NotFound
 from services.outbox import ensure_conversation, parse_address
@@ -33,11 +33,17 @@ router = APIRouter(prefix="/complaints", tags=["complaints"])
 
 
 def complaint_public(
-    session: Session, complaint: Complaint, viewer: StaffUser, now: datetime, *, events: bool
+    session: Session,
+    complaint: Complaint,
+    viewer: StaffUser,
+    now: datetime,
+    *,
+    events: bool,
+    catalogue: Catalogue,
 ) -> ComplaintPublic:
     programme = session.get(Programme, complaint.programme_id) if complaint.programme_id else None
     claimer = session.get(StaffUser, complaint.claimed_by_id) if complaint.claimed_by_id else None
-    found = category(complaint.category)
+    found = catalogue.complaint_category(complaint.category)
     return ComplaintPublic(
         id=complaint.id or 0,
         number=complaint.number,
@@ -86,10 +92,13 @@ def inbox(
     session: SessionDep,
     staff: CurrentStaff,
     now: NowDep,
+    catalogue: CatalogueDep,
     include_answered: bool = False,
 ) -> list[ComplaintPublic]:
     rows = service.inbox(session=session, staff=staff, now=now, include_answered=include_answered)
-    return [complaint_public(session, c, staff, now, events=False) for c in rows]
+    return [
+        complaint_public(session, c, staff, now, events=False, catalogue=catalogue) for c in rows
+    ]
 
 
 @router.get(
@@ -103,12 +112,13 @@ def by_number(
     session: SessionDep,
     staff: CurrentStaff,
     now: NowDep,
+    catalogue: CatalogueDep,
 ) -> ComplaintPublic:
     require_role(staff, service.HANDLERS)
     complaint = service.complaint_by_number(session=session, number=number[:30])
     if complaint is None:
         raise NotFound("error.not_found", what="Complaint")
-    return read_complaint(session, staff, complaint.id or 0, now)
+    return read_complaint(session, staff, complaint.id or 0, now, catalogue)
 
 
 @router.get(
@@ -118,9 +128,13 @@ def by_number(
     responses=ERRORS,
 )
 def detail(
-    complaint_id: RecordId, session: SessionDep, staff: CurrentStaff, now: NowDep
+    complaint_id: RecordId,
+    session: SessionDep,
+    staff: CurrentStaff,
+    now: NowDep,
+    catalogue: CatalogueDep,
 ) -> ComplaintPublic:
-    return read_complaint(session, staff, complaint_id, now)
+    return read_complaint(session, staff, complaint_id, now, catalogue)
 
 
 @router.post(
@@ -130,11 +144,15 @@ def detail(
     responses=ERRORS,
 )
 def claim(
-    complaint_id: RecordId, session: SessionDep, staff: CurrentStaff, now: NowDep
+    complaint_id: RecordId,
+    session: SessionDep,
+    staff: CurrentStaff,
+    now: NowDep,
+    catalogue: CatalogueDep,
 ) -> ComplaintPublic:
     complaint = service.claim(session=session, staff=staff, complaint_id=complaint_id, now=now)
     service.record_reads(session=session, staff=staff, complaints=[complaint], now=now, how="claim")
-    return complaint_public(session, complaint, staff, now, events=False)
+    return complaint_public(session, complaint, staff, now, events=False, catalogue=catalogue)
 
 
 @router.post(
@@ -144,7 +162,12 @@ def claim(
     responses=ERRORS,
 )
 def answer(
-    complaint_id: RecordId, body: AnswerIn, session: SessionDep, staff: CurrentStaff, now: NowDep
+    complaint_id: RecordId,
+    body: AnswerIn,
+    session: SessionDep,
+    staff: CurrentStaff,
+    now: NowDep,
+    catalogue: CatalogueDep,
 ) -> ComplaintPublic:
     complaint = service.answer(
         session=session, staff=staff, complaint_id=complaint_id, text=body.text, now=now
@@ -152,7 +175,7 @@ def answer(
     service.record_reads(
         session=session, staff=staff, complaints=[complaint], now=now, how="answer"
     )
-    return complaint_public(session, complaint, staff, now, events=True)
+    return complaint_public(session, complaint, staff, now, events=True, catalogue=catalogue)
 
 
 @router.post(
@@ -168,6 +191,7 @@ def record_offline(
     staff: CurrentStaff,
     now: NowDep,
     settings: SettingsDep,
+    catalogue: CatalogueDep,
 ) -> ComplaintPublic:
     programme_id = None
     if body.programme_code:
@@ -203,7 +227,7 @@ def record_offline(
         now=now,
         policy=service.clock_policy(settings),
     )
-    return complaint_public(session, complaint, staff, now, events=False)
+    return complaint_public(session, complaint, staff, now, events=False, catalogue=catalogue)
 
 
 @router.get(
@@ -255,11 +279,11 @@ def report(
 
 
 def read_complaint(
-    session: Session, staff: StaffUser, complaint_id: int, now: datetime
+    session: Session, staff: StaffUser, complaint_id: int, now: datetime, catalogue: Catalogue
 ) -> ComplaintPublic:
     """One complaint in full, for an officer of its office; the read is audited."""
     complaint = _visible(session, staff, complaint_id)
     service.record_reads(
         session=session, staff=staff, complaints=[complaint], now=now, how="details"
     )
-    return complaint_public(session, complaint, staff, now, events=True)
+    return complaint_public(session, complaint, staff, now, events=True, catalogue=catalogue)

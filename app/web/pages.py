@@ -405,7 +405,11 @@ def complaints(request: Request, now: NowDep, answered: bool = False) -> HTMLRes
         rows = complaint_service.inbox(
             session=session, staff=staff, now=now, include_answered=answered
         )
-        listed = [complaint_public(session, c, staff, now, events=False) for c in rows]
+        catalogue = request.app.state.catalogue
+        listed = [
+            complaint_public(session, c, staff, now, events=False, catalogue=catalogue)
+            for c in rows
+        ]
     context = {"complaints": listed, "answered": answered}
     return render(request, "complaints.html", context, staff=staff, office=office)
 
@@ -421,7 +425,8 @@ def _complaint_page(
     status_code: int = 200,
     **extra: Any,
 ) -> HTMLResponse:
-    context = {"complaint": read_complaint(session, staff, complaint_id, now), **extra}
+    found = read_complaint(session, staff, complaint_id, now, request.app.state.catalogue)
+    context = {"complaint": found, **extra}
     return render(
         request, "complaint.html", context, staff=staff, office=office, status_code=status_code
     )

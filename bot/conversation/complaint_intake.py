@@ -17,7 +17,7 @@ from bot.conversation.turn import Turn
 from bot.inbound import InboundEvent
 from models import Person, Programme
 from services import complaints as service
-from services.complaint_categories import Category, load_categories
+from services.catalogue import ComplaintCategory
 from services.errors import DomainError
 
 CATEGORY = "complaint_category"
@@ -34,13 +34,13 @@ _SEND, _EDIT = "1", "2"
 _CHECK_WORDS = frozenset({"cek", "check", "status"})
 
 
-def _categories() -> tuple[Category, ...]:
-    return load_categories()
+def _categories(turn: Turn) -> tuple[ComplaintCategory, ...]:
+    return turn.catalogue.complaint_categories
 
 
-def _check_value() -> str:
+def _check_value(turn: Turn) -> str:
     # Right after the categories, so adding a category never clashes with it.
-    return str(len(_categories()) + 1)
+    return str(len(_categories(turn)) + 1)
 
 
 def _programmes(turn: Turn) -> list[tuple[str, int]]:
@@ -70,8 +70,8 @@ def start(turn: Turn) -> None:
 def ask_category(turn: Turn, *, intro: str = "") -> None:
     found = turn.office()
     channels = contact.office_channels(turn, found[1].code) if found else []
-    options = [(str(i), c.label.get(turn.lang)) for i, c in enumerate(_categories(), start=1)]
-    options += [(_check_value(), turn.t("bot.complaint.check")), ("0", turn.t("bot.nav.menu"))]
+    options = [(str(i), c.label.get(turn.lang)) for i, c in enumerate(_categories(turn), start=1)]
+    options += [(_check_value(turn), turn.t("bot.complaint.check")), ("0", turn.t("bot.nav.menu"))]
     text = turn.t("bot.complaint.intro")
     turn.goto(CATEGORY)
     # The office's other channels stay visible for people who would rather call or visit.
@@ -112,7 +112,7 @@ def _name(turn: Turn) -> str:
 
 def ask_confirm(turn: Turn, *, intro: str = "") -> None:
     data = turn.conversation.data
-    category = next((c for c in _categories() if c.code == data.get("category")), None)
+    category = next((c for c in _categories(turn) if c.code == data.get("category")), None)
     programme = next(
         (name for name, pid in _programmes(turn) if pid == data.get("programme_id")),
         turn.t("bot.complaint.no_programme"),
@@ -170,10 +170,10 @@ def on_event(turn: Turn, event: InboundEvent) -> None:
 
 
 def on_category(turn: Turn, text: str) -> None:
-    if text == _check_value() or text.lower() in _CHECK_WORDS:
+    if text == _check_value(turn) or text.lower() in _CHECK_WORDS:
         complaint_track.start_list(turn)
         return
-    categories = _categories()
+    categories = _categories(turn)
     index = int(text) - 1 if text.isdigit() else -1
     if not 0 <= index < len(categories):
         ask_category(turn, intro=turn.t("bot.complaint.category_unknown"))

@@ -18,7 +18,6 @@ from bot.conversation import menu
 from bot.conversation.turn import Turn
 from models import Complaint, ComplaintEvent, Office
 from services import complaints as service
-from services.complaint_categories import category as find_category
 from services.errors import Conflict, DomainError
 from services.numbering import normalise_number
 from services.timefmt import format_moment
@@ -162,7 +161,7 @@ def _latest_answer(turn: Turn, complaint: Complaint) -> str | None:
 
 
 def show(turn: Turn, complaint: Complaint) -> None:
-    found = find_category(complaint.category)
+    found = turn.catalogue.complaint_category(complaint.category)
     lines = [
         turn.t(
             "bot.complaint.shown",

@@ -9,6 +9,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
+from core.settings import Settings
 from services.catalogue import (
     DEFAULT_DIRECTORY,
     Catalogue,
@@ -17,6 +18,7 @@ from services.catalogue import (
     TimeStandard,
     load_catalogue,
 )
+from services.complaints import clock_policy
 
 
 @pytest.fixture(scope="module")
@@ -348,3 +350,33 @@ class TestNewProgramme:
             "kube-bone",
             "kube-bone-2027",
         ]
+
+
+class TestComplaintCategories:
+    def test_the_shipped_categories_in_their_order(self, catalogue: Catalogue) -> None:
+        codes = [c.code for c in catalogue.complaint_categories]
+        assert codes[0] == "bantuan-terlambat" and codes[-1] == "lainnya"
+        found = catalogue.complaint_category("pungli")
+        assert found is not None and found.label.en == "Illegal levy or deduction from aid"
+        assert catalogue.complaint_category("no-such-thing") is None
+
+    def test_catalogue_dir_governs_the_categories(self, catalogue_dir: Path) -> None:
+        path = catalogue_dir / "complaint_categories.yaml"
+        _write(path, {"categories": [{"code": "air", "label": {"id": "Air", "en": "Water"}}]})
+        assert [c.code for c in load_catalogue(catalogue_dir).complaint_categories] == ["air"]
+        settings = Settings(catalogue_dir=catalogue_dir, demo_mode=True)
+        assert [c.code for c in clock_policy(settings).categories] == ["air"]
+
+    def test_a_missing_categories_file_is_named(self, catalogue_dir: Path) -> None:
+        (catalogue_dir / "complaint_categories.yaml").unlink()
+        with pytest.raises(CatalogueError, match=r"complaint_categories\.yaml: file not found"):
+            load_catalogue(catalogue_dir)
+
+    def test_a_category_code_used_twice_is_refused(self, catalogue_dir: Path) -> None:
+        label = {"id": "Air", "en": "Water"}
+        _write(
+            catalogue_dir / "complaint_categories.yaml",
+            {"categories": [{"code": "air", "label": label}, {"code": "air", "label": label}]},
+        )
+        with pytest.raises(CatalogueError, match="used twice"):
+            load_catalogue(catalogue_dir)

@@ -1,0 +1,1 @@
+"""Alembic's revisions; a package so that the wheel carries them (Alembic skips this file)."""
