@@ -10,6 +10,7 @@ the reason is in the body.
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from alembic.migration import MigrationContext
@@ -50,15 +51,16 @@ def check_ready(engine: Engine, head: str) -> str:
 
 
 def install(app: FastAPI, engine: Engine) -> None:
-    # The migrations on disk do not change while the process runs: read them once.
-    head = head_revision()
+    # The migrations on disk do not change while the process runs: read them once, at the
+    # first probe rather than at start-up.
+    head = functools.cache(head_revision)
 
     @app.get("/readyz", tags=["health"])
     def readyz() -> JSONResponse:
         """200 when the database answers and its schema is at the head migration; 503 with
         the reason otherwise."""
         try:
-            revision = check_ready(engine, head)
+            revision = check_ready(engine, head())
         except NotReady as exc:
             return JSONResponse({"status": "not_ready", "reason": str(exc)}, 503)
         return JSONResponse({"status": "ready", "database": "ok", "schema": revision})

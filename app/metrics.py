@@ -228,6 +228,10 @@ class DatabaseCollector(Collector):
         self.engine = read_only(engine)
         self.channels = tuple(channels)
 
+    def describe(self) -> Iterator[Metric]:
+        # Registering asks a collector without this for its metrics: a query at start-up.
+        return iter(())
+
     def collect(self) -> Iterator[Metric]:
         up = GaugeMetricFamily("sigap_database_up", "1 when the database answered this scrape.")
         try:
