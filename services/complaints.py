@@ -1,6 +1,21 @@
-"""Complaints (pengaduan) and the promise of an answer within 2×24 hours.
+"""Complaints (pengaduan): one place for their states, who may see and act on them, and the
+clock that promises an answer.
 
-The clock: ``due_at = clock_started_at + response_hours`` in calendar hours, as the Buton
+**States.** A complaint is ``open`` (waiting for an answer), ``answered`` or ``closed`` (the
+complainant confirmed it settled). Every change — a claim, an answer, settling, reopening — goes
+through :func:`transition`: a ``match`` over (status, move), a guarded UPDATE (the status and
+clock cycle the caller saw, so two writers race in the database and the loser gets a 409), and
+the event row. The functions :func:`claim`, :func:`answer`, :func:`settle` and :func:`reopen`
+only name the move.
+
+**Who.** :func:`readable` is the one query a staff member may read complaints from, and
+:func:`for_staff` the one way to fetch one (another office's answers as one that does not exist).
+A chat sees its own complaints and those of the person it is linked to (:func:`for_chat`,
+:func:`of_chat`). What may be done next is returned as :class:`Action` values
+(:func:`staff_actions`, :func:`complainant_actions`); the bot and the pages render their own
+buttons from them, and messages queued here carry the actions, never a command to parse back.
+
+**The clock.** ``due_at = clock_started_at + response_hours`` in calendar hours, as the Buton
 Tengah SOP states it ("paling lama 2x24 jam"). Before the deadline the officers are reminded;
 at the deadline the supervisor (Kabid) is told; later the head (Kadis) and the PPID officer.
 Each of those is a *milestone*, written once per clock cycle under a unique key, so a sweep
@@ -14,17 +29,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ColumnElement, Engine
+from sqlalchemy import ColumnElement, Engine, false, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 import messages
 from core.settings import Settings
-from models import Complaint, ComplaintEvent, Conversation, Office, Person, Programme, StaffUser
+from models import (
+    Complaint,
+    ComplaintEvent,
+    Conversation,
+    Office,
+    OutboxMessage,
+    Person,
+    Programme,
+    StaffUser,
+)
 from services import audit
 from services.complaint_categories import category as find_category
-from services.errors import Conflict, InvalidInput, NotFound
+from services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.nik import mask_nik
 from services.numbering import insert_numbered, normalise_number
 from services.outbox import queue, queue_to_address
@@ -207,31 +233,293 @@ def complaint_by_number(*, session: Session, number: str) -> Complaint | None:
     return session.exec(select(Complaint).where(Complaint.number == cleaned)).first()
 
 
-def _for_staff(session: Session, staff: StaffUser, complaint_id: int) -> Complaint:
+# --- Who may see and act ---------------------------------------------------------------------
+
+
+class Action(StrEnum):
+    """What may be done next with a complaint; the bot and the pages render these."""
+
+    CLAIM = "claim"  # staff: take it, reminders then go to them alone
+    ANSWER = "answer"  # staff: answer the complainant
+    ADD_INFO = "add_info"  # complainant: add to the thread
+    SETTLE = "settle"  # complainant: the answer solved it
+    REOPEN = "reopen"  # complainant: it did not, within the reopen window
+    RATE = "rate"  # complainant: the IKM rating, once settled
+
+
+def may_see(staff: StaffUser, complaint: Complaint) -> bool:
+    """Complaint handlers (officers, Kabid, Kadis, admin) of the complaint's office."""
+    return staff.role in HANDLERS and staff.office_id == complaint.office_id
+
+
+def readable(staff: StaffUser) -> SelectOfScalar[Complaint]:
+    """The one query a staff member reads complaints from: their office's, if they handle
+    complaints; nothing otherwise."""
+    query = select(Complaint).where(Complaint.office_id == staff.office_id)
+    if staff.role not in HANDLERS:
+        query = query.where(false())
+    return query
+
+
+def for_staff(*, session: Session, staff: StaffUser, complaint_id: int) -> Complaint:
+    """One complaint the staff member may see; another office's is not found, in the same
+    words as one that does not exist."""
     require_role(staff, HANDLERS)
     complaint = get_complaint(session=session, complaint_id=complaint_id)
     require_office(staff, complaint.office_id, what="Complaint")
     return complaint
 
 
-def claim(*, session: Session, staff: StaffUser, complaint_id: int, now: datetime) -> Complaint:
-    complaint = _for_staff(session, staff, complaint_id)
-    if complaint.status == Status.CLOSED:
-        raise Conflict("complaint.error.closed", number=complaint.number)
-    if complaint.claimed_by_id not in (None, staff.id):
-        holder = session.get(StaffUser, complaint.claimed_by_id)
-        raise Conflict(
-            "complaint.error.claimed",
-            number=complaint.number,
-            name=holder.full_name if holder else "?",
+def staff_actions(staff: StaffUser, complaint: Complaint) -> list[Action]:
+    if not may_see(staff, complaint) or complaint.status == Status.CLOSED:
+        return []
+    found = [Action.ANSWER]
+    if complaint.claimed_by_id is None:
+        found.insert(0, Action.CLAIM)
+    return found
+
+
+def complainant_actions(
+    complaint: Complaint, *, now: datetime, policy: ClockPolicy
+) -> list[Action]:
+    """What the complainant may do next, in the order the bot offers it."""
+    found: list[Action] = []
+    if complaint.status != Status.CLOSED:
+        found.append(Action.ADD_INFO)
+    if complaint.status == Status.ANSWERED:
+        found.append(Action.SETTLE)
+    if complaint.status == Status.CLOSED and complaint.rating is None:
+        found.append(Action.RATE)
+    if complaint.status != Status.OPEN and _within_reopen_window(complaint, now, policy):
+        found.append(Action.REOPEN)
+    return found
+
+
+def _within_reopen_window(complaint: Complaint, now: datetime, policy: ClockPolicy) -> bool:
+    answered = complaint.answered_at
+    return answered is not None and now <= answered + timedelta(days=policy.reopen_days)
+
+
+def _chat_condition(conversation: Conversation) -> ColumnElement[bool]:
+    condition: ColumnElement[bool] = col(Complaint.conversation_id) == conversation.id
+    if conversation.person_id is not None:
+        condition = or_(condition, col(Complaint.person_id) == conversation.person_id)
+    return condition
+
+
+def for_chat(*, session: Session, conversation: Conversation, number: str) -> Complaint | None:
+    """The complaint if this chat filed it or the person it is linked to is the complainant;
+    None for anyone else, as for a number that does not exist."""
+    query = select(Complaint).where(
+        Complaint.number == normalise_number(number), _chat_condition(conversation)
+    )
+    return session.exec(query).first()
+
+
+def of_chat(
+    *, session: Session, conversation: Conversation, limit: int, unsettled: bool = False
+) -> list[Complaint]:
+    """The chat's complaints, newest first; ``unsettled``: only those not yet closed."""
+    query = select(Complaint).where(_chat_condition(conversation))
+    if unsettled:
+        query = query.where(col(Complaint.status).in_([Status.OPEN, Status.ANSWERED]))
+    query = query.order_by(col(Complaint.id).desc()).limit(limit)
+    return list(session.exec(query).all())
+
+
+def staff_of_chat(*, session: Session, address: str) -> StaffUser | None:
+    """The active staff member whose own chat is ``address`` ("telegram:501")."""
+    return session.exec(
+        select(StaffUser).where(StaffUser.chat == address, col(StaffUser.active).is_(True))
+    ).first()
+
+
+def named_by_message(
+    *, session: Session, conversation_id: int, platform_message_id: str
+) -> Complaint | None:
+    """The complaint a message the bot sent to this chat was about (an alert, a relayed
+    message, an answer), when a person replies to it."""
+    extra = session.exec(
+        select(OutboxMessage.extra).where(
+            OutboxMessage.conversation_id == conversation_id,
+            OutboxMessage.platform_message_id == platform_message_id,
         )
-    complaint.claimed_by_id = staff.id
-    complaint.claimed_at = now
+    ).first()
+    number = (extra or {}).get("complaint")
+    return complaint_by_number(session=session, number=str(number)) if number else None
+
+
+def latest_answer(*, session: Session, complaint: Complaint) -> str | None:
+    return session.exec(
+        select(ComplaintEvent.text)
+        .where(ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.kind == "answered")
+        .order_by(col(ComplaintEvent.id).desc())
+        .limit(1)
+    ).first()
+
+
+# --- The one place a complaint changes -------------------------------------------------------
+
+
+class Move(StrEnum):
+    CLAIM = "claim"
+    ANSWER = "answer"
+    SETTLE = "settle"
+    REOPEN = "reopen"
+
+
+_EVENT_KIND = {
+    Move.CLAIM: "claimed",
+    Move.ANSWER: "answered",
+    Move.SETTLE: "settled",
+    Move.REOPEN: "reopened",
+}
+
+
+def transition(
+    *,
+    session: Session,
+    complaint: Complaint,
+    move: Move,
+    now: datetime,
+    staff: StaffUser | None = None,
+    text: str = "",
+    policy: ClockPolicy | None = None,
+) -> Complaint:
+    """The one place a complaint changes: claimed, answered, settled or reopened.
+
+    ``staff`` makes a claim or an answer (and must be allowed to); settling and reopening are
+    the complainant's. ``text`` is the answer or the reason; ``policy`` the clock (reopening
+    starts a new one).
+    """
+    policy = policy or ClockPolicy()
+    previous = Status(complaint.status)
+    number = complaint.number
+    guard: list[ColumnElement[bool]] = []
+    values: dict[str, Any] = {}
+    body = ""
+    match (previous, move):
+        case (Status.CLOSED, Move.CLAIM | Move.ANSWER):
+            raise Conflict("complaint.error.closed", number=number)
+        case (_, Move.CLAIM):
+            actor = _acting_staff(staff, complaint)
+            if complaint.claimed_by_id not in (None, actor.id):
+                raise _claimed_by_other(session, complaint)
+            guard.append(
+                or_(
+                    col(Complaint.claimed_by_id).is_(None), col(Complaint.claimed_by_id) == actor.id
+                )
+            )
+            values = {"claimed_by_id": actor.id, "claimed_at": now}
+        case (_, Move.ANSWER):
+            actor = _acting_staff(staff, complaint)
+            body = _clean_text(text, what="answer")
+            values = {
+                "status": Status.ANSWERED,
+                "answered_at": now,
+                "first_response_at": complaint.first_response_at or now,
+                "next_check_at": None,
+            }
+            if complaint.claimed_by_id is None:
+                values |= {"claimed_by_id": actor.id, "claimed_at": now}
+        case (Status.ANSWERED, Move.SETTLE):
+            values = {"status": Status.CLOSED, "closed_at": now}
+        case (_, Move.SETTLE):
+            raise Conflict("complaint.error.not_answered", number=number)
+        case (Status.OPEN, Move.REOPEN):
+            raise Conflict("complaint.error.still_open", number=number)
+        case (_, Move.REOPEN):
+            if not _within_reopen_window(complaint, now, policy):
+                raise Conflict(
+                    "complaint.error.reopen_window", number=number, days=policy.reopen_days
+                )
+            body = _clean_text(text, what="reason")
+            values = {
+                "status": Status.OPEN,
+                "cycle": complaint.cycle + 1,
+                "clock_started_at": now,
+                "due_at": now + timedelta(hours=policy.response_hours),
+                "answered_at": None,
+                "closed_at": None,
+                "rating": None,
+                "rating_comment": None,
+            }
+    # The status and cycle the caller saw: of two writers only one UPDATE matches.
+    result = session.execute(
+        update(Complaint)
+        .where(
+            col(Complaint.id) == complaint.id,
+            col(Complaint.status) == previous,
+            col(Complaint.cycle) == complaint.cycle,
+            *guard,
+        )
+        .values(**values)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("complaint.error.changed", number=number)
     session.add(
-        ComplaintEvent(complaint_id=complaint.id or 0, at=now, kind="claimed", staff_id=staff.id)
+        ComplaintEvent(
+            complaint_id=complaint.id or 0,
+            at=now,
+            kind=_EVENT_KIND[move],
+            staff_id=staff.id if staff else None,
+            text=body,
+        )
     )
     session.flush()
+    session.refresh(complaint)
+    _after(session, complaint, move, body, now, policy)
+    session.flush()
     return complaint
+
+
+def _acting_staff(staff: StaffUser | None, complaint: Complaint) -> StaffUser:
+    if staff is None:
+        raise Forbidden("error.forbidden_role", role="-")
+    require_role(staff, HANDLERS)
+    require_office(staff, complaint.office_id, what="Complaint")
+    return staff
+
+
+def _claimed_by_other(session: Session, complaint: Complaint) -> Conflict:
+    holder = session.get(StaffUser, complaint.claimed_by_id)
+    return Conflict(
+        "complaint.error.claimed",
+        number=complaint.number,
+        name=holder.full_name if holder else "?",
+    )
+
+
+def _after(
+    session: Session,
+    complaint: Complaint,
+    move: Move,
+    body: str,
+    now: datetime,
+    policy: ClockPolicy,
+) -> None:
+    """Who hears of the move: the complainant of an answer, the officers of a reopen."""
+    if move == Move.ANSWER:
+        _tell_complainant(
+            session,
+            complaint,
+            "complaint.answer_to_complainant",
+            now,
+            actions=[Action.SETTLE, Action.REOPEN],
+            answer=body,
+            number=complaint.number,
+        )
+    elif move == Move.REOPEN:
+        complaint.next_check_at = _next_check(session, complaint, policy)
+        office = session.get_one(Office, complaint.office_id)
+        _announce_to_officers(
+            session, complaint, office, now, key="complaint.officer.reopened", reason=body
+        )
+
+
+def claim(*, session: Session, staff: StaffUser, complaint_id: int, now: datetime) -> Complaint:
+    complaint = for_staff(session=session, staff=staff, complaint_id=complaint_id)
+    return transition(session=session, complaint=complaint, move=Move.CLAIM, now=now, staff=staff)
 
 
 def answer(
@@ -243,36 +531,28 @@ def answer(
     now: datetime,
 ) -> Complaint:
     """The officer's answer reaches the complainant's chat and stops the clock."""
-    complaint = _for_staff(session, staff, complaint_id)
-    if complaint.status == Status.CLOSED:
-        raise Conflict("complaint.error.closed", number=complaint.number)
-    body = _clean_text(text, what="answer")
-    if complaint.claimed_by_id is None:
-        complaint.claimed_by_id, complaint.claimed_at = staff.id, now
-    if complaint.first_response_at is None:
-        complaint.first_response_at = now
-    complaint.status = Status.ANSWERED
-    complaint.answered_at = now
-    complaint.next_check_at = None
-    session.add(
-        ComplaintEvent(
-            complaint_id=complaint.id or 0, at=now, kind="answered", staff_id=staff.id, text=body
-        )
+    complaint = for_staff(session=session, staff=staff, complaint_id=complaint_id)
+    return transition(
+        session=session, complaint=complaint, move=Move.ANSWER, now=now, staff=staff, text=text
     )
-    _tell_complainant(
-        session,
-        complaint,
-        "complaint.answer_to_complainant",
-        now,
-        buttons=[
-            [{"label": "complaint.button.settled", "value": f"selesai {complaint.number}"}],
-            [{"label": "complaint.button.reopen", "value": f"buka {complaint.number}"}],
-        ],
-        answer=body,
-        number=complaint.number,
+
+
+def settle(*, session: Session, complaint: Complaint, now: datetime) -> Complaint:
+    return transition(session=session, complaint=complaint, move=Move.SETTLE, now=now)
+
+
+def reopen(
+    *, session: Session, complaint: Complaint, reason: str, now: datetime, policy: ClockPolicy
+) -> Complaint:
+    """Only an answered or settled complaint, within the reopen window; a new clock starts."""
+    return transition(
+        session=session,
+        complaint=complaint,
+        move=Move.REOPEN,
+        now=now,
+        text=reason,
+        policy=policy,
     )
-    session.flush()
-    return complaint
 
 
 def add_information(
@@ -285,8 +565,7 @@ def add_information(
     session.add(
         ComplaintEvent(complaint_id=complaint.id or 0, at=now, kind="information", text=body)
     )
-    office = session.get(Office, complaint.office_id)
-    assert office is not None
+    office = session.get_one(Office, complaint.office_id)
     for address in _officer_addresses(session, complaint, office):
         queue_to_address(
             session,
@@ -298,45 +577,6 @@ def add_information(
             # A reply to this notice answers the complaint, as a reply to the first one does.
             extra={"complaint": complaint.number},
         )
-    session.flush()
-    return complaint
-
-
-def settle(*, session: Session, complaint: Complaint, now: datetime) -> Complaint:
-    if complaint.status != Status.ANSWERED:
-        raise Conflict("complaint.error.not_answered", number=complaint.number)
-    complaint.status = Status.CLOSED
-    complaint.closed_at = now
-    session.add(ComplaintEvent(complaint_id=complaint.id or 0, at=now, kind="settled"))
-    session.flush()
-    return complaint
-
-
-def reopen(
-    *, session: Session, complaint: Complaint, reason: str, now: datetime, policy: ClockPolicy
-) -> Complaint:
-    """Only an answered or settled complaint, within the reopen window; a new clock starts."""
-    if complaint.status == Status.OPEN or complaint.answered_at is None:
-        raise Conflict("complaint.error.still_open", number=complaint.number)
-    if now > complaint.answered_at + timedelta(days=policy.reopen_days):
-        raise Conflict(
-            "complaint.error.reopen_window", number=complaint.number, days=policy.reopen_days
-        )
-    body = _clean_text(reason, what="reason")
-    complaint.status = Status.OPEN
-    complaint.cycle += 1
-    complaint.clock_started_at = now
-    complaint.due_at = now + timedelta(hours=policy.response_hours)
-    complaint.answered_at = None
-    complaint.closed_at = None
-    complaint.rating = None
-    complaint.rating_comment = None
-    session.add(ComplaintEvent(complaint_id=complaint.id or 0, at=now, kind="reopened", text=body))
-    session.flush()
-    complaint.next_check_at = _next_check(session, complaint, policy)
-    office = session.get(Office, complaint.office_id)
-    assert office is not None
-    _announce_to_officers(session, complaint, office, now, key="complaint.officer.reopened")
     session.flush()
     return complaint
 
@@ -365,8 +605,8 @@ def inbox(
     require_role(staff, HANDLERS)
     statuses = [Status.OPEN, Status.ANSWERED] if include_answered else [Status.OPEN]
     query = (
-        select(Complaint)
-        .where(Complaint.office_id == staff.office_id, col(Complaint.status).in_(statuses))
+        readable(staff)
+        .where(col(Complaint.status).in_(statuses))
         .order_by(col(Complaint.due_at), col(Complaint.id))
     )
     found = list(session.exec(query).all())
@@ -570,19 +810,23 @@ def _announce_to_officers(
     office: Office,
     now: datetime,
     key: str = "complaint.officer.new",
+    **params: str,
 ) -> None:
-    text = messages.render(key, "id", **_officer_params(session, complaint, office))
-    buttons = [[{"label": messages.render("complaint.officer.claim_button", "id"),
-                 "value": f"klaim {complaint.number}"}]]  # fmt: skip
+    text = messages.render(key, "id", **_officer_params(session, complaint, office), **params)
     for address in _officer_addresses(session, complaint, office):
         queue_to_address(
             session,
             address=address,
             text=text,
             now=now,
-            buttons=buttons,
-            extra={"complaint": complaint.number},
+            extra=alert_extra(complaint, [Action.CLAIM], "id"),
         )
+
+
+def alert_extra(complaint: Complaint, actions: Iterable[Action], lang: str) -> dict[str, Any]:
+    """What an outbox row about ``complaint`` carries: its number (a reply to the message is
+    about it) and the actions its reader may take, which the bot renders as its own buttons."""
+    return {"complaint": complaint.number, "actions": [str(a) for a in actions], "lang": lang}
 
 
 def _tell_complainant(
@@ -590,10 +834,10 @@ def _tell_complainant(
     complaint: Complaint,
     key: str,
     now: datetime,
-    buttons: list[list[dict[str, str]]] | None = None,
+    actions: Iterable[Action] = (),
     **params: object,
 ) -> None:
-    """In the complainant's language; button labels are message keys rendered here too."""
+    """In the complainant's language."""
     if complaint.conversation_id is None:
         return
     conversation = session.get(Conversation, complaint.conversation_id)
@@ -603,9 +847,5 @@ def _tell_complainant(
         conversation_id=complaint.conversation_id,
         text=messages.render(key, lang, **params),
         now=now,
-        buttons=[
-            [{"label": messages.render(b["label"], lang), "value": b["value"]} for b in row]
-            for row in buttons or []
-        ],
-        extra={"complaint": complaint.number},
+        extra=alert_extra(complaint, actions, lang),
     )

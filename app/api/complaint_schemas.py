@@ -59,6 +59,8 @@ class ComplaintPublic(BaseModel):
     cycle: int
     rating: int | None
     rating_comment: str | None
+    # What the reader may do next: "claim", "answer".
+    actions: list[str] = []
     events: list[ComplaintEventPublic] = []
 
 

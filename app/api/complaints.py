@@ -27,7 +27,7 @@ from services.complaint_reports import complaint_report
 from services.errors import InvalidInput, NotFound
 from services.outbox import ensure_conversation, parse_address
 from services.roles import CASE_READERS
-from services.staff import require_office, require_role
+from services.staff import require_role
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
 
@@ -52,7 +52,7 @@ def complaint_public(
         confidential=complaint.confidential,
         received_at=complaint.received_at,
         due_at=complaint.due_at,
-        overdue=complaint.status == "open" and complaint.due_at < now,
+        overdue=complaint.status == service.Status.OPEN and complaint.due_at < now,
         first_response_at=complaint.first_response_at,
         answered_at=complaint.answered_at,
         closed_at=complaint.closed_at,
@@ -60,6 +60,7 @@ def complaint_public(
         cycle=complaint.cycle,
         rating=complaint.rating,
         rating_comment=complaint.rating_comment,
+        actions=[str(a) for a in service.staff_actions(viewer, complaint)],
         events=[
             ComplaintEventPublic(at=e.at, kind=e.kind, staff_id=e.staff_id, text=e.text)
             for e in service.events(session=session, complaint_id=complaint.id or 0)
@@ -67,13 +68,6 @@ def complaint_public(
         if events
         else [],
     )
-
-
-def _visible(session: Session, staff: StaffUser, complaint_id: int) -> Complaint:
-    require_role(staff, service.HANDLERS)
-    complaint = service.get_complaint(session=session, complaint_id=complaint_id)
-    require_office(staff, complaint.office_id, what="Complaint")
-    return complaint
 
 
 @router.get(
@@ -258,7 +252,7 @@ def read_complaint(
     session: Session, staff: StaffUser, complaint_id: int, now: datetime
 ) -> ComplaintPublic:
     """One complaint in full, for an officer of its office; the read is audited."""
-    complaint = _visible(session, staff, complaint_id)
+    complaint = service.for_staff(session=session, staff=staff, complaint_id=complaint_id)
     service.record_reads(
         session=session, staff=staff, complaints=[complaint], now=now, how="details"
     )

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import re
 
-from sqlmodel import col, select
-
+from bot.complaint_buttons import OFFICER_VERBS
+from bot.conversation.complaint_track import NUMBER
 from bot.conversation.turn import Turn
 from bot.inbound import InboundEvent
-from models import Complaint, Office, OutboxMessage, StaffUser
+from models import Complaint, Office, StaffUser
 from services import complaints as service
 from services.errors import DomainError
 from services.numbering import normalise_number
 
 COMMAND = re.compile(
-    r"^/?(?P<verb>klaim|jawab)(?:@\w+)?\s+(?P<number>ADU\s*-\s*\d{4}\s*-\s*\d+)\b\s*(?P<rest>.*)$",
+    rf"^/?(?P<verb>{'|'.join(sorted(OFFICER_VERBS))})(?:@\w+)?\s+(?P<number>{NUMBER})\b\s*"
+    r"(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 VERB_ONLY = re.compile(r"^/?(klaim|jawab)\b", re.IGNORECASE)
@@ -36,23 +37,19 @@ def officers_office(turn: Turn) -> Office | None:
 def _staff(turn: Turn, event: InboundEvent) -> StaffUser | None:
     sender = event.sender_id or turn.conversation.chat_id
     address = f"{turn.conversation.channel}:{sender}"
-    return turn.session.exec(
-        select(StaffUser).where(StaffUser.chat == address, col(StaffUser.active).is_(True))
-    ).first()
+    return service.staff_of_chat(session=turn.session, address=address)
 
 
 def _replied_complaint(turn: Turn, event: InboundEvent) -> str | None:
     """The complaint number of the bot's message this one replies to, if it announced one."""
     if event.reply_to_platform_message_id is None or event.kind != "text":
         return None
-    extra = turn.session.exec(
-        select(OutboxMessage.extra).where(
-            OutboxMessage.conversation_id == turn.conversation.id,
-            OutboxMessage.platform_message_id == event.reply_to_platform_message_id,
-        )
-    ).first()
-    number = (extra or {}).get("complaint")
-    return str(number) if number else None
+    complaint = service.named_by_message(
+        session=turn.session,
+        conversation_id=turn.conversation.id or 0,
+        platform_message_id=event.reply_to_platform_message_id,
+    )
+    return complaint.number if complaint else None
 
 
 def wants(turn: Turn, event: InboundEvent) -> tuple[str, str, str] | None:

@@ -14,6 +14,7 @@ from models import Complaint, ComplaintEvent, Conversation, Office, OutboxMessag
 from services.catalogue import load_catalogue
 from services.catalogue_sync import apply_catalogue
 from services.complaints import (
+    Action,
     ClockPolicy,
     NewComplaint,
     add_information,
@@ -285,13 +286,12 @@ class TestTheClock:
         complainant = _sent_to(session, "telegram:9001")
         assert len(complainant) == 1
         assert "Dana sudah ditransfer hari ini" in complainant[0]
-        buttons = session.exec(
-            select(OutboxMessage.buttons).where(OutboxMessage.conversation_id == chat)
+        # The service names what the complainant may do; the bot renders its own buttons.
+        extra = session.exec(
+            select(OutboxMessage.extra).where(OutboxMessage.conversation_id == chat)
         ).one()
-        assert buttons == [
-            [{"label": "Sudah tuntas", "value": "selesai ADU-2026-00001"}],
-            [{"label": "Belum, buka lagi", "value": "buka ADU-2026-00001"}],
-        ]
+        assert extra["complaint"] == complaint.number
+        assert extra["actions"] == [Action.SETTLE, Action.REOPEN]
         # A later "terima kasih" adds to the thread but never restarts the clock.
         add_information(
             session=session,
