@@ -25,6 +25,7 @@ that runs twice, or on two workers at once, still tells everyone exactly once.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -40,6 +41,7 @@ import messages
 from core.settings import Settings
 from models import (
     Complaint,
+    ComplaintAttachment,
     ComplaintEvent,
     Conversation,
     Office,
@@ -112,6 +114,20 @@ class NewComplaint:
     longitude: float | None = None
     lapor_tracking: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # Photos, documents, voice notes and locations sent with it.
+    attachments: list[NewAttachment] = field(default_factory=list)
+    source_detail: str = ""
+
+
+@dataclass(frozen=True)
+class NewAttachment:
+    kind: str  # photo, document, voice, location
+    channel: str
+    platform_ref: str | None = None
+    file_name: str = ""
+    mime_type: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 def milestones(complaint: Complaint, policy: ClockPolicy) -> list[Milestone]:
@@ -128,6 +144,22 @@ def _milestone_key(complaint: Complaint, kind: str) -> str:
 
 def _next_check(session: Session, complaint: Complaint, policy: ClockPolicy) -> datetime | None:
     return _first_pending(complaint, policy, _milestones_done(session, [complaint.id or 0]))
+
+
+def in_parts(text: str, *, what: str, limit: int = MAX_TEXT) -> list[str]:
+    """``text`` in parts of at most ``limit`` characters, cut at a line or a space where one
+    is near: a long account is kept whole, in order, rather than refused."""
+    rest = text.strip()
+    if not rest:
+        raise InvalidInput("complaint.error.empty", what=what)
+    parts: list[str] = []
+    while len(rest) > limit:
+        cut = max(rest.rfind("\n", 0, limit), rest.rfind(" ", 0, limit))
+        if cut < limit // 2:
+            cut = limit
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return [*parts, rest] if rest else parts
 
 
 def _clean_text(text: str, *, what: str) -> str:
@@ -164,6 +196,7 @@ def file_complaint(
         programme = session.get(Programme, data.programme_id)
         if programme is None or programme.office_id != office.id:
             raise InvalidInput("complaint.error.programme")
+    parts = in_parts(data.description, what="description")
     complaint = insert_numbered(
         session,
         Complaint(
@@ -173,7 +206,7 @@ def file_complaint(
             category=data.category,
             channel=data.channel,
             lapor_tracking=(data.lapor_tracking or "").strip() or None,
-            description=_clean_text(data.description, what="description"),
+            description=parts[0],
             photo_ref=data.photo_ref,
             latitude=data.latitude,
             longitude=data.longitude,
@@ -186,19 +219,29 @@ def file_complaint(
             clock_started_at=now,
             due_at=now + timedelta(hours=policy.response_hours),
             recorded_by_id=recorded_by.id if recorded_by else None,
+            source_detail=data.source_detail.strip()[:120],
         ),
         prefix=f"ADU-{now.year}-",
         width=5,
     )
-    session.add(
-        ComplaintEvent(
-            complaint_id=complaint.id or 0,
-            at=now,
-            kind="received",
-            staff_id=recorded_by.id if recorded_by else None,
-            text=complaint.description,
-        )
+    received = ComplaintEvent(
+        complaint_id=complaint.id or 0,
+        at=now,
+        kind="received",
+        staff_id=recorded_by.id if recorded_by else None,
+        text=complaint.description,
+        via=data.channel,
     )
+    session.add(received)
+    for part in parts[1:]:
+        # The rest of a long account, in order, as the complainant's own messages.
+        session.add(
+            ComplaintEvent(
+                complaint_id=complaint.id or 0, at=now, kind="message", text=part, via=data.channel
+            )
+        )
+    session.flush()
+    add_attachments(session, complaint, received, data.attachments, now)
     complaint.next_check_at = _next_check(session, complaint, policy)
     _announce_to_officers(session, complaint, office, now)
     session.flush()
@@ -231,6 +274,35 @@ def get_complaint(*, session: Session, complaint_id: int) -> Complaint:
 def complaint_by_number(*, session: Session, number: str) -> Complaint | None:
     cleaned = normalise_number(number)
     return session.exec(select(Complaint).where(Complaint.number == cleaned)).first()
+
+
+def add_attachments(
+    session: Session,
+    complaint: Complaint,
+    event: ComplaintEvent,
+    attachments: Iterable[NewAttachment],
+    now: datetime,
+) -> list[ComplaintAttachment]:
+    """Rows for what came with ``event``; files wait (pending) for the fetch job, a location
+    has no file to fetch."""
+    rows = [
+        ComplaintAttachment(
+            complaint_id=complaint.id or 0,
+            event_id=event.id,
+            kind=a.kind,
+            channel=a.channel,
+            platform_ref=a.platform_ref,
+            file_name=a.file_name[:200],
+            mime_type=a.mime_type[:100],
+            latitude=a.latitude,
+            longitude=a.longitude,
+            status="none" if a.kind == "location" or not a.platform_ref else "pending",
+            created_at=now,
+        )
+        for a in attachments
+    ]
+    session.add_all(rows)
+    return rows
 
 
 # --- Who may see and act ---------------------------------------------------------------------
@@ -558,27 +630,117 @@ def reopen(
 def add_information(
     *, session: Session, complaint: Complaint, text: str, now: datetime
 ) -> Complaint:
-    """More detail from the complainant; it never restarts or stops the clock."""
+    """More detail from the complainant ("tambah"); it never restarts or stops the clock."""
+    add_message(session=session, complaint=complaint, text=text, now=now, kind="information")
+    return complaint
+
+
+def add_message(
+    *,
+    session: Session,
+    complaint: Complaint,
+    text: str,
+    now: datetime,
+    attachments: Iterable[NewAttachment] = (),
+    via: str | None = None,
+    kind: str = "message",
+) -> ComplaintEvent:
+    """What the complainant sends while the complaint is not settled joins its thread and is
+    relayed to the officer who claimed it (else the officers' chat). It neither stops nor
+    restarts the clock: only an answer stops it, only a reopen restarts it.
+
+    Words over the length limit are kept in parts; a photo or a location alone is a message.
+    """
     if complaint.status == Status.CLOSED:
         raise Conflict("complaint.error.closed", number=complaint.number)
-    body = _clean_text(text, what="information")
-    session.add(
-        ComplaintEvent(complaint_id=complaint.id or 0, at=now, kind="information", text=body)
-    )
-    office = session.get_one(Office, complaint.office_id)
-    for address in _officer_addresses(session, complaint, office):
-        queue_to_address(
-            session,
-            address=address,
-            text=messages.render(
-                "complaint.officer.information", "id", number=complaint.number, text=body
-            ),
-            now=now,
-            # A reply to this notice answers the complaint, as a reply to the first one does.
-            extra={"complaint": complaint.number},
-        )
+    files = list(attachments)
+    parts = in_parts(text, what="information") if text.strip() or not files else [""]
+    events = [
+        ComplaintEvent(complaint_id=complaint.id or 0, at=now, kind=kind, text=part, via=via)
+        for part in parts
+    ]
+    session.add_all(events)
     session.flush()
-    return complaint
+    rows = add_attachments(session, complaint, events[-1], files, now)
+    office = session.get_one(Office, complaint.office_id)
+    notes = _attachment_notes(rows)
+    for index, part in enumerate(parts, start=1):
+        body = part if index < len(parts) else "\n\n".join(p for p in (part, notes) if p)
+        label = f" ({index}/{len(parts)})" if len(parts) > 1 else ""
+        for address in relay_addresses(session, complaint, office):
+            queue_to_address(
+                session,
+                address=address,
+                text=messages.render(
+                    "complaint.officer.message", "id", number=complaint.number + label, text=body
+                ),
+                now=now,
+                # A reply to this message answers the complaint, as a reply to the alert does.
+                extra=alert_extra(complaint, [], "id"),
+            )
+    session.flush()
+    return events[-1]
+
+
+# Words that acknowledge an alert rather than answer the complainant ("Tangani", "ok",
+# "siap, saya cek"): a reply made only of these never reaches the complainant.
+ACKNOWLEDGEMENTS = frozenset(
+    {
+        "ok", "oke", "okay", "okey", "okeh", "k", "siap", "sip", "baik", "tangani", "ditangani",
+        "saya", "sy", "aku", "kami", "noted", "diterima", "terima", "kasih", "makasih",
+        "thanks", "thx", "otw", "cek", "dicek", "segera", "laksanakan", "mantap", "iya", "ya",
+        "y", "yes", "copy", "roger", "on", "it", "klaim", "ambil", "pak", "bu", "ibu", "bapak",
+        "min", "admin", "dulu", "akan", "kita", "sudah", "udah", "lihat", "dilihat", "proses",
+        "diproses", "tindak", "lanjuti", "ditindaklanjuti",
+    }
+)  # fmt: skip
+CLAIM_WORDS = frozenset({"tangani", "ditangani", "klaim", "ambil"})
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def is_acknowledgement(text: str) -> bool:
+    """A reply that only acknowledges (one word, or only words like "ok", "siap", "saya
+    tangani", or no words at all, an emoji): not meant as the answer to the complainant."""
+    words = _words(text)
+    return len(words) <= 1 or all(w in ACKNOWLEDGEMENTS for w in words)
+
+
+def means_claim(text: str) -> bool:
+    """An acknowledgement that takes the complaint on ("Tangani", "saya ambil")."""
+    return any(w in CLAIM_WORDS for w in _words(text))
+
+
+def map_link(latitude: float, longitude: float) -> str:
+    return f"https://www.google.com/maps?q={latitude:.6f},{longitude:.6f}"
+
+
+def _attachment_notes(rows: Iterable[ComplaintAttachment]) -> str:
+    """What came with a message, for the officer: files are on the staff page (never at a
+    public address), a place is a map link."""
+    lines = []
+    for row in rows:
+        if row.kind == "location" and row.latitude is not None and row.longitude is not None:
+            link = map_link(row.latitude, row.longitude)
+            lines.append(messages.render("complaint.officer.location", "id", link=link))
+        else:
+            what = messages.render(f"complaint.attachment.{row.kind}", "id")
+            lines.append(messages.render("complaint.officer.file", "id", what=what))
+    return "\n".join(lines)
+
+
+def relay_addresses(session: Session, complaint: Complaint, office: Office) -> list[str]:
+    """Where the complainant's follow-ups go: the officer who claimed the complaint, else the
+    office's officers' chat, else every complaint officer's own chat."""
+    if complaint.claimed_by_id is not None:
+        officer = session.get(StaffUser, complaint.claimed_by_id)
+        if officer is not None and officer.active and officer.chat:
+            return [officer.chat]
+    if office.officers_chat:
+        return [office.officers_chat]
+    return _staff_addresses(session, office, roles=[Role.COMPLAINT_OFFICER])
 
 
 def rate(
@@ -636,6 +798,55 @@ def events(*, session: Session, complaint_id: int) -> list[ComplaintEvent]:
         select(ComplaintEvent)
         .where(ComplaintEvent.complaint_id == complaint_id)
         .order_by(col(ComplaintEvent.id))
+    )
+    return list(session.exec(query).all())
+
+
+THREAD_KINDS = frozenset({"received", "message", "information", "answered", "reopened"})
+
+
+@dataclass(frozen=True)
+class ThreadEntry:
+    """One message of a complaint's conversation, as staff read it."""
+
+    event: ComplaintEvent
+    # "complainant" (received, message, information, reopened) or "officer" (answered).
+    side: str
+    officer: str | None
+    attachments: list[ComplaintAttachment]
+
+
+def thread(*, session: Session, complaint: Complaint) -> list[ThreadEntry]:
+    """The complaint's conversation in order: the complainant's words and files, the
+    officers' answers (with how each was given)."""
+    found = [e for e in events(session=session, complaint_id=complaint.id or 0)]
+    files = attachments(session=session, complaint_id=complaint.id or 0)
+    by_event: dict[int | None, list[ComplaintAttachment]] = {}
+    for row in files:
+        by_event.setdefault(row.event_id, []).append(row)
+    names = {
+        s.id: s.full_name
+        for s in session.exec(
+            select(StaffUser).where(col(StaffUser.id).in_({e.staff_id for e in found}))
+        ).all()
+    }
+    return [
+        ThreadEntry(
+            event=e,
+            side="officer" if e.kind == "answered" else "complainant",
+            officer=names.get(e.staff_id) if e.kind == "answered" else None,
+            attachments=by_event.get(e.id, []),
+        )
+        for e in found
+        if e.kind in THREAD_KINDS
+    ]
+
+
+def attachments(*, session: Session, complaint_id: int) -> list[ComplaintAttachment]:
+    query = (
+        select(ComplaintAttachment)
+        .where(ComplaintAttachment.complaint_id == complaint_id)
+        .order_by(col(ComplaintAttachment.id))
     )
     return list(session.exec(query).all())
 

@@ -37,6 +37,30 @@ class ComplaintEventPublic(BaseModel):
     text: str
 
 
+class AttachmentPublic(BaseModel):
+    id: int
+    kind: str  # photo, document, voice, location
+    # pending (not fetched yet), stored, failed; none for a location
+    status: str
+    file_name: str
+    mime_type: str
+    size: int | None
+    # A location's map link.
+    map_url: str | None
+    # Where staff open the file (it streams after the office and role check), once stored.
+    url: str | None
+
+
+class ThreadEntryPublic(BaseModel):
+    at: datetime
+    kind: str
+    side: str  # complainant or officer
+    officer: str | None
+    text: str
+    via: str | None
+    attachments: list[AttachmentPublic] = []
+
+
 class ComplaintPublic(BaseModel):
     id: int
     number: str
@@ -62,6 +86,8 @@ class ComplaintPublic(BaseModel):
     # What the reader may do next: "claim", "answer".
     actions: list[str] = []
     events: list[ComplaintEventPublic] = []
+    # The conversation: the complainant's words and files, the officers' answers.
+    thread: list[ThreadEntryPublic] = []
 
 
 class ComplaintReportOut(BaseModel):

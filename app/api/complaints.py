@@ -13,14 +13,16 @@ from sqlmodel import Session, select
 
 from app.api.complaint_schemas import (
     AnswerIn,
+    AttachmentPublic,
     ComplaintEventPublic,
     ComplaintPublic,
     ComplaintReportOut,
     OfflineComplaintIn,
+    ThreadEntryPublic,
 )
 from app.api.deps import CurrentStaff, NowDep, RecordId, SessionDep, SettingsDep
 from app.api.schemas import ERRORS
-from models import Complaint, Programme, StaffUser
+from models import Complaint, ComplaintAttachment, Programme, StaffUser
 from services import complaints as service
 from services.complaint_categories import category
 from services.complaint_reports import complaint_report
@@ -32,8 +34,30 @@ from services.staff import require_role
 router = APIRouter(prefix="/complaints", tags=["complaints"])
 
 
+def attachment_public(row: ComplaintAttachment, base: str) -> AttachmentPublic:
+    located = row.latitude is not None and row.longitude is not None
+    return AttachmentPublic(
+        id=row.id or 0,
+        kind=row.kind,
+        status=row.status,
+        file_name=row.file_name,
+        mime_type=row.mime_type,
+        size=row.size,
+        map_url=service.map_link(row.latitude, row.longitude)  # type: ignore[arg-type]
+        if located
+        else None,
+        url=f"{base}/{row.complaint_id}/attachments/{row.id}" if row.status == "stored" else None,
+    )
+
+
 def complaint_public(
-    session: Session, complaint: Complaint, viewer: StaffUser, now: datetime, *, events: bool
+    session: Session,
+    complaint: Complaint,
+    viewer: StaffUser,
+    now: datetime,
+    *,
+    events: bool,
+    base: str = "/api/v1/complaints",
 ) -> ComplaintPublic:
     programme = session.get(Programme, complaint.programme_id) if complaint.programme_id else None
     claimer = session.get(StaffUser, complaint.claimed_by_id) if complaint.claimed_by_id else None
@@ -64,6 +88,20 @@ def complaint_public(
         events=[
             ComplaintEventPublic(at=e.at, kind=e.kind, staff_id=e.staff_id, text=e.text)
             for e in service.events(session=session, complaint_id=complaint.id or 0)
+        ]
+        if events
+        else [],
+        thread=[
+            ThreadEntryPublic(
+                at=entry.event.at,
+                kind=entry.event.kind,
+                side=entry.side,
+                officer=entry.officer,
+                text=entry.event.text,
+                via=entry.event.via,
+                attachments=[attachment_public(a, base) for a in entry.attachments],
+            )
+            for entry in service.thread(session=session, complaint=complaint)
         ]
         if events
         else [],
@@ -249,11 +287,16 @@ def report(
 
 
 def read_complaint(
-    session: Session, staff: StaffUser, complaint_id: int, now: datetime
+    session: Session,
+    staff: StaffUser,
+    complaint_id: int,
+    now: datetime,
+    *,
+    base: str = "/api/v1/complaints",
 ) -> ComplaintPublic:
     """One complaint in full, for an officer of its office; the read is audited."""
     complaint = service.for_staff(session=session, staff=staff, complaint_id=complaint_id)
     service.record_reads(
         session=session, staff=staff, complaints=[complaint], now=now, how="details"
     )
-    return complaint_public(session, complaint, staff, now, events=True)
+    return complaint_public(session, complaint, staff, now, events=True, base=base)

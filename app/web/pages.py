@@ -425,7 +425,8 @@ def _complaint_page(
     status_code: int = 200,
     **extra: Any,
 ) -> HTMLResponse:
-    context = {"complaint": read_complaint(session, staff, complaint_id, now), **extra}
+    shown = read_complaint(session, staff, complaint_id, now, base="/staff/complaints")
+    context = {"complaint": shown, **extra}
     return render(
         request, "complaint.html", context, staff=staff, office=office, status_code=status_code
     )

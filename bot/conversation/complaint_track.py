@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 
 from bot.complaint_buttons import COMPLAINANT_VERBS
-from bot.conversation import menu
+from bot.conversation import complaint_thread, menu
 from bot.conversation.turn import Turn
+from bot.inbound import InboundEvent
 from models import Complaint, Office
 from services import complaints as service
 from services.complaint_categories import category as find_category
@@ -179,6 +180,20 @@ def show(turn: Turn, complaint: Complaint) -> None:
     options = sorted((_DIGITS[a], turn.t(_LABELS[a])) for a in actions)
     turn.goto(SHOWN, number=complaint.number)
     turn.say("\n".join(lines), [*options, ("0", turn.t("bot.nav.menu"))])
+
+
+def on_shown_event(turn: Turn, event: InboundEvent) -> bool:
+    """Looking at an unsettled ticket, the person's own words and files are meant for it;
+    False for a choice of the ticket's menu (the state handler's)."""
+    complaint = owned(turn, str(turn.conversation.data.get("number", "")))
+    if complaint is None or complaint.status == service.Status.CLOSED:
+        return False
+    if event.kind == "text" and (event.input.isdigit() or not event.input):
+        return False
+    if event.kind not in ("text", "photo", "document", "voice", "location"):
+        return False
+    complaint_thread.attach_to(turn, complaint, event)
+    return True
 
 
 def on_shown(turn: Turn, text: str) -> None:

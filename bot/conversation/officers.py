@@ -67,6 +67,10 @@ def wants(turn: Turn, event: InboundEvent) -> tuple[str, str, str] | None:
     # In a private chat the complainant also gets messages naming a complaint (the answer);
     # their reply to one is theirs to make, not an officer's answer.
     if replied is not None and (event.group or _staff(turn, event) is not None):
+        # "Tangani", "ok", "siap": an acknowledgement to the group, not an answer for the
+        # complainant; "Tangani" (or "saya ambil") takes the complaint on.
+        if service.is_acknowledgement(text):
+            return ("klaim" if service.means_claim(text) else "ack"), replied, ""
         return "jawab", replied, text
     return None
 
@@ -80,6 +84,9 @@ def respond(turn: Turn, *, event: InboundEvent, command: tuple[str, str, str]) -
         return
     if verb == "usage" or (verb == "jawab" and not rest):
         turn.say(turn.t("bot.officer.usage"))
+        return
+    if verb == "ack":
+        turn.say(turn.t("bot.officer.ack_not_sent", number=number))
         return
     complaint = service.complaint_by_number(session=turn.session, number=number)
     if complaint is None or complaint.id is None:

@@ -7,7 +7,8 @@ from datetime import timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from models import AuditLog, Conversation, OutboxMessage
+from models import AuditLog, Complaint, Conversation, OutboxMessage
+from services.complaints import NewAttachment, add_message
 from tests.api.conftest import BUTON_TENGAH, START, Clock, StaffFactory
 
 WALK_IN = {
@@ -156,3 +157,39 @@ def test_an_officer_finds_a_complaint_by_its_ticket_number(staff: StaffFactory) 
     assert officer.get("/api/v1/complaints/by-number/ADU-2026-99999").status_code == 404
     outsider = staff("73.08", "complaint_officer")
     assert outsider.get(f"/api/v1/complaints/by-number/{number}").status_code == 404
+
+
+def test_the_thread_shows_the_complainants_words_files_and_places_and_the_answers(
+    staff: StaffFactory, db: Engine
+) -> None:
+    operator = staff(BUTON_TENGAH, "operator")
+    created = operator.post(
+        "/api/v1/complaints/offline", json={**WALK_IN, "chat": "telegram:777002"}
+    ).json()
+    with Session(db) as session:
+        complaint = session.get_one(Complaint, created["id"])
+        add_message(
+            session=session,
+            complaint=complaint,
+            text="Ini foto kartunya.",
+            now=START + timedelta(hours=1),
+            attachments=[
+                NewAttachment("photo", "telegram", platform_ref="PHOTO-9", mime_type="image/jpeg"),
+                NewAttachment("location", "telegram", latitude=-5.25, longitude=122.51),
+            ],
+            via="telegram",
+        )
+        session.commit()
+    officer = staff(BUTON_TENGAH, "complaint_officer")
+    officer.post(f"/api/v1/complaints/{created['id']}/answer", json={"text": "Kami cek besok."})
+    thread = officer.get(f"/api/v1/complaints/{created['id']}").json()["thread"]
+    assert [(m["kind"], m["side"], m["text"]) for m in thread] == [
+        ("received", "complainant", WALK_IN["description"]),
+        ("message", "complainant", "Ini foto kartunya."),
+        ("answered", "officer", "Kami cek besok."),
+    ]
+    photo, place = thread[1]["attachments"]
+    # Not fetched yet: no address to open it at.
+    assert (photo["kind"], photo["status"], photo["url"]) == ("photo", "pending", None)
+    assert place["map_url"] == "https://www.google.com/maps?q=-5.250000,122.510000"
+    assert thread[2]["officer"] == officer.info["full_name"]

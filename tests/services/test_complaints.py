@@ -140,24 +140,32 @@ class TestIntake:
         assert "Wa Ode Sitti" not in text
         assert "(dirahasiakan)" in text
 
-    def test_empty_or_too_long_descriptions_are_refused(
+    def test_an_empty_description_is_refused_and_a_long_one_kept_in_parts(
         self, session: Session, buteng: dict[str, StaffUser]
     ) -> None:
         office_id = buteng["officer"].office_id
-        for text, key in (
-            ("   ", "complaint.error.empty"),
-            ("x" * 2001, "complaint.error.too_long"),
-        ):
-            with pytest.raises(InvalidInput) as info:
-                file_complaint(
-                    session=session,
-                    data=NewComplaint(
-                        office_id=office_id, category="lainnya", description=text, channel="walk_in"
-                    ),
-                    now=RECEIVED,
-                    policy=POLICY,
-                )
-            assert info.value.key == key
+
+        def data(text: str) -> NewComplaint:
+            return NewComplaint(
+                office_id=office_id,
+                category="lainnya",
+                description=text,
+                channel="walk_in",
+                complainant_contact="0812-3456-7001",
+            )
+
+        with pytest.raises(InvalidInput) as info:
+            file_complaint(session=session, data=data("   "), now=RECEIVED, policy=POLICY)
+        assert info.value.key == "complaint.error.empty"
+        long = "x" * 4500
+        complaint = file_complaint(session=session, data=data(long), now=RECEIVED, policy=POLICY)
+        thread = session.exec(
+            select(ComplaintEvent)
+            .where(ComplaintEvent.complaint_id == complaint.id)
+            .order_by(col(ComplaintEvent.id))
+        ).all()
+        assert [e.kind for e in thread] == ["received", "message", "message"]
+        assert "".join(e.text for e in thread) == long
 
     def test_an_offline_lapor_complaint_needs_its_tracking_number_and_runs_the_same_clock(
         self, session: Session, engine: Engine, buteng: dict[str, StaffUser]

@@ -163,6 +163,8 @@ class TestAnsweringComplaints:
         page.get_by_role("button", name="Kirim jawaban").click()
         expect(page.get_by_role("status")).to_contain_text("dikirim ke pelapor")
         expect(page.locator("#status")).to_have_text("sudah dijawab")
+        # The answer is part of the complaint's conversation, under the officer's name.
+        expect(page.locator("#thread li.officer")).to_contain_text("cair hari Jumat")
         with Session(live_sigap.engine) as session:
             texts = session.exec(
                 select(OutboxMessage.text).where(OutboxMessage.conversation_id == chat)
