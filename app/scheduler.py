@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import Engine
 
+from bot.attachments import fetch_pending
 from core.db import unit_of_work
 from core.settings import Settings
 from services import chat_links, notices
@@ -37,6 +38,12 @@ def lapse_links(engine: Engine, days: int) -> None:
         ended = chat_links.lapse_idle(session=session, now=datetime.now(UTC), days=days)
     if ended:
         log.info("chat links: %d lapsed after %d days without use", ended, days)
+
+
+async def fetch_attachments(engine: Engine, settings: Settings) -> None:
+    stored = await fetch_pending(engine, settings, now=datetime.now(UTC))
+    if stored:
+        log.info("complaint attachments: %d files fetched", stored)
 
 
 def build_scheduler(engine: Engine, settings: Settings) -> AsyncIOScheduler:
@@ -67,6 +74,16 @@ def build_scheduler(engine: Engine, settings: Settings) -> AsyncIOScheduler:
         hours=1,
         args=(engine, settings.link_lapse_days),
         id="link-lapse",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        fetch_attachments,
+        "interval",
+        seconds=15,
+        args=(engine, settings),
+        id="attachment-fetch",
         max_instances=1,
         coalesce=True,
         next_run_time=datetime.now(UTC),

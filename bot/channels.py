@@ -66,6 +66,28 @@ class Capabilities:
     groups: bool = False
 
 
+@dataclass(frozen=True)
+class Media:
+    """A file a person sent, as the platform handed it back."""
+
+    data: bytes
+    mime_type: str = ""
+    file_name: str = ""
+
+
+class MediaError(Exception):
+    """The platform did not hand the file over. ``permanent``: asking again will not help (an
+    unknown or expired reference, a file over the size limit)."""
+
+    def __init__(self, reason: str, *, permanent: bool) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
+
+
+# (settings, the platform's reference, the most bytes to accept) -> the file.
+FetchMedia = Callable[[Settings, str, int], Awaitable[Media]]
+
+
 def _no_commands(_cli: Any) -> None:
     return None
 
@@ -95,6 +117,9 @@ class Channel:
     # up for it. The flag: the code is for an officers' chat, opened in a group where the
     # channel has groups.
     deep_link: Callable[[Settings, str, bool], str | None] = _no_deep_link
+    # Fetches a file people sent (a photo, a document, a voice note) by the platform's
+    # reference; None when the channel carries no files.
+    fetch_media: FetchMedia | None = None
 
     def pacing(self, chat_id: str) -> Pacing:
         return self.group_pacing if self.is_group(chat_id) else self.chat_pacing

@@ -22,14 +22,17 @@ from app.api.complaint_schemas import (
 )
 from app.api.deps import CurrentStaff, NowDep, RecordId, SessionDep, SettingsDep
 from app.api.schemas import ERRORS
+from app.files import file_response
 from models import Complaint, ComplaintAttachment, Programme, StaffUser
 from services import complaints as service
+from services.complaint_attachments import open_for_staff
 from services.complaint_categories import category
 from services.complaint_reports import complaint_report
 from services.errors import InvalidInput, NotFound
 from services.outbox import ensure_conversation, parse_address
 from services.roles import CASE_READERS
 from services.staff import require_role
+from services.storage import storage_for
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
 
@@ -141,6 +144,30 @@ def by_number(
     if complaint is None:
         raise NotFound("error.not_found", what="Complaint")
     return read_complaint(session, staff, complaint.id or 0, now)
+
+
+@router.get(
+    "/{complaint_id}/attachments/{attachment_id}",
+    summary="A file the complainant sent (a photo, a document, a voice note); the read is audited",
+    responses={**ERRORS, 200: {"content": {"application/octet-stream": {}}}},
+    response_class=Response,
+)
+def attachment(
+    complaint_id: RecordId,
+    attachment_id: RecordId,
+    session: SessionDep,
+    staff: CurrentStaff,
+    now: NowDep,
+    settings: SettingsDep,
+) -> Response:
+    row = open_for_staff(
+        session=session,
+        staff=staff,
+        complaint_id=complaint_id,
+        attachment_id=attachment_id,
+        now=now,
+    )
+    return file_response(storage_for(settings), row)
 
 
 @router.get(

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.channels import Capabilities, Channel, Pacing, Sender
+from bot.channels import Capabilities, Channel, Media, Pacing, Sender
 from bot.telegram import CHANNEL as NAME
 from bot.telegram.adapter import parse
 from core.settings import Settings
+
+
+async def _fetch_media(settings: Settings, ref: str, max_bytes: int) -> Media:
+    from bot.telegram.media import fetch_media
+
+    return await fetch_media(settings, ref, max_bytes)
 
 
 def _routes(app: Any) -> None:
@@ -57,4 +63,5 @@ CHANNEL = Channel(
     is_group=_is_group,
     commands=_commands,
     deep_link=_deep_link,
+    fetch_media=_fetch_media,
 )
