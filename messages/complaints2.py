@@ -5,6 +5,19 @@ ID: dict[str, str] = {
     "complaint.error.changed": (
         "Pengaduan {number} baru saja diubah orang lain. Muat ulang dan coba lagi."
     ),
+    "complaint.error.contact": (
+        "Tulis kontak pelapor (nomor telepon, email atau alamat): tanpa itu jawaban tidak "
+        "bisa disampaikan."
+    ),
+    "complaint.error.answer_via": (
+        "Pelapor {number} tidak memakai chat. Catat jawabannya di halaman staf beserta cara "
+        "menyampaikannya (telepon, surat, langsung)."
+    ),
+    "complaint.channel.sms": "SMS 1708",
+    "complaint.channel.website": "Situs web",
+    "complaint.channel.facebook": "Facebook",
+    "complaint.channel.instagram": "Instagram",
+    "complaint.channel.whatsapp_admin": "WhatsApp admin",
     "complaint.action.claim": "Tangani",
     "complaint.action.answer": "Jawab",
     "complaint.action.add_info": "Tambah informasi",
@@ -20,6 +33,10 @@ ID: dict[str, str] = {
     "complaint.attachment.document": "Dokumen",
     "complaint.attachment.voice": "Pesan suara",
     "complaint.attachment.location": "Lokasi",
+    "link.complaint": (
+        "Chat ini sekarang mengikuti pengaduan {number}. Jawaban petugas akan dikirim ke sini; "
+        "ketik {number} kapan saja untuk melihat perkembangannya."
+    ),
     "bot.complaint.back": "Kembali",
     "bot.complaint.previous": "Keterangan sebelumnya:\n{description}",
     "bot.complaint.added": "Ditambahkan ke keterangan pengaduan.",
@@ -62,13 +79,60 @@ ID: dict[str, str] = {
     "web.complaint.via.letter": "disampaikan lewat surat",
     "web.complaint.via.in_person": "disampaikan langsung",
     "web.complaint.via.email": "disampaikan lewat email",
+    "web.complaint.via.sms": "disampaikan lewat SMS",
+    "web.complaint.via.lapor": "dijawab di SP4N-LAPOR!",
     "web.complaint.via.recorded": "dicatat, belum disampaikan",
+    "web.offline.title": "Catat pengaduan dari saluran lain",
+    "web.offline.channel": "Diterima lewat",
+    "web.offline.source": "Tepatnya di mana (nomor admin, halaman, alamat email)",
+    "web.offline.lapor_tracking": "Nomor pelacakan SP4N-LAPOR! (wajib untuk SP4N-LAPOR!)",
+    "web.offline.category": "Jenis masalah",
+    "web.offline.programme": "Program",
+    "web.offline.description": "Isi pengaduan",
+    "web.offline.name": "Nama pelapor",
+    "web.offline.contact": "Kontak pelapor (telepon, email atau alamat)",
+    "web.offline.confidential": "Rahasiakan nama pelapor dari petugas",
+    "web.offline.record": "Catat dan cetak tanda terima",
+    "web.receipt.title": "Tanda terima pengaduan",
+    "web.receipt.once": (
+        "Kode di tanda terima ini hanya ditampilkan sekali. Cetak atau serahkan sekarang; "
+        "mencetak ulang membuat kode baru."
+    ),
+    "web.receipt.phone": "Telepon {phone}",
+    "web.receipt.number": "Nomor tiket",
+    "web.receipt.deadline": "Pengaduan ini dijawab paling lambat {moment}.",
+    "web.receipt.follow": "Ikuti pengaduan Anda lewat chat",
+    "web.receipt.how": (
+        "Kirim kode ini ke chat Sigap (Telegram atau WhatsApp). Chat itu akan menerima jawaban "
+        "petugas, dan nomor tiket bisa diketik di sana kapan saja."
+    ),
+    "web.receipt.print": "Cetak",
+    "web.receipt.back": "Kembali ke pengaduan",
+    "web.complaint.contact": "Kontak",
+    "web.complaint.in_chat": "pelapor mengikuti lewat chat",
+    "web.complaint.not_in_chat": "pelapor tidak memakai chat",
+    "web.complaint.how": "Cara menyampaikan jawaban",
+    "web.complaint.receipt": "Cetak tanda terima (kode baru)",
+    "web.complaint.answer_recorded": "Jawaban dicatat ({how}); tidak ada yang dikirim lewat chat.",
 }
 
 EN: dict[str, str] = {
     "complaint.error.changed": (
         "Complaint {number} was just changed by someone else. Reload and try again."
     ),
+    "complaint.error.contact": (
+        "Write the complainant's contact (phone, e-mail or address): without it the answer "
+        "cannot reach them."
+    ),
+    "complaint.error.answer_via": (
+        "The complainant of {number} does not use the chat. Record the answer on the staff "
+        "pages with how it was given (phone, letter, in person)."
+    ),
+    "complaint.channel.sms": "SMS 1708",
+    "complaint.channel.website": "Website",
+    "complaint.channel.facebook": "Facebook",
+    "complaint.channel.instagram": "Instagram",
+    "complaint.channel.whatsapp_admin": "Admin WhatsApp",
     "complaint.action.claim": "Handle",
     "complaint.action.answer": "Answer",
     "complaint.action.add_info": "Add information",
@@ -85,6 +149,10 @@ EN: dict[str, str] = {
     "complaint.attachment.document": "Document",
     "complaint.attachment.voice": "Voice note",
     "complaint.attachment.location": "Location",
+    "link.complaint": (
+        "This chat now follows complaint {number}. The officers' answer will come here; type "
+        "{number} any time to see how it is going."
+    ),
     "bot.complaint.back": "Back",
     "bot.complaint.previous": "Your description so far:\n{description}",
     "bot.complaint.added": "Added to the complaint's description.",
@@ -124,5 +192,39 @@ EN: dict[str, str] = {
     "web.complaint.via.letter": "given by letter",
     "web.complaint.via.in_person": "given in person",
     "web.complaint.via.email": "given by e-mail",
+    "web.complaint.via.sms": "given by SMS",
+    "web.complaint.via.lapor": "answered in SP4N-LAPOR!",
     "web.complaint.via.recorded": "recorded, not yet given",
+    "web.offline.title": "Record a complaint from another channel",
+    "web.offline.channel": "Received by",
+    "web.offline.source": "Where exactly (the admin number, the page, the mailbox)",
+    "web.offline.lapor_tracking": "SP4N-LAPOR! tracking number (required for SP4N-LAPOR!)",
+    "web.offline.category": "Kind of problem",
+    "web.offline.programme": "Programme",
+    "web.offline.description": "The complaint",
+    "web.offline.name": "Complainant's name",
+    "web.offline.contact": "Complainant's contact (phone, e-mail or address)",
+    "web.offline.confidential": "Keep the complainant's name from the officers",
+    "web.offline.record": "Record and print the receipt",
+    "web.receipt.title": "Complaint receipt",
+    "web.receipt.once": (
+        "The code on this receipt is shown once. Print or hand it over now; printing again "
+        "makes a new code."
+    ),
+    "web.receipt.phone": "Phone {phone}",
+    "web.receipt.number": "Ticket number",
+    "web.receipt.deadline": "This complaint will be answered by {moment}.",
+    "web.receipt.follow": "Follow your complaint in the chat",
+    "web.receipt.how": (
+        "Send this code to Sigap's chat (Telegram or WhatsApp). That chat receives the "
+        "officers' answer, and the ticket number can be typed there any time."
+    ),
+    "web.receipt.print": "Print",
+    "web.receipt.back": "Back to the complaint",
+    "web.complaint.contact": "Contact",
+    "web.complaint.in_chat": "the complainant follows it in a chat",
+    "web.complaint.not_in_chat": "the complainant does not use the chat",
+    "web.complaint.how": "How the answer is given",
+    "web.complaint.receipt": "Print the receipt (new code)",
+    "web.complaint.answer_recorded": "Answer recorded ({how}); nothing was sent by chat.",
 }

@@ -62,7 +62,34 @@ from services.timefmt import format_moment
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 2000
-OFFLINE_CHANNELS = frozenset({"book", "walk_in", "phone", "email", "lapor", "box"})
+# Every channel the seed SOPs name besides the bot: the complaint book and the suggestion box
+# at the office, a walk-in, the office's phone, SMS 1708 (SP4N-LAPOR!), e-mail, the website,
+# Facebook, Instagram, the admin WhatsApp numbers (people's own, not the bot), SP4N-LAPOR!.
+OFFLINE_CHANNELS = frozenset(
+    {
+        "book", "box", "walk_in", "phone", "sms", "email", "website", "facebook", "instagram",
+        "whatsapp_admin", "lapor",
+    }
+)  # fmt: skip
+# Where the answer can reach the complainant without a contact: SP4N-LAPOR! answers in its
+# own system, and a suggestion box is anonymous.
+CONTACT_OPTIONAL = frozenset({"lapor", "box"})
+
+
+class AnswerVia(StrEnum):
+    """How an answer reached the complainant."""
+
+    CHAT = "chat"  # sent to the chat the complaint came from
+    LINKED_CHAT = "linked_chat"  # sent to a chat the person linked later (the receipt's code)
+    PHONE_CALL = "phone_call"
+    LETTER = "letter"
+    IN_PERSON = "in_person"
+    EMAIL = "email"
+    SMS = "sms"
+    LAPOR = "lapor"  # entered in SP4N-LAPOR!
+
+
+SENT_VIA = frozenset({AnswerVia.CHAT, AnswerVia.LINKED_CHAT})
 HANDLERS = frozenset({Role.COMPLAINT_OFFICER, Role.SUPERVISOR, Role.HEAD, Role.ADMIN})
 RECORDERS = frozenset({Role.OPERATOR, *HANDLERS})
 
@@ -256,11 +283,16 @@ def record_offline(
     now: datetime,
     policy: ClockPolicy,
 ) -> Complaint:
-    """A complaint from the book, a walk-in, the phone, e-mail or SP4N-LAPOR!."""
+    """A complaint from any channel but the bot (:data:`OFFLINE_CHANNELS`), with the
+    complainant's contact (phone, e-mail or address) unless it came by SP4N-LAPOR! or the
+    suggestion box."""
     require_role(staff, RECORDERS)
     require_office(staff, data.office_id, what="Office")
     if data.channel not in OFFLINE_CHANNELS:
         raise InvalidInput("complaint.error.channel", channel=data.channel)
+    if data.channel not in CONTACT_OPTIONAL and not data.complainant_contact.strip():
+        # Without it the answer has nowhere to go.
+        raise InvalidInput("complaint.error.contact")
     return file_complaint(session=session, data=data, now=now, policy=policy, recorded_by=staff)
 
 
@@ -421,6 +453,19 @@ def named_by_message(
     return complaint_by_number(session=session, number=str(number)) if number else None
 
 
+def follow_in_chat(
+    *, session: Session, complaint: Complaint, conversation_id: int, now: datetime
+) -> None:
+    """The complainant follows the complaint in this chat from now on (they sent the code on
+    its receipt): they see it there, and answers go there."""
+    complaint.conversation_id = conversation_id
+    session.add(complaint)
+    session.add(
+        ComplaintEvent(complaint_id=complaint.id or 0, at=now, kind="chat_linked", via="code")
+    )
+    session.flush()
+
+
 def latest_answer(*, session: Session, complaint: Complaint) -> str | None:
     return session.exec(
         select(ComplaintEvent.text)
@@ -457,6 +502,7 @@ def transition(
     staff: StaffUser | None = None,
     text: str = "",
     policy: ClockPolicy | None = None,
+    via: AnswerVia | None = None,
 ) -> Complaint:
     """The one place a complaint changes: claimed, answered, settled or reopened.
 
@@ -486,6 +532,7 @@ def transition(
         case (_, Move.ANSWER):
             actor = _acting_staff(staff, complaint)
             body = _clean_text(text, what="answer")
+            via = _answer_route(complaint, via)
             values = {
                 "status": Status.ANSWERED,
                 "answered_at": now,
@@ -536,13 +583,25 @@ def transition(
             kind=_EVENT_KIND[move],
             staff_id=staff.id if staff else None,
             text=body,
+            via=via if move == Move.ANSWER else None,
         )
     )
     session.flush()
     session.refresh(complaint)
-    _after(session, complaint, move, body, now, policy)
+    _after(session, complaint, move, body, now, policy, via)
     session.flush()
     return complaint
+
+
+def _answer_route(complaint: Complaint, via: AnswerVia | None) -> AnswerVia:
+    """How the answer reaches the complainant: their chat when there is one (unless staff say
+    they gave it another way); otherwise staff must say how they gave it."""
+    chat = AnswerVia.CHAT if complaint.channel not in OFFLINE_CHANNELS else AnswerVia.LINKED_CHAT
+    if via is None or via in SENT_VIA:
+        if complaint.conversation_id is None:
+            raise InvalidInput("complaint.error.answer_via", number=complaint.number)
+        return chat
+    return via
 
 
 def _acting_staff(staff: StaffUser | None, complaint: Complaint) -> StaffUser:
@@ -569,9 +628,11 @@ def _after(
     body: str,
     now: datetime,
     policy: ClockPolicy,
+    via: AnswerVia | None,
 ) -> None:
-    """Who hears of the move: the complainant of an answer, the officers of a reopen."""
-    if move == Move.ANSWER:
+    """Who hears of the move: the complainant of an answer sent to a chat, the officers of a
+    reopen."""
+    if move == Move.ANSWER and via in SENT_VIA:
         _tell_complainant(
             session,
             complaint,
@@ -601,11 +662,19 @@ def answer(
     complaint_id: int,
     text: str,
     now: datetime,
+    via: AnswerVia | None = None,
 ) -> Complaint:
-    """The officer's answer reaches the complainant's chat and stops the clock."""
+    """The officer's answer stops the clock; it is sent to the complainant's chat when there
+    is one, or recorded with how staff gave it (``via``: a phone call, a letter, in person)."""
     complaint = for_staff(session=session, staff=staff, complaint_id=complaint_id)
     return transition(
-        session=session, complaint=complaint, move=Move.ANSWER, now=now, staff=staff, text=text
+        session=session,
+        complaint=complaint,
+        move=Move.ANSWER,
+        now=now,
+        staff=staff,
+        text=text,
+        via=via,
     )
 
 
@@ -856,6 +925,15 @@ def visible_name(complaint: Complaint, viewer: StaffUser) -> str:
     if complaint.confidential and viewer.role not in (Role.SUPERVISOR, Role.HEAD, Role.ADMIN):
         return messages.render("complaint.hidden_name", "id")
     return complaint.complainant_name
+
+
+def visible_contact(complaint: Complaint, viewer: StaffUser) -> str:
+    """The contact, under the same rule as the name: it would name the person as well."""
+    if complaint.confidential and viewer.role not in (Role.SUPERVISOR, Role.HEAD, Role.ADMIN):
+        return (
+            messages.render("complaint.hidden_name", "id") if complaint.complainant_contact else ""
+        )
+    return complaint.complainant_contact
 
 
 # --- The clock -----------------------------------------------------------------------------

@@ -76,6 +76,9 @@ def complaint_public(
         programme_code=programme.code if programme else None,
         description=complaint.description,
         complainant=service.visible_name(complaint, viewer),
+        complainant_contact=service.visible_contact(complaint, viewer),
+        source_detail=complaint.source_detail,
+        in_chat=complaint.conversation_id is not None,
         confidential=complaint.confidential,
         received_at=complaint.received_at,
         due_at=complaint.due_at,
@@ -198,7 +201,8 @@ def claim(
 
 @router.post(
     "/{complaint_id}/answer",
-    summary="Answer the complainant (sent to their chat) and stop the clock",
+    summary="Answer the complainant and stop the clock: sent to their chat, or recorded with "
+    "how it was given (`via`)",
     response_model=ComplaintPublic,
     responses=ERRORS,
 )
@@ -206,7 +210,12 @@ def answer(
     complaint_id: RecordId, body: AnswerIn, session: SessionDep, staff: CurrentStaff, now: NowDep
 ) -> ComplaintPublic:
     complaint = service.answer(
-        session=session, staff=staff, complaint_id=complaint_id, text=body.text, now=now
+        session=session,
+        staff=staff,
+        complaint_id=complaint_id,
+        text=body.text,
+        now=now,
+        via=service.AnswerVia(body.via) if body.via else None,
     )
     service.record_reads(
         session=session, staff=staff, complaints=[complaint], now=now, how="answer"
@@ -216,7 +225,7 @@ def answer(
 
 @router.post(
     "/offline",
-    summary="Record a complaint from the book, a walk-in, the phone, e-mail or SP4N-LAPOR!",
+    summary="Record a complaint from any channel but the bot, with the complainant's contact",
     response_model=ComplaintPublic,
     status_code=201,
     responses=ERRORS,
@@ -258,6 +267,7 @@ def record_offline(
             person_id=body.person_id,
             conversation_id=conversation_id,
             lapor_tracking=body.lapor_tracking,
+            source_detail=body.source_detail,
         ),
         now=now,
         policy=service.clock_policy(settings),

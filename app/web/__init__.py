@@ -21,8 +21,9 @@ Handler = Callable[[Request, Exception], Awaitable[Response]]
 
 def install(app: FastAPI) -> None:
     """Mount the pages; their errors answer as pages, the API's stay JSON."""
-    app.include_router(router)
+    # Before the pages: "/staff/complaints/new" is no complaint id.
     app.include_router(complaints2_router)
+    app.include_router(router)
     app.add_api_route("/", _to_staff_pages, include_in_schema=False)
 
     @app.exception_handler(LoginRequired)

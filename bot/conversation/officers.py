@@ -112,11 +112,5 @@ def respond(turn: Turn, *, event: InboundEvent, command: tuple[str, str, str]) -
 
 
 def _answered(turn: Turn, complaint: Complaint, staff: StaffUser) -> str:
-    if complaint.conversation_id is None:
-        return turn.t(
-            "bot.officer.answered_offline",
-            number=complaint.number,
-            name=staff.full_name,
-            channel=complaint.channel,
-        )
+    # The service sends an answer given in the chat only to a chat: there is one.
     return turn.t("bot.officer.answered", number=complaint.number, name=staff.full_name)

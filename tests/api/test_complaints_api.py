@@ -16,6 +16,7 @@ WALK_IN = {
     "category": "bantuan-terlambat",
     "description": "Saldo BPNT bulan ini belum masuk ke KKS.",
     "complainant_name": "Wa Ode Sitti",
+    "complainant_contact": "0812-3456-7001",
 }
 
 
@@ -121,10 +122,13 @@ def test_the_report_counts_answers_within_48_hours(staff: StaffFactory, clock: C
     officer = staff(BUTON_TENGAH, "complaint_officer")
     ids = [operator.post("/api/v1/complaints/offline", json=WALK_IN).json()["id"] for _ in range(3)]
     clock.advance(hours=10)
-    assert officer.post(f"/api/v1/complaints/{ids[0]}/answer", json={"text": "Sudah."}).is_success
+    first = {"text": "Sudah.", "via": "phone_call"}
+    assert officer.post(f"/api/v1/complaints/{ids[0]}/answer", json=first).is_success
     clock.advance(hours=40)  # 50 h after receipt: past the deadline
     officer.log_in_again()
-    late = officer.post(f"/api/v1/complaints/{ids[1]}/answer", json={"text": "Maaf terlambat."})
+    late = officer.post(
+        f"/api/v1/complaints/{ids[1]}/answer", json={"text": "Maaf terlambat.", "via": "letter"}
+    )
     assert late.status_code == 200, late.text
     kabid = staff(BUTON_TENGAH, "supervisor")
     report = kabid.get(
@@ -193,3 +197,46 @@ def test_the_thread_shows_the_complainants_words_files_and_places_and_the_answer
     assert (photo["kind"], photo["status"], photo["url"]) == ("photo", "pending", None)
     assert place["map_url"] == "https://www.google.com/maps?q=-5.250000,122.510000"
     assert thread[2]["officer"] == officer.info["full_name"]
+
+
+def test_every_channel_the_seeds_name_is_recorded_with_the_complainants_contact(
+    staff: StaffFactory,
+) -> None:
+    operator = staff(BUTON_TENGAH, "operator")
+    seeds = ["book", "box", "walk_in", "phone", "sms", "email", "website", "facebook",
+             "instagram", "whatsapp_admin"]  # fmt: skip
+    for channel in seeds:
+        body = {**WALK_IN, "channel": channel, "source_detail": "Admin 2 (082349133203)"}
+        created = operator.post("/api/v1/complaints/offline", json=body)
+        assert created.status_code == 201, (channel, created.text)
+        assert created.json()["complainant_contact"] == "0812-3456-7001"
+        assert created.json()["source_detail"] == "Admin 2 (082349133203)"
+    # Without a contact the answer would have nowhere to go; the box is anonymous.
+    nowhere = operator.post(
+        "/api/v1/complaints/offline", json={**WALK_IN, "complainant_contact": ""}
+    )
+    assert nowhere.status_code == 422
+    assert nowhere.json()["error"] == "complaint.error.contact"
+    box = {**WALK_IN, "channel": "box", "complainant_contact": ""}
+    assert operator.post("/api/v1/complaints/offline", json=box).status_code == 201
+
+
+def test_an_answer_outside_the_chat_records_how_it_was_given_and_sends_nothing(
+    staff: StaffFactory, db: Engine
+) -> None:
+    operator = staff(BUTON_TENGAH, "operator")
+    created = operator.post("/api/v1/complaints/offline", json=WALK_IN).json()
+    assert created["in_chat"] is False
+    officer = staff(BUTON_TENGAH, "complaint_officer")
+    url = f"/api/v1/complaints/{created['id']}/answer"
+    # The complainant has no chat: saying it was "sent" is refused.
+    refused = officer.post(url, json={"text": "Saldo masuk tanggal 20."})
+    assert refused.status_code == 422
+    assert refused.json()["error"] == "complaint.error.answer_via"
+    answered = officer.post(url, json={"text": "Saldo masuk tanggal 20.", "via": "phone_call"})
+    assert answered.status_code == 200, answered.text
+    body = answered.json()
+    assert body["status"] == "answered" and body["first_response_at"] is not None
+    assert body["thread"][-1]["via"] == "phone_call"
+    with Session(db) as session:
+        assert session.exec(select(OutboxMessage)).all() == []

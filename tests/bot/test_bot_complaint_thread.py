@@ -13,7 +13,16 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
-from models import Complaint, ComplaintAttachment, ComplaintDraft, ComplaintEvent, Office
+from models import (
+    Complaint,
+    ComplaintAttachment,
+    ComplaintDraft,
+    ComplaintEvent,
+    Office,
+    StaffUser,
+)
+from services.complaint_receipts import issue_receipt_code
+from services.complaints import ClockPolicy, NewComplaint, answer, record_offline
 from services.roles import Role
 from services.staff import create_staff
 from tests.bot.chat_harness import (
@@ -290,3 +299,52 @@ class TestTheThread:
         reopened = harness.fake.texts(OFFICER)[-1]
         assert f"DIBUKA ULANG {complaint.number}" in reopened
         assert "Alasan pelapor: Beras belum sampai juga." in reopened
+
+
+class TestAnOfflineComplaintInTheChat:
+    async def test_the_receipts_code_makes_the_chat_follow_it_and_the_answer_arrives_there(
+        self, harness: Harness, buton: str
+    ) -> None:
+        with Session(harness.engine, expire_on_commit=False) as session:
+            office = session.exec(select(Office).where(Office.code == BUTON)).one()
+            officer = session.exec(
+                select(StaffUser).where(StaffUser.username == "buteng.officer")
+            ).one()
+            complaint = record_offline(
+                session=session,
+                staff=officer,
+                data=NewComplaint(
+                    office_id=office.id or 0,
+                    category="bantuan-terlambat",
+                    description="Saldo BPNT belum masuk (datang langsung ke kantor).",
+                    channel="walk_in",
+                    complainant_name="Wa Ode Nurlina",
+                    complainant_contact="0812-7000-0950",
+                ),
+                now=harness.now,
+                policy=ClockPolicy(),
+            )
+            code = issue_receipt_code(
+                session=session,
+                staff=officer,
+                complaint_id=complaint.id or 0,
+                now=harness.now,
+                settings=harness.settings,
+            ).code
+            session.commit()
+        [followed] = await harness.says(SITI, code)
+        assert f"mengikuti pengaduan {complaint.number}" in followed
+        [shown] = await harness.says(SITI, complaint.number)
+        assert "Status: Sedang diproses" in shown
+        with Session(harness.engine) as session:
+            answer(
+                session=session,
+                staff=session.get_one(StaffUser, officer.id),
+                complaint_id=complaint.id or 0,
+                text="Saldo masuk tanggal 20.",
+                now=harness.now,
+            )
+            session.commit()
+        await harness.deliver()
+        assert "Saldo masuk tanggal 20." in harness.fake.texts(SITI)[-1]
+        assert _thread(harness, complaint)[-1] == ("answered", "Saldo masuk tanggal 20.")

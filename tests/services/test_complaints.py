@@ -378,3 +378,16 @@ class TestAfterTheAnswer:
                 now=RECEIVED + timedelta(hours=4),
             )
         assert info.value.key == "complaint.error.closed"
+
+
+def test_every_channel_answer_route_and_action_has_its_words() -> None:
+    import messages
+    from services.complaints import OFFLINE_CHANNELS, AnswerVia
+
+    for lang in messages.LANGUAGES:
+        for code in OFFLINE_CHANNELS:
+            assert messages.render(f"complaint.channel.{code}", lang)
+        for via in AnswerVia:
+            assert messages.render(f"web.complaint.via.{via}", lang)
+        for action in Action:
+            assert messages.render(f"complaint.action.{action}", lang)
