@@ -16,12 +16,13 @@ from bot.attachments import fetch_pending
 from core.db import unit_of_work
 from core.settings import Settings
 from services import chat_links, notices
-from services.complaints import ClockPolicy, clock_policy, sweep
+from services.catalogue import Catalogue, load_catalogue
+from services.complaints import Clock, clock_rules, sweep
 
 log = logging.getLogger("sigap.scheduler")
 
 
-def sweep_complaints(engine: Engine, policy: ClockPolicy) -> None:
+def sweep_complaints(engine: Engine, policy: Clock) -> None:
     fired = sweep(engine=engine, now=datetime.now(UTC), policy=policy)
     if fired:
         log.info("complaint clock: %d reminders/escalations sent", fired)
@@ -46,13 +47,16 @@ async def fetch_attachments(engine: Engine, settings: Settings) -> None:
         log.info("complaint attachments: %d files fetched", stored)
 
 
-def build_scheduler(engine: Engine, settings: Settings) -> AsyncIOScheduler:
+def build_scheduler(
+    engine: Engine, settings: Settings, catalogue: Catalogue | None = None
+) -> AsyncIOScheduler:
+    rules = clock_rules(settings, catalogue or load_catalogue(settings.catalogue_dir))
     scheduler = AsyncIOScheduler(timezone=UTC)
     scheduler.add_job(
         sweep_complaints,
         "interval",
         seconds=30,
-        args=(engine, clock_policy(settings)),
+        args=(engine, rules),
         id="complaint-clock",
         max_instances=1,
         coalesce=True,

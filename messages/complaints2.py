@@ -18,6 +18,20 @@ ID: dict[str, str] = {
     "complaint.channel.facebook": "Facebook",
     "complaint.channel.instagram": "Instagram",
     "complaint.channel.whatsapp_admin": "WhatsApp admin",
+    "complaint.clock.working_days": "{days} hari kerja",
+    "complaint.clock.days_of_hours": "{days}×24 jam",
+    "complaint.clock.hours": "{hours} jam",
+    "complaint.role.supervisor": "Kabid",
+    "complaint.role.head": "Kadis",
+    "complaint.role.ppid": "PPID",
+    "complaint.officer.escalated": (
+        "ESKALASI ke {to}: pengaduan {number} ({category}) melewati batas jawab {rule} "
+        "({deadline}) tanpa jawaban. Pelapor: {who}."
+    ),
+    "complaint.officer.escalated_late": (
+        "ESKALASI ke {to}: pengaduan {number} ({category}) belum dijawab {late} jam setelah "
+        "batas jawab {rule} ({deadline}). Pelapor: {who}."
+    ),
     "complaint.action.claim": "Tangani",
     "complaint.action.answer": "Jawab",
     "complaint.action.add_info": "Tambah informasi",
@@ -133,6 +147,20 @@ EN: dict[str, str] = {
     "complaint.channel.facebook": "Facebook",
     "complaint.channel.instagram": "Instagram",
     "complaint.channel.whatsapp_admin": "Admin WhatsApp",
+    "complaint.clock.working_days": "{days} working days",
+    "complaint.clock.days_of_hours": "{days}×24 hours",
+    "complaint.clock.hours": "{hours} hours",
+    "complaint.role.supervisor": "Kabid",
+    "complaint.role.head": "Kadis",
+    "complaint.role.ppid": "PPID",
+    "complaint.officer.escalated": (
+        "ESCALATED to {to}: complaint {number} ({category}) passed its deadline of {rule} "
+        "({deadline}) unanswered. Complainant: {who}."
+    ),
+    "complaint.officer.escalated_late": (
+        "ESCALATED to {to}: complaint {number} ({category}) is still unanswered {late} hours "
+        "after its deadline of {rule} ({deadline}). Complainant: {who}."
+    ),
     "complaint.action.claim": "Handle",
     "complaint.action.answer": "Answer",
     "complaint.action.add_info": "Add information",

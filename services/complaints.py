@@ -38,7 +38,6 @@ from sqlmodel import Session, col, or_, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 import messages
-from core.settings import Settings
 from models import (
     Complaint,
     ComplaintAttachment,
@@ -52,6 +51,13 @@ from models import (
 )
 from services import audit
 from services.complaint_categories import category as find_category
+
+# Re-exported: callers know the clock as part of the complaint.
+from services.complaint_clock import ClockPolicy as ClockPolicy
+from services.complaint_clock import ClockRules as ClockRules
+from services.complaint_clock import clock_policy as clock_policy
+from services.complaint_clock import clock_rules as clock_rules
+from services.complaint_clock import hours_left
 from services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.nik import mask_nik
 from services.numbering import insert_numbered, normalise_number
@@ -100,22 +106,21 @@ class Status(StrEnum):
     CLOSED = "closed"
 
 
-@dataclass(frozen=True)
-class ClockPolicy:
-    response_hours: int = 48
-    reminder_hours: tuple[int, ...] = (24, 4)
-    head_after_hours: int = 24
-    reopen_days: int = 7
+# A complaint's clock: one office's policy, or every office's rules to look it up in.
+Clock = ClockPolicy | ClockRules
 
 
-def clock_policy(settings: Settings) -> ClockPolicy:
-    """The office's complaint clock as the settings describe it."""
-    return ClockPolicy(
-        response_hours=settings.complaint_response_hours,
-        reminder_hours=tuple(settings.complaint_reminder_hours),
-        head_after_hours=settings.complaint_head_escalation_hours,
-        reopen_days=settings.complaint_reopen_days,
-    )
+def policy_of(session: Session, complaint: Complaint, clock: Clock) -> ClockPolicy:
+    """The clock rule of the complaint's office (and programme, which may override it)."""
+    if isinstance(clock, ClockPolicy):
+        return clock
+    office = session.get_one(Office, complaint.office_id)
+    programme = session.get(Programme, complaint.programme_id) if complaint.programme_id else None
+    return clock.for_complaint(office.code, programme.code if programme else None)
+
+
+def _reopen_days(clock: Clock) -> int:
+    return clock.reopen_days if isinstance(clock, ClockPolicy) else clock.default.reopen_days
 
 
 @dataclass(frozen=True)
@@ -160,8 +165,7 @@ class NewAttachment:
 def milestones(complaint: Complaint, policy: ClockPolicy) -> list[Milestone]:
     due = complaint.due_at
     marks = [Milestone(f"remind-{h}", due - timedelta(hours=h)) for h in policy.reminder_hours]
-    marks.append(Milestone("escalate-supervisor", due))
-    marks.append(Milestone("escalate-head", due + timedelta(hours=policy.head_after_hours)))
+    marks += [Milestone(e.kind, due + timedelta(hours=e.after_hours)) for e in policy.escalations]
     return sorted(marks, key=lambda m: m.at)
 
 
@@ -203,7 +207,7 @@ def file_complaint(
     session: Session,
     data: NewComplaint,
     now: datetime,
-    policy: ClockPolicy,
+    policy: Clock,
     recorded_by: StaffUser | None = None,
 ) -> Complaint:
     if find_category(data.category) is None:
@@ -219,10 +223,13 @@ def file_complaint(
     office = session.get(Office, data.office_id)
     if office is None:
         raise NotFound("error.not_found", what="Office")
+    programme = None
     if data.programme_id is not None:
         programme = session.get(Programme, data.programme_id)
         if programme is None or programme.office_id != office.id:
             raise InvalidInput("complaint.error.programme")
+    if isinstance(policy, ClockRules):
+        policy = policy.for_complaint(office.code, programme.code if programme else None)
     parts = in_parts(data.description, what="description")
     complaint = insert_numbered(
         session,
@@ -244,7 +251,8 @@ def file_complaint(
             conversation_id=data.conversation_id,
             received_at=now,
             clock_started_at=now,
-            due_at=now + timedelta(hours=policy.response_hours),
+            due_at=policy.due_at(now, office.timezone),
+            clock_rule=policy.rule,
             recorded_by_id=recorded_by.id if recorded_by else None,
             source_detail=data.source_detail.strip()[:120],
         ),
@@ -281,7 +289,7 @@ def record_offline(
     staff: StaffUser,
     data: NewComplaint,
     now: datetime,
-    policy: ClockPolicy,
+    policy: Clock,
 ) -> Complaint:
     """A complaint from any channel but the bot (:data:`OFFLINE_CHANNELS`), with the
     complainant's contact (phone, e-mail or address) unless it came by SP4N-LAPOR! or the
@@ -383,9 +391,7 @@ def staff_actions(staff: StaffUser, complaint: Complaint) -> list[Action]:
     return found
 
 
-def complainant_actions(
-    complaint: Complaint, *, now: datetime, policy: ClockPolicy
-) -> list[Action]:
+def complainant_actions(complaint: Complaint, *, now: datetime, policy: Clock) -> list[Action]:
     """What the complainant may do next, in the order the bot offers it."""
     found: list[Action] = []
     if complaint.status != Status.CLOSED:
@@ -399,9 +405,9 @@ def complainant_actions(
     return found
 
 
-def _within_reopen_window(complaint: Complaint, now: datetime, policy: ClockPolicy) -> bool:
+def _within_reopen_window(complaint: Complaint, now: datetime, policy: Clock) -> bool:
     answered = complaint.answered_at
-    return answered is not None and now <= answered + timedelta(days=policy.reopen_days)
+    return answered is not None and now <= answered + timedelta(days=_reopen_days(policy))
 
 
 def _chat_condition(conversation: Conversation) -> ColumnElement[bool]:
@@ -501,7 +507,7 @@ def transition(
     now: datetime,
     staff: StaffUser | None = None,
     text: str = "",
-    policy: ClockPolicy | None = None,
+    policy: Clock | None = None,
     via: AnswerVia | None = None,
 ) -> Complaint:
     """The one place a complaint changes: claimed, answered, settled or reopened.
@@ -510,7 +516,7 @@ def transition(
     the complainant's. ``text`` is the answer or the reason; ``policy`` the clock (reopening
     starts a new one).
     """
-    policy = policy or ClockPolicy()
+    policy = policy_of(session, complaint, policy or ClockPolicy())
     previous = Status(complaint.status)
     number = complaint.number
     guard: list[ColumnElement[bool]] = []
@@ -557,7 +563,8 @@ def transition(
                 "status": Status.OPEN,
                 "cycle": complaint.cycle + 1,
                 "clock_started_at": now,
-                "due_at": now + timedelta(hours=policy.response_hours),
+                "due_at": policy.due_at(now, session.get_one(Office, complaint.office_id).timezone),
+                "clock_rule": policy.rule,
                 "answered_at": None,
                 "closed_at": None,
                 "rating": None,
@@ -683,7 +690,7 @@ def settle(*, session: Session, complaint: Complaint, now: datetime) -> Complain
 
 
 def reopen(
-    *, session: Session, complaint: Complaint, reason: str, now: datetime, policy: ClockPolicy
+    *, session: Session, complaint: Complaint, reason: str, now: datetime, policy: Clock
 ) -> Complaint:
     """Only an answered or settled complaint, within the reopen window; a new clock starts."""
     return transition(
@@ -939,7 +946,7 @@ def visible_contact(complaint: Complaint, viewer: StaffUser) -> str:
 # --- The clock -----------------------------------------------------------------------------
 
 
-def sweep(*, engine: Engine, now: datetime, policy: ClockPolicy, batch: int = 200) -> int:
+def sweep(*, engine: Engine, now: datetime, policy: Clock, batch: int = 200) -> int:
     """Send every reminder and escalation that is due; safe to run anywhere, any number of times.
 
     On PostgreSQL each worker locks the rows it handles (SKIP LOCKED), so two schedulers share
@@ -964,11 +971,19 @@ def sweep(*, engine: Engine, now: datetime, policy: ClockPolicy, batch: int = 20
             done = _milestones_done(session, [c.id or 0 for c in due])
             # One flush at commit writes every new event in a single multi-row INSERT.
             offices = {o.id: o for o in session.exec(select(Office)).all()}
+            programmes = {p.id: p.code for p in session.exec(select(Programme)).all()}
             with session.no_autoflush:
                 for complaint in due:
                     office = offices[complaint.office_id]
-                    handled += _fire_due_milestones(session, complaint, office, now, policy, done)
-                    complaint.next_check_at = _first_pending(complaint, policy, done)
+                    own = (
+                        policy
+                        if isinstance(policy, ClockPolicy)
+                        else policy.for_complaint(
+                            office.code, programmes.get(complaint.programme_id)
+                        )
+                    )
+                    handled += _fire_due_milestones(session, complaint, office, now, own, done)
+                    complaint.next_check_at = _first_pending(complaint, own, done)
             try:
                 session.commit()
             except IntegrityError:
@@ -1008,34 +1023,71 @@ def _fire_due_milestones(
     policy: ClockPolicy,
     done: set[str],
 ) -> int:
+    """Records every milestone that is due; tells people only what is still true now.
+
+    A sweep that runs late (the server was down) finds several due at once: of the reminders
+    only the last is sent, with the hours really left, and none once the deadline has passed
+    (the breach message goes instead); each is recorded all the same, so none comes later."""
     fired = 0
-    for mark in milestones(complaint, policy):
+    due_marks = [
+        mark
+        for mark in milestones(complaint, policy)
+        if mark.at <= now
+        and mark.at > complaint.clock_started_at
+        and _milestone_key(complaint, mark.kind) not in done
+    ]
+    reminders = [m for m in due_marks if m.kind.startswith("remind-")]
+    for mark in due_marks:
         key = _milestone_key(complaint, mark.kind)
-        if mark.at > now or mark.at <= complaint.clock_started_at or key in done:
-            continue
+        told = True
+        if mark.kind.startswith("remind-"):
+            told = mark is reminders[-1] and now < complaint.due_at
         session.add(
-            ComplaintEvent(complaint_id=complaint.id or 0, at=now, kind=mark.kind, milestone=key)
+            ComplaintEvent(
+                complaint_id=complaint.id or 0,
+                at=now,
+                kind=mark.kind,
+                milestone=key,
+                text="" if told else "not sent: overtaken",
+            )
         )
         done.add(key)
-        _notify_milestone(session, complaint, office, mark, now)
+        if told:
+            _notify_milestone(session, complaint, office, mark, now, policy)
         fired += 1
     return fired
 
 
 def _notify_milestone(
-    session: Session, complaint: Complaint, office: Office, mark: Milestone, now: datetime
+    session: Session,
+    complaint: Complaint,
+    office: Office,
+    mark: Milestone,
+    now: datetime,
+    policy: ClockPolicy,
 ) -> None:
     params = _officer_params(session, complaint, office)
     if mark.kind.startswith("remind-"):
-        hours = mark.kind.removeprefix("remind-")
-        text = messages.render("complaint.officer.reminder", "id", hours=hours, **params)
+        text = messages.render(
+            "complaint.officer.reminder", "id", hours=hours_left(complaint.due_at, now), **params
+        )
         addresses = _officer_addresses(session, complaint, office)
-    elif mark.kind == "escalate-supervisor":
-        text = messages.render("complaint.officer.escalated_supervisor", "id", **params)
-        addresses = _staff_addresses(session, office, roles=[Role.SUPERVISOR])
     else:
-        text = messages.render("complaint.officer.escalated_head", "id", **params)
-        addresses = _staff_addresses(session, office, roles=[Role.HEAD], ppid=True)
+        step = next(e for e in policy.escalations if e.kind == mark.kind)
+        who = [messages.render(f"complaint.role.{role}", "id") for role in step.roles]
+        if step.ppid:
+            who.append(messages.render("complaint.role.ppid", "id"))
+        text = messages.render(
+            "complaint.officer.escalated_late"
+            if step.after_hours
+            else "complaint.officer.escalated",
+            "id",
+            to=" dan ".join(who),
+            rule=policy.describe("id"),
+            late=step.after_hours,
+            **params,
+        )
+        addresses = _staff_addresses(session, office, roles=list(step.roles), ppid=step.ppid)
     for address in addresses:
         queue_to_address(session, address=address, text=text, now=now)
 

@@ -20,7 +20,7 @@ from app.api.complaint_schemas import (
     OfflineComplaintIn,
     ThreadEntryPublic,
 )
-from app.api.deps import CurrentStaff, NowDep, RecordId, SessionDep, SettingsDep
+from app.api.deps import CatalogueDep, CurrentStaff, NowDep, RecordId, SessionDep, SettingsDep
 from app.api.schemas import ERRORS
 from app.files import file_response
 from models import Complaint, ComplaintAttachment, Programme, StaffUser
@@ -236,6 +236,7 @@ def record_offline(
     staff: CurrentStaff,
     now: NowDep,
     settings: SettingsDep,
+    catalogue: CatalogueDep,
 ) -> ComplaintPublic:
     programme_id = None
     if body.programme_code:
@@ -270,7 +271,7 @@ def record_offline(
             source_detail=body.source_detail,
         ),
         now=now,
-        policy=service.clock_policy(settings),
+        policy=service.clock_rules(settings, catalogue),
     )
     return complaint_public(session, complaint, staff, now, events=False)
 

@@ -171,7 +171,9 @@ def record_complaint(
                     source_detail=source_detail,
                 ),
                 now=now,
-                policy=complaint_service.clock_policy(request.app.state.settings),
+                policy=complaint_service.clock_rules(
+                    request.app.state.settings, request.app.state.catalogue
+                ),
             )
             return _receipt(request, session, staff, office, complaint.id or 0, now)
     except DomainError as exc:

@@ -403,7 +403,7 @@ def _file(turn: Turn) -> None:
                 attachments=attachments,
             ),
             now=turn.now,
-            policy=service.clock_policy(turn.settings),
+            policy=service.clock_rules(turn.settings, turn.catalogue),
         )
     except DomainError as error:
         menu.show(turn, intro=turn.t(error.key, **error.params))

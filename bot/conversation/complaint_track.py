@@ -175,7 +175,7 @@ def show(turn: Turn, complaint: Complaint) -> None:
         score = turn.t(f"bot.complaint.rating.{complaint.rating}")
         lines.append(turn.t("bot.complaint.shown_rating", score=f"{complaint.rating} {score}"))
     actions = service.complainant_actions(
-        complaint, now=turn.now, policy=service.clock_policy(turn.settings)
+        complaint, now=turn.now, policy=service.clock_rules(turn.settings, turn.catalogue)
     )
     options = sorted((_DIGITS[a], turn.t(_LABELS[a])) for a in actions)
     turn.goto(SHOWN, number=complaint.number)
@@ -282,7 +282,7 @@ def reopen(turn: Turn, complaint: Complaint, reason: str) -> None:
             complaint=complaint,
             reason=reason,
             now=turn.now,
-            policy=service.clock_policy(turn.settings),
+            policy=service.clock_rules(turn.settings, turn.catalogue),
         )
     except DomainError as error:
         _refused(turn, error)

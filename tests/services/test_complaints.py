@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from core.db import make_engine
+from core.settings import Settings
 from models import Complaint, ComplaintEvent, Conversation, Office, OutboxMessage, StaffUser
 from services.catalogue import load_catalogue
 from services.catalogue_sync import apply_catalogue
@@ -20,6 +21,7 @@ from services.complaints import (
     add_information,
     answer,
     claim,
+    clock_rules,
     file_complaint,
     rate,
     record_offline,
@@ -239,6 +241,79 @@ class TestTheClock:
         assert sweep(engine=engine, now=RECEIVED + timedelta(hours=80), policy=POLICY) == 0
         session.expire_all()
         assert _kinds(session, complaint).count("escalate-head") == 1
+
+    def test_a_late_sweep_sends_the_breach_not_time_left_and_a_reminder_says_the_real_hours(
+        self, session: Session, engine: Engine, buteng: dict[str, StaffUser]
+    ) -> None:
+        on_time = _file(session)
+        late = _file(session)
+        # 30 h in: the 24-hour reminder is 6 h late; it says what is really left.
+        rules = clock_rules(Settings(demo_mode=True), load_catalogue())
+        assert sweep(engine=engine, now=RECEIVED + timedelta(hours=30), policy=rules) == 2
+        reminders = [t for t in _sent_to(session, "telegram:501") if t.startswith("PENGINGAT")]
+        assert len(reminders) == 2 and all("Sisa waktu 18 jam" in t for t in reminders)
+        # The server was down past the deadline: no reminder claims time is left; the Kabid
+        # hears of the breach, with the office's rule.
+        answer(
+            session=session,
+            staff=buteng["officer"],
+            complaint_id=on_time.id or 0,
+            text="Sudah dicek.",
+            now=RECEIVED + timedelta(hours=31),
+        )
+        session.commit()
+        before = len(_sent_to(session, "telegram:501"))
+        session.commit()  # SQLite: the read's transaction would hold the sweep's lock
+        assert sweep(engine=engine, now=RECEIVED + timedelta(hours=50), policy=rules) == 2
+        assert _sent_to(session, "telegram:501")[before:] == []
+        [breach] = _sent_to(session, "telegram:601")
+        assert breach.startswith(f"ESKALASI ke Kabid: pengaduan {late.number}")
+        assert "batas jawab 2×24 jam" in breach
+        session.expire_all()
+        assert _kinds(session, late)[-2:] == ["remind-4", "escalate-supervisor"]
+
+    def test_an_office_whose_sop_names_only_the_kabid_escalates_to_the_kabid_only(
+        self, session: Session, engine: Engine, buteng: dict[str, StaffUser]
+    ) -> None:
+        bone = session.exec(select(Office).where(Office.code == "73.08")).one()
+        kabid = create_staff(
+            session=session,
+            office_id=bone.id or 0,
+            username="bone.kabid",
+            full_name="Kabid Linjamsos",
+            role=Role.SUPERVISOR,
+            password="password-123",
+            chat="telegram:611",
+        )
+        kadis = create_staff(
+            session=session,
+            office_id=bone.id or 0,
+            username="bone.kadis",
+            full_name="Kadis",
+            role=Role.HEAD,
+            password="password-123",
+            chat="telegram:711",
+        )
+        session.commit()
+        complaint = file_complaint(
+            session=session,
+            data=NewComplaint(
+                office_id=bone.id or 0,
+                category="lainnya",
+                description="Kelompok kami belum diverifikasi.",
+                channel="walk_in",
+                complainant_contact="0812-3456-7002",
+            ),
+            now=RECEIVED,
+            policy=clock_rules(Settings(demo_mode=True), load_catalogue()),
+        )
+        session.commit()
+        rules = clock_rules(Settings(demo_mode=True), load_catalogue())
+        sweep(engine=engine, now=RECEIVED + timedelta(hours=200), policy=rules)
+        session.expire_all()
+        assert "escalate-head" not in _kinds(session, complaint)
+        assert len(_sent_to(session, kabid.chat or "")) == 1
+        assert _sent_to(session, kadis.chat or "") == []
 
     def test_two_schedulers_running_at_once_escalate_once(
         self, session: Session, engine: Engine, database_url: str, buteng: dict[str, StaffUser]
