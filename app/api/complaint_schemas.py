@@ -130,5 +130,13 @@ class ComplaintReportOut(BaseModel):
     p90_first_response_hours: float | None
     open_now: int
     breached_now: int
-    rated: int
+    rated: Annotated[int, Field(description="Ratings in the period: the IKM's n")]
     satisfaction_average: float | None
+    ikm_index: Annotated[
+        float | None,
+        Field(description="IKM (PermenPANRB 14/2017): mean rating x 25, 25-100; none unrated"),
+    ] = None
+    ikm_grade: Annotated[
+        str | None,
+        Field(description="A from 88.31, B from 76.61, C from 65.00, D below"),
+    ] = None

@@ -314,6 +314,8 @@ def report(
     for field in ("p90_first_response_hours", "open_now", "breached_now", "rated"):
         writer.writerow([field, "", getattr(body, field)])
     writer.writerow(["satisfaction_average", "", body.satisfaction_average])
+    writer.writerow(["ikm_index", "", body.ikm_index])
+    writer.writerow(["ikm_grade", "", body.ikm_grade or ""])
     for group in ("by_category", "by_programme", "by_channel"):
         for key, value in getattr(body, group).items():
             writer.writerow([group, key, value])

@@ -142,6 +142,7 @@ def test_the_report_counts_answers_within_48_hours(staff: StaffFactory, clock: C
     assert body["median_first_response_hours"] == 30.0
     assert (body["open_now"], body["breached_now"]) == (1, 1)
     assert body["by_channel"] == {"walk_in": 3}
+    assert (body["rated"], body["ikm_index"], body["ikm_grade"]) == (0, None, None)
     as_csv = kabid.get(
         "/api/v1/complaints/reports/summary",
         params={"start": "2026-02-01", "end": "2026-02-28", "format": "csv"},

@@ -73,6 +73,9 @@ class TestTheOfficeAtAGlance:
         expect(figures.locator("[data-figure=on-time]")).to_have_text("1")
         expect(figures.locator("[data-figure=open]")).to_have_text("2")
         expect(figures.locator("[data-figure=breached]")).to_have_text("1")
+        # No one has rated yet: no index, and n says so.
+        expect(figures.locator("[data-figure=ikm]")).to_have_text("—")
+        expect(figures.locator("[data-figure=ikm-n]")).to_have_text("n = 0 penilaian")
         rows = page.locator("#per-step tbody tr")
         expect(rows).to_have_count(3)
         expect(rows.first).to_contain_text("bpnt-buton-tengah")
