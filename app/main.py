@@ -128,4 +128,4 @@ def _workers(
     if tuple(channels) == tuple(registered()):
         return WorkerSupervisor(settings)
     runtime = BotRuntime(engine=engine, settings=settings, catalogue=catalogue, channels=channels)
-    return _InProcess(runtime, build_scheduler(engine, settings))
+    return _InProcess(runtime, build_scheduler(engine, settings, catalogue))

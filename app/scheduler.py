@@ -13,15 +13,17 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import Engine
 
+from bot.attachments import fetch_pending
 from core.db import unit_of_work
 from core.settings import Settings
 from services import chat_links, notices, retention, staff
-from services.complaints import ClockPolicy, clock_policy, sweep
+from services.catalogue import Catalogue, load_catalogue
+from services.complaints import Clock, clock_rules, sweep
 
 log = logging.getLogger("sigap.scheduler")
 
 
-def sweep_complaints(engine: Engine, policy: ClockPolicy) -> None:
+def sweep_complaints(engine: Engine, policy: Clock) -> None:
     fired = sweep(engine=engine, now=datetime.now(UTC), policy=policy)
     if fired:
         log.info("complaint clock: %d reminders/escalations sent", fired)
@@ -63,13 +65,22 @@ def prune_staff_sessions(engine: Engine, settings: Settings) -> None:
         log.info("staff log-ins: %d ended sessions and %d old failures pruned", ended, failures)
 
 
-def build_scheduler(engine: Engine, settings: Settings) -> AsyncIOScheduler:
+async def fetch_attachments(engine: Engine, settings: Settings) -> None:
+    stored = await fetch_pending(engine, settings, now=datetime.now(UTC))
+    if stored:
+        log.info("complaint attachments: %d files fetched", stored)
+
+
+def build_scheduler(
+    engine: Engine, settings: Settings, catalogue: Catalogue | None = None
+) -> AsyncIOScheduler:
+    rules = clock_rules(settings, catalogue or load_catalogue(settings.catalogue_dir))
     scheduler = AsyncIOScheduler(timezone=UTC)
     scheduler.add_job(
         sweep_complaints,
         "interval",
         seconds=30,
-        args=(engine, clock_policy(settings)),
+        args=(engine, rules),
         id="complaint-clock",
         max_instances=1,
         coalesce=True,
@@ -113,6 +124,16 @@ def build_scheduler(engine: Engine, settings: Settings) -> AsyncIOScheduler:
         minutes=10,
         args=(engine, settings),
         id="staff-session-prune",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        fetch_attachments,
+        "interval",
+        seconds=15,
+        args=(engine, settings),
+        id="attachment-fetch",
         max_instances=1,
         coalesce=True,
         next_run_time=datetime.now(UTC),

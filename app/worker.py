@@ -49,7 +49,7 @@ async def serve_worker(
     catalogue = load_catalogue(settings.catalogue_dir)
     sync_catalogue(engine, catalogue)
     runtime = BotRuntime(engine=engine, settings=settings, catalogue=catalogue)
-    scheduler = build_scheduler(engine, settings)
+    scheduler = build_scheduler(engine, settings, catalogue)
     await runtime.start()
     scheduler.start()
     log.info("worker %s started", runtime.worker_id)

@@ -79,6 +79,28 @@ class PollRefused(Exception):
 Poller = Callable[[Settings, Engine, asyncio.Event], Awaitable[None]]
 
 
+@dataclass(frozen=True)
+class Media:
+    """A file a person sent, as the platform handed it back."""
+
+    data: bytes
+    mime_type: str = ""
+    file_name: str = ""
+
+
+class MediaError(Exception):
+    """The platform did not hand the file over. ``permanent``: asking again will not help (an
+    unknown or expired reference, a file over the size limit)."""
+
+    def __init__(self, reason: str, *, permanent: bool) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
+
+
+# (settings, the platform's reference, the most bytes to accept) -> the file.
+FetchMedia = Callable[[Settings, str, int], Awaitable[Media]]
+
+
 def _no_commands(_cli: Any) -> None:
     return None
 
@@ -112,6 +134,9 @@ class Channel:
     # server the platform cannot reach (`sigap poll`); None where the platform only pushes.
     # Raises PollRefused when it cannot start.
     poll: Poller | None = None
+    # Fetches a file people sent (a photo, a document, a voice note) by the platform's
+    # reference; None when the channel carries no files.
+    fetch_media: FetchMedia | None = None
 
     def pacing(self, chat_id: str) -> Pacing:
         return self.group_pacing if self.is_group(chat_id) else self.chat_pacing

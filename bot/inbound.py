@@ -13,8 +13,22 @@ from typing import Any, Literal
 from bot.text import storable, storable_json
 
 # "photo" carries an optional caption in ``text``; "location" carries only ``location``;
-# "contact" is a phone number the person shared, in ``phone`` only if it is their own.
-EventKind = Literal["text", "choice", "photo", "location", "contact", "unsupported", "ignored"]
+# "document" and "voice" (a voice note or an audio file) carry ``file_ref`` and, where the
+# platform gives them, ``file_name``, ``mime_type`` and a caption in ``text``; "contact" is a
+# phone number the person shared, in ``phone`` only if it is their own.
+EventKind = Literal[
+    "text",
+    "choice",
+    "photo",
+    "location",
+    "document",
+    "voice",
+    "contact",
+    "unsupported",
+    "ignored",
+]
+# The kinds that carry a file the platform keeps for us to fetch.
+FILE_KINDS = frozenset({"photo", "document", "voice"})
 # The columns' widths (chat and message ids, display_name, a photo's reference), and what a
 # person may type: any platform's longest text message is 4,096 characters, its longest
 # button value 256.
@@ -23,6 +37,8 @@ MAX_NAME = 120
 MAX_TEXT = 4096
 MAX_CHOICE = 256
 MAX_REF = 200
+MAX_FILE_NAME = 200
+MAX_MIME = 100
 # How the ingest stores a chat and an update: (channel, chat id) and
 # (channel, platform id, conversation id, raw payload).
 ChatKey = tuple[str, str]
@@ -54,6 +70,10 @@ class InboundEvent:
     reply_context: dict[str, Any] = field(default_factory=dict)
     # The platform's own reference to an attached picture, kept so officers can fetch it later.
     photo_ref: str | None = None
+    # The same for a document or a voice note, with what the platform says about the file.
+    file_ref: str | None = None
+    file_name: str = ""
+    mime_type: str = ""
     location: tuple[float, float] | None = None  # (latitude, longitude)
     # Who wrote: in a group chat the chat is the group, and the person is told apart by this.
     sender_id: str | None = None
@@ -81,6 +101,9 @@ class InboundEvent:
             "reply_to_platform_message_id": _id_or_none(self.reply_to_platform_message_id, MAX_ID),
             "phone": _id_or_none(self.phone, MAX_ID),
             "photo_ref": _id_or_none(self.photo_ref, MAX_REF),
+            "file_ref": _id_or_none(self.file_ref, MAX_REF),
+            "file_name": storable(_str(self.file_name), MAX_FILE_NAME),
+            "mime_type": storable(_str(self.mime_type), MAX_MIME),
             "reply_context": storable_json(_dict(self.reply_context)),
         }
         if self.location is not None:
@@ -91,6 +114,11 @@ class InboundEvent:
             clean["kind"] = "ignored"  # nobody we could answer
         for name, value in clean.items():
             object.__setattr__(self, name, value)
+
+    @property
+    def media_ref(self) -> str | None:
+        """The platform's reference to the file this event carries, if any."""
+        return self.photo_ref if self.kind == "photo" else self.file_ref
 
     @property
     def input(self) -> str:

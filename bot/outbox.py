@@ -43,6 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
+from bot import complaint_buttons
 from bot.budget import SendBudget
 from bot.channels import Channel, Outgoing, Pacing, Sender, SendResult, registered
 from bot.dbclock import now_expression
@@ -84,7 +85,8 @@ class Claimed:
             id=self.row_id,
             chat_id=self.chat_id,
             text=self.text,
-            buttons=buttons_from_json(self.buttons),
+            # A row a service queued names actions, not buttons: the bot renders its own.
+            buttons=buttons_from_json(self.buttons) or complaint_buttons.from_extra(self.extra),
             extra=dict(self.extra),
         )
 

@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = "127.0.0.1"
     # The catalogue shipped with Sigap (the `catalogue` package) unless an office has its own.
     catalogue_dir: Path = ROOT / "catalogue"
+    # Complaint attachments (photos, documents, voice notes) fetched from the platforms; staff
+    # open them only through the staff pages, never at a public address.
+    attachments_dir: Path = ROOT / "var" / "attachments"
+    # A file larger than this is not fetched (Telegram's Bot API hands out at most 20 MB).
+    attachment_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
 
     telegram_bot_token: SecretStr | None = None
     telegram_webhook_secret: SecretStr | None = None

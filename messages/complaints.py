@@ -41,7 +41,8 @@ ID = {
     ),
     "complaint.officer.reopened": (
         "PENGADUAN DIBUKA ULANG {number}\n"
-        "Kategori: {category}\nPelapor: {who}\nBatas jawab baru: {deadline}\n\n{description}"
+        "Kategori: {category}\nPelapor: {who}\nBatas jawab baru: {deadline}\n\n"
+        "Alasan pelapor: {reason}\n\nPengaduan semula: {description}"
     ),
     "complaint.officer.information": "Tambahan informasi untuk pengaduan {number}:\n\n{text}",
     "complaint.officer.reminder": (
@@ -99,7 +100,8 @@ EN = {
     ),
     "complaint.officer.reopened": (
         "COMPLAINT REOPENED {number}\n"
-        "Category: {category}\nComplainant: {who}\nNew deadline: {deadline}\n\n{description}"
+        "Category: {category}\nComplainant: {who}\nNew deadline: {deadline}\n\n"
+        "The complainant's reason: {reason}\n\nThe complaint: {description}"
     ),
     "complaint.officer.information": "More information for complaint {number}:\n\n{text}",
     "complaint.officer.reminder": (

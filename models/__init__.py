@@ -10,7 +10,7 @@ from models.chat import (
     ProofAttempt,
     SendRate,
 )
-from models.complaint import Complaint, ComplaintEvent
+from models.complaint import Complaint, ComplaintAttachment, ComplaintDraft, ComplaintEvent
 from models.link import LinkCode
 from models.notice import Notice, NoticeDelivery
 from models.office import Office
@@ -26,6 +26,8 @@ __all__ = [
     "AuditLog",
     "BeneficiaryGroup",
     "Complaint",
+    "ComplaintAttachment",
+    "ComplaintDraft",
     "ComplaintEvent",
     "Conversation",
     "GroupMember",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Index, Text
+from sqlalchemy import JSON, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 from models.base import UTCDateTime, utcnow
@@ -18,9 +19,14 @@ class Complaint(SQLModel, table=True):
     office_id: int = Field(foreign_key="office.id", index=True)
     programme_id: int | None = Field(default=None, foreign_key="programme.id")
     category: str = Field(max_length=40)
-    # How it arrived: telegram, whatsapp, sim (chat) or book, walk_in, phone, email, lapor.
+    # How it arrived: a chat channel (telegram, whatsapp, sim), or one staff record: book,
+    # walk_in, phone, sms, email, website, facebook, instagram, whatsapp_admin, lapor, box.
     channel: str = Field(max_length=20)
     lapor_tracking: str | None = Field(default=None, max_length=40)
+    # Where exactly it was received: the admin number, the page, the mailbox.
+    source_detail: str = Field(default="", max_length=120, sa_column_kwargs={"server_default": ""})
+    # The clock rule that set due_at: "hours:48" or "working_days:2".
+    clock_rule: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
     description: str = Field(sa_type=Text)
     photo_ref: str | None = Field(default=None, max_length=200)
     latitude: float | None = None
@@ -62,3 +68,48 @@ class ComplaintEvent(SQLModel, table=True):
     text: str = Field(default="", sa_type=Text)
     # Reminders and escalations happen once per clock cycle: "12:1:remind-24".
     milestone: str | None = Field(default=None, max_length=60, unique=True)
+    # An answer: how it reached the complainant (chat, phone_call, letter, in_person, or
+    # linked_chat: a chat the person linked later). A message: the channel it came by.
+    via: str | None = Field(default=None, max_length=20)
+
+
+class ComplaintAttachment(SQLModel, table=True):
+    """A photo, document, voice note or location the complainant sent.
+
+    Files are fetched once from the platform by a worker (``status`` pending -> stored, or
+    failed after a few attempts) into storage under ``storage_key``; staff see them only
+    through a page that checks their office and role first. A location has no file."""
+
+    __tablename__ = "complaint_attachment"
+    __table_args__ = (Index("ix_complaint_attachment_fetch", "status", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    event_id: int | None = Field(default=None, foreign_key="complaint_event.id")
+    kind: str = Field(max_length=12)  # photo, document, voice, location
+    channel: str = Field(max_length=20)
+    # The platform's reference: Telegram's file_id, WhatsApp's media id.
+    platform_ref: str | None = Field(default=None, max_length=200)
+    file_name: str = Field(default="", max_length=200)
+    mime_type: str = Field(default="", max_length=100)
+    size: int | None = None
+    storage_key: str | None = Field(default=None, max_length=200)
+    status: str = Field(default="pending", max_length=12)  # pending, stored, failed, none
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=200)
+    latitude: float | None = None
+    longitude: float | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    fetched_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ComplaintDraft(SQLModel, table=True):
+    """A complaint being written in a chat, kept when the chat pauses or leaves the intake,
+    so "lanjutkan" picks it up where it stopped."""
+
+    __tablename__ = "complaint_draft"
+
+    conversation_id: int = Field(foreign_key="conversation.id", primary_key=True)
+    state: str = Field(max_length=40)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -23,6 +23,8 @@ class LinkCode(SQLModel, table=True):
     office_id: int = Field(foreign_key="office.id", index=True)
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     staff_id: int | None = Field(default=None, foreign_key="staff_user.id", index=True)
+    # Kind "complaint": the chat that sends it follows this complaint (an offline one's receipt).
+    complaint_id: int | None = Field(default=None, foreign_key="complaint.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     # Who asked for it: "cli", "staff:3".

@@ -86,6 +86,28 @@ class LocalizedText(_Frozen):
         return self.en if lang == "en" else self.id
 
 
+class EscalationStep(_Frozen):
+    """Who is told when a complaint is still unanswered ``after_hours`` past its deadline."""
+
+    after_hours: Annotated[int, Field(ge=0)] = 0
+    roles: tuple[Literal["supervisor", "head"], ...] = Field(min_length=1)
+    # The office's PPID officer(s) too.
+    ppid: bool = False
+
+
+class ComplaintClock(_Frozen):
+    """An office's promise of an answer: calendar hours, or working days counted on the
+    office's calendar (holidays and cuti bersama off) from its opening hours."""
+
+    kind: Literal["hours", "working_days"] = "hours"
+    amount: Annotated[int, Field(gt=0)]
+    # "08:00-16:00": a complaint received outside these hours counts from the next opening.
+    office_hours: Annotated[str, StringConstraints(pattern=r"^\d\d:\d\d-\d\d:\d\d$")] | None = None
+    # Where the rule comes from: the SOP's words, or a marked setting of the office's own.
+    source: NonEmpty
+    escalation: tuple[EscalationStep, ...] = ()
+
+
 class Office(_Frozen):
     code: RegionCode
     slug: Slug
@@ -99,6 +121,7 @@ class Office(_Frozen):
     email: str | None = None
     opening_hours: LocalizedText
     timezone: NonEmpty
+    complaint_clock: ComplaintClock | None = None
 
     @field_validator("timezone")
     @classmethod

@@ -1,6 +1,21 @@
-"""Complaints (pengaduan) and the promise of an answer within 2×24 hours.
+"""Complaints (pengaduan): one place for their states, who may see and act on them, and the
+clock that promises an answer.
 
-The clock: ``due_at = clock_started_at + response_hours`` in calendar hours, as the Buton
+**States.** A complaint is ``open`` (waiting for an answer), ``answered`` or ``closed`` (the
+complainant confirmed it settled). Every change — a claim, an answer, settling, reopening — goes
+through :func:`transition`: a ``match`` over (status, move), a guarded UPDATE (the status and
+clock cycle the caller saw, so two writers race in the database and the loser gets a 409), and
+the event row. The functions :func:`claim`, :func:`answer`, :func:`settle` and :func:`reopen`
+only name the move.
+
+**Who.** :func:`readable` is the one query a staff member may read complaints from, and
+:func:`for_staff` the one way to fetch one (another office's answers as one that does not exist).
+A chat sees its own complaints and those of the person it is linked to (:func:`for_chat`,
+:func:`of_chat`). What may be done next is returned as :class:`Action` values
+(:func:`staff_actions`, :func:`complainant_actions`); the bot and the pages render their own
+buttons from them, and messages queued here carry the actions, never a command to parse back.
+
+**The clock.** ``due_at = clock_started_at + response_hours`` in calendar hours, as the Buton
 Tengah SOP states it ("paling lama 2x24 jam"). Before the deadline the officers are reminded;
 at the deadline the supervisor (Kabid) is told; later the head (Kadis) and the PPID officer.
 Each of those is a *milestone*, written once per clock cycle under a unique key, so a sweep
@@ -10,21 +25,40 @@ that runs twice, or on two workers at once, still tells everyone exactly once.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ColumnElement, Engine
+from sqlalchemy import ColumnElement, Engine, false, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 import messages
-from core.settings import Settings
-from models import Complaint, ComplaintEvent, Conversation, Office, Person, Programme, StaffUser
+from models import (
+    Complaint,
+    ComplaintAttachment,
+    ComplaintEvent,
+    Conversation,
+    Office,
+    OutboxMessage,
+    Person,
+    Programme,
+    StaffUser,
+)
 from services import audit
-from services.catalogue import ComplaintCategory, find_category, load_complaint_categories
-from services.errors import Conflict, InvalidInput, NotFound
+from services.complaint_categories import category as find_category
+
+# Re-exported: callers know the clock as part of the complaint.
+from services.complaint_clock import ClockPolicy as ClockPolicy
+from services.complaint_clock import ClockRules as ClockRules
+from services.complaint_clock import clock_policy as clock_policy
+from services.complaint_clock import clock_rules as clock_rules
+from services.complaint_clock import hours_left
+from services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.nik import mask_nik
 from services.numbering import insert_numbered, normalise_number
 from services.outbox import queue, queue_to_address
@@ -34,7 +68,34 @@ from services.timefmt import format_moment
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 2000
-OFFLINE_CHANNELS = frozenset({"book", "walk_in", "phone", "email", "lapor", "box"})
+# Every channel the seed SOPs name besides the bot: the complaint book and the suggestion box
+# at the office, a walk-in, the office's phone, SMS 1708 (SP4N-LAPOR!), e-mail, the website,
+# Facebook, Instagram, the admin WhatsApp numbers (people's own, not the bot), SP4N-LAPOR!.
+OFFLINE_CHANNELS = frozenset(
+    {
+        "book", "box", "walk_in", "phone", "sms", "email", "website", "facebook", "instagram",
+        "whatsapp_admin", "lapor",
+    }
+)  # fmt: skip
+# Where the answer can reach the complainant without a contact: SP4N-LAPOR! answers in its
+# own system, and a suggestion box is anonymous.
+CONTACT_OPTIONAL = frozenset({"lapor", "box"})
+
+
+class AnswerVia(StrEnum):
+    """How an answer reached the complainant."""
+
+    CHAT = "chat"  # sent to the chat the complaint came from
+    LINKED_CHAT = "linked_chat"  # sent to a chat the person linked later (the receipt's code)
+    PHONE_CALL = "phone_call"
+    LETTER = "letter"
+    IN_PERSON = "in_person"
+    EMAIL = "email"
+    SMS = "sms"
+    LAPOR = "lapor"  # entered in SP4N-LAPOR!
+
+
+SENT_VIA = frozenset({AnswerVia.CHAT, AnswerVia.LINKED_CHAT})
 HANDLERS = frozenset({Role.COMPLAINT_OFFICER, Role.SUPERVISOR, Role.HEAD, Role.ADMIN})
 RECORDERS = frozenset({Role.OPERATOR, *HANDLERS})
 
@@ -45,27 +106,21 @@ class Status(StrEnum):
     CLOSED = "closed"
 
 
-@dataclass(frozen=True)
-class ClockPolicy:
-    """How complaints are handled: their clock, and the categories one may be filed under."""
-
-    response_hours: int = 48
-    reminder_hours: tuple[int, ...] = (24, 4)
-    head_after_hours: int = 24
-    reopen_days: int = 7
-    categories: tuple[ComplaintCategory, ...] = field(default_factory=load_complaint_categories)
+# A complaint's clock: one office's policy, or every office's rules to look it up in.
+Clock = ClockPolicy | ClockRules
 
 
-def clock_policy(settings: Settings) -> ClockPolicy:
-    """The office's complaint clock as the settings describe it, with the categories of the
-    catalogue in CATALOGUE_DIR."""
-    return ClockPolicy(
-        response_hours=settings.complaint_response_hours,
-        reminder_hours=tuple(settings.complaint_reminder_hours),
-        head_after_hours=settings.complaint_head_escalation_hours,
-        reopen_days=settings.complaint_reopen_days,
-        categories=load_complaint_categories(settings.catalogue_dir),
-    )
+def policy_of(session: Session, complaint: Complaint, clock: Clock) -> ClockPolicy:
+    """The clock rule of the complaint's office (and programme, which may override it)."""
+    if isinstance(clock, ClockPolicy):
+        return clock
+    office = session.get_one(Office, complaint.office_id)
+    programme = session.get(Programme, complaint.programme_id) if complaint.programme_id else None
+    return clock.for_complaint(office.code, programme.code if programme else None)
+
+
+def _reopen_days(clock: Clock) -> int:
+    return clock.reopen_days if isinstance(clock, ClockPolicy) else clock.default.reopen_days
 
 
 @dataclass(frozen=True)
@@ -91,13 +146,26 @@ class NewComplaint:
     longitude: float | None = None
     lapor_tracking: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # Photos, documents, voice notes and locations sent with it.
+    attachments: list[NewAttachment] = field(default_factory=list)
+    source_detail: str = ""
+
+
+@dataclass(frozen=True)
+class NewAttachment:
+    kind: str  # photo, document, voice, location
+    channel: str
+    platform_ref: str | None = None
+    file_name: str = ""
+    mime_type: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 def milestones(complaint: Complaint, policy: ClockPolicy) -> list[Milestone]:
     due = complaint.due_at
     marks = [Milestone(f"remind-{h}", due - timedelta(hours=h)) for h in policy.reminder_hours]
-    marks.append(Milestone("escalate-supervisor", due))
-    marks.append(Milestone("escalate-head", due + timedelta(hours=policy.head_after_hours)))
+    marks += [Milestone(e.kind, due + timedelta(hours=e.after_hours)) for e in policy.escalations]
     return sorted(marks, key=lambda m: m.at)
 
 
@@ -107,6 +175,22 @@ def _milestone_key(complaint: Complaint, kind: str) -> str:
 
 def _next_check(session: Session, complaint: Complaint, policy: ClockPolicy) -> datetime | None:
     return _first_pending(complaint, policy, _milestones_done(session, [complaint.id or 0]))
+
+
+def in_parts(text: str, *, what: str, limit: int = MAX_TEXT) -> list[str]:
+    """``text`` in parts of at most ``limit`` characters, cut at a line or a space where one
+    is near: a long account is kept whole, in order, rather than refused."""
+    rest = text.strip()
+    if not rest:
+        raise InvalidInput("complaint.error.empty", what=what)
+    parts: list[str] = []
+    while len(rest) > limit:
+        cut = max(rest.rfind("\n", 0, limit), rest.rfind(" ", 0, limit))
+        if cut < limit // 2:
+            cut = limit
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return [*parts, rest] if rest else parts
 
 
 def _clean_text(text: str, *, what: str) -> str:
@@ -123,10 +207,10 @@ def file_complaint(
     session: Session,
     data: NewComplaint,
     now: datetime,
-    policy: ClockPolicy,
+    policy: Clock,
     recorded_by: StaffUser | None = None,
 ) -> Complaint:
-    if find_category(policy.categories, data.category) is None:
+    if find_category(data.category) is None:
         raise InvalidInput("complaint.error.category", category=data.category)
     # A chat complaint names the conversation it came from (its channel is whatever the bot
     # registered); anything else must be one of the offline channels staff record.
@@ -139,10 +223,14 @@ def file_complaint(
     office = session.get(Office, data.office_id)
     if office is None:
         raise NotFound("error.not_found", what="Office")
+    programme = None
     if data.programme_id is not None:
         programme = session.get(Programme, data.programme_id)
         if programme is None or programme.office_id != office.id:
             raise InvalidInput("complaint.error.programme")
+    if isinstance(policy, ClockRules):
+        policy = policy.for_complaint(office.code, programme.code if programme else None)
+    parts = in_parts(data.description, what="description")
     complaint = insert_numbered(
         session,
         Complaint(
@@ -152,7 +240,7 @@ def file_complaint(
             category=data.category,
             channel=data.channel,
             lapor_tracking=(data.lapor_tracking or "").strip() or None,
-            description=_clean_text(data.description, what="description"),
+            description=parts[0],
             photo_ref=data.photo_ref,
             latitude=data.latitude,
             longitude=data.longitude,
@@ -163,23 +251,34 @@ def file_complaint(
             conversation_id=data.conversation_id,
             received_at=now,
             clock_started_at=now,
-            due_at=now + timedelta(hours=policy.response_hours),
+            due_at=policy.due_at(now, office.timezone),
+            clock_rule=policy.rule,
             recorded_by_id=recorded_by.id if recorded_by else None,
+            source_detail=data.source_detail.strip()[:120],
         ),
         prefix=f"ADU-{now.year}-",
         width=5,
     )
-    session.add(
-        ComplaintEvent(
-            complaint_id=complaint.id or 0,
-            at=now,
-            kind="received",
-            staff_id=recorded_by.id if recorded_by else None,
-            text=complaint.description,
-        )
+    received = ComplaintEvent(
+        complaint_id=complaint.id or 0,
+        at=now,
+        kind="received",
+        staff_id=recorded_by.id if recorded_by else None,
+        text=complaint.description,
+        via=data.channel,
     )
+    session.add(received)
+    for part in parts[1:]:
+        # The rest of a long account, in order, as the complainant's own messages.
+        session.add(
+            ComplaintEvent(
+                complaint_id=complaint.id or 0, at=now, kind="message", text=part, via=data.channel
+            )
+        )
+    session.flush()
+    add_attachments(session, complaint, received, data.attachments, now)
     complaint.next_check_at = _next_check(session, complaint, policy)
-    _announce_to_officers(session, complaint, office, now, policy)
+    _announce_to_officers(session, complaint, office, now)
     session.flush()
     return complaint
 
@@ -190,13 +289,18 @@ def record_offline(
     staff: StaffUser,
     data: NewComplaint,
     now: datetime,
-    policy: ClockPolicy,
+    policy: Clock,
 ) -> Complaint:
-    """A complaint from the book, a walk-in, the phone, e-mail or SP4N-LAPOR!."""
+    """A complaint from any channel but the bot (:data:`OFFLINE_CHANNELS`), with the
+    complainant's contact (phone, e-mail or address) unless it came by SP4N-LAPOR! or the
+    suggestion box."""
     require_role(staff, RECORDERS)
     require_office(staff, data.office_id, what="Office")
     if data.channel not in OFFLINE_CHANNELS:
         raise InvalidInput("complaint.error.channel", channel=data.channel)
+    if data.channel not in CONTACT_OPTIONAL and not data.complainant_contact.strip():
+        # Without it the answer has nowhere to go.
+        raise InvalidInput("complaint.error.contact")
     return file_complaint(session=session, data=data, now=now, policy=policy, recorded_by=staff)
 
 
@@ -212,31 +316,350 @@ def complaint_by_number(*, session: Session, number: str) -> Complaint | None:
     return session.exec(select(Complaint).where(Complaint.number == cleaned)).first()
 
 
-def _for_staff(session: Session, staff: StaffUser, complaint_id: int) -> Complaint:
+def add_attachments(
+    session: Session,
+    complaint: Complaint,
+    event: ComplaintEvent,
+    attachments: Iterable[NewAttachment],
+    now: datetime,
+) -> list[ComplaintAttachment]:
+    """Rows for what came with ``event``; files wait (pending) for the fetch job, a location
+    has no file to fetch."""
+    rows = [
+        ComplaintAttachment(
+            complaint_id=complaint.id or 0,
+            event_id=event.id,
+            kind=a.kind,
+            channel=a.channel,
+            platform_ref=a.platform_ref,
+            file_name=a.file_name[:200],
+            mime_type=a.mime_type[:100],
+            latitude=a.latitude,
+            longitude=a.longitude,
+            status="none" if a.kind == "location" or not a.platform_ref else "pending",
+            created_at=now,
+        )
+        for a in attachments
+    ]
+    session.add_all(rows)
+    return rows
+
+
+# --- Who may see and act ---------------------------------------------------------------------
+
+
+class Action(StrEnum):
+    """What may be done next with a complaint; the bot and the pages render these."""
+
+    CLAIM = "claim"  # staff: take it, reminders then go to them alone
+    ANSWER = "answer"  # staff: answer the complainant
+    ADD_INFO = "add_info"  # complainant: add to the thread
+    SETTLE = "settle"  # complainant: the answer solved it
+    REOPEN = "reopen"  # complainant: it did not, within the reopen window
+    RATE = "rate"  # complainant: the IKM rating, once settled
+
+
+def may_see(staff: StaffUser, complaint: Complaint) -> bool:
+    """Complaint handlers (officers, Kabid, Kadis, admin) of the complaint's office."""
+    return staff.role in HANDLERS and staff.office_id == complaint.office_id
+
+
+def readable(staff: StaffUser) -> SelectOfScalar[Complaint]:
+    """The one query a staff member reads complaints from: their office's, if they handle
+    complaints; nothing otherwise."""
+    query = select(Complaint).where(Complaint.office_id == staff.office_id)
+    if staff.role not in HANDLERS:
+        query = query.where(false())
+    return query
+
+
+def for_staff(*, session: Session, staff: StaffUser, complaint_id: int) -> Complaint:
+    """One complaint the staff member may see; another office's is not found, in the same
+    words as one that does not exist."""
     require_role(staff, HANDLERS)
     complaint = get_complaint(session=session, complaint_id=complaint_id)
     require_office(staff, complaint.office_id, what="Complaint")
     return complaint
 
 
-def claim(*, session: Session, staff: StaffUser, complaint_id: int, now: datetime) -> Complaint:
-    complaint = _for_staff(session, staff, complaint_id)
-    if complaint.status == Status.CLOSED:
-        raise Conflict("complaint.error.closed", number=complaint.number)
-    if complaint.claimed_by_id not in (None, staff.id):
-        holder = session.get(StaffUser, complaint.claimed_by_id)
-        raise Conflict(
-            "complaint.error.claimed",
-            number=complaint.number,
-            name=holder.full_name if holder else "?",
+def staff_actions(staff: StaffUser, complaint: Complaint) -> list[Action]:
+    if not may_see(staff, complaint) or complaint.status == Status.CLOSED:
+        return []
+    found = [Action.ANSWER]
+    if complaint.claimed_by_id is None:
+        found.insert(0, Action.CLAIM)
+    return found
+
+
+def complainant_actions(complaint: Complaint, *, now: datetime, policy: Clock) -> list[Action]:
+    """What the complainant may do next, in the order the bot offers it."""
+    found: list[Action] = []
+    if complaint.status != Status.CLOSED:
+        found.append(Action.ADD_INFO)
+    if complaint.status == Status.ANSWERED:
+        found.append(Action.SETTLE)
+    if complaint.status == Status.CLOSED and complaint.rating is None:
+        found.append(Action.RATE)
+    if complaint.status != Status.OPEN and _within_reopen_window(complaint, now, policy):
+        found.append(Action.REOPEN)
+    return found
+
+
+def _within_reopen_window(complaint: Complaint, now: datetime, policy: Clock) -> bool:
+    answered = complaint.answered_at
+    return answered is not None and now <= answered + timedelta(days=_reopen_days(policy))
+
+
+def _chat_condition(conversation: Conversation) -> ColumnElement[bool]:
+    condition: ColumnElement[bool] = col(Complaint.conversation_id) == conversation.id
+    if conversation.person_id is not None:
+        condition = or_(condition, col(Complaint.person_id) == conversation.person_id)
+    return condition
+
+
+def for_chat(*, session: Session, conversation: Conversation, number: str) -> Complaint | None:
+    """The complaint if this chat filed it or the person it is linked to is the complainant;
+    None for anyone else, as for a number that does not exist."""
+    query = select(Complaint).where(
+        Complaint.number == normalise_number(number), _chat_condition(conversation)
+    )
+    return session.exec(query).first()
+
+
+def of_chat(
+    *, session: Session, conversation: Conversation, limit: int, unsettled: bool = False
+) -> list[Complaint]:
+    """The chat's complaints, newest first; ``unsettled``: only those not yet closed."""
+    query = select(Complaint).where(_chat_condition(conversation))
+    if unsettled:
+        query = query.where(col(Complaint.status).in_([Status.OPEN, Status.ANSWERED]))
+    query = query.order_by(col(Complaint.id).desc()).limit(limit)
+    return list(session.exec(query).all())
+
+
+def staff_of_chat(*, session: Session, address: str) -> StaffUser | None:
+    """The active staff member whose own chat is ``address`` ("telegram:501")."""
+    return session.exec(
+        select(StaffUser).where(StaffUser.chat == address, col(StaffUser.active).is_(True))
+    ).first()
+
+
+def named_by_message(
+    *, session: Session, conversation_id: int, platform_message_id: str
+) -> Complaint | None:
+    """The complaint a message the bot sent to this chat was about (an alert, a relayed
+    message, an answer), when a person replies to it."""
+    extra = session.exec(
+        select(OutboxMessage.extra).where(
+            OutboxMessage.conversation_id == conversation_id,
+            OutboxMessage.platform_message_id == platform_message_id,
         )
-    complaint.claimed_by_id = staff.id
-    complaint.claimed_at = now
+    ).first()
+    number = (extra or {}).get("complaint")
+    return complaint_by_number(session=session, number=str(number)) if number else None
+
+
+def follow_in_chat(
+    *, session: Session, complaint: Complaint, conversation_id: int, now: datetime
+) -> None:
+    """The complainant follows the complaint in this chat from now on (they sent the code on
+    its receipt): they see it there, and answers go there."""
+    complaint.conversation_id = conversation_id
+    session.add(complaint)
     session.add(
-        ComplaintEvent(complaint_id=complaint.id or 0, at=now, kind="claimed", staff_id=staff.id)
+        ComplaintEvent(complaint_id=complaint.id or 0, at=now, kind="chat_linked", via="code")
     )
     session.flush()
+
+
+def latest_answer(*, session: Session, complaint: Complaint) -> str | None:
+    return session.exec(
+        select(ComplaintEvent.text)
+        .where(ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.kind == "answered")
+        .order_by(col(ComplaintEvent.id).desc())
+        .limit(1)
+    ).first()
+
+
+# --- The one place a complaint changes -------------------------------------------------------
+
+
+class Move(StrEnum):
+    CLAIM = "claim"
+    ANSWER = "answer"
+    SETTLE = "settle"
+    REOPEN = "reopen"
+
+
+_EVENT_KIND = {
+    Move.CLAIM: "claimed",
+    Move.ANSWER: "answered",
+    Move.SETTLE: "settled",
+    Move.REOPEN: "reopened",
+}
+
+
+def transition(
+    *,
+    session: Session,
+    complaint: Complaint,
+    move: Move,
+    now: datetime,
+    staff: StaffUser | None = None,
+    text: str = "",
+    policy: Clock | None = None,
+    via: AnswerVia | None = None,
+) -> Complaint:
+    """The one place a complaint changes: claimed, answered, settled or reopened.
+
+    ``staff`` makes a claim or an answer (and must be allowed to); settling and reopening are
+    the complainant's. ``text`` is the answer or the reason; ``policy`` the clock (reopening
+    starts a new one).
+    """
+    policy = policy_of(session, complaint, policy or ClockPolicy())
+    previous = Status(complaint.status)
+    number = complaint.number
+    guard: list[ColumnElement[bool]] = []
+    values: dict[str, Any] = {}
+    body = ""
+    match (previous, move):
+        case (Status.CLOSED, Move.CLAIM | Move.ANSWER):
+            raise Conflict("complaint.error.closed", number=number)
+        case (_, Move.CLAIM):
+            actor = _acting_staff(staff, complaint)
+            if complaint.claimed_by_id not in (None, actor.id):
+                raise _claimed_by_other(session, complaint)
+            guard.append(
+                or_(
+                    col(Complaint.claimed_by_id).is_(None), col(Complaint.claimed_by_id) == actor.id
+                )
+            )
+            values = {"claimed_by_id": actor.id, "claimed_at": now}
+        case (_, Move.ANSWER):
+            actor = _acting_staff(staff, complaint)
+            body = _clean_text(text, what="answer")
+            via = _answer_route(complaint, via)
+            values = {
+                "status": Status.ANSWERED,
+                "answered_at": now,
+                "first_response_at": complaint.first_response_at or now,
+                "next_check_at": None,
+            }
+            if complaint.claimed_by_id is None:
+                values |= {"claimed_by_id": actor.id, "claimed_at": now}
+        case (Status.ANSWERED, Move.SETTLE):
+            values = {"status": Status.CLOSED, "closed_at": now}
+        case (_, Move.SETTLE):
+            raise Conflict("complaint.error.not_answered", number=number)
+        case (Status.OPEN, Move.REOPEN):
+            raise Conflict("complaint.error.still_open", number=number)
+        case (_, Move.REOPEN):
+            if not _within_reopen_window(complaint, now, policy):
+                raise Conflict(
+                    "complaint.error.reopen_window", number=number, days=policy.reopen_days
+                )
+            body = _clean_text(text, what="reason")
+            values = {
+                "status": Status.OPEN,
+                "cycle": complaint.cycle + 1,
+                "clock_started_at": now,
+                "due_at": policy.due_at(now, session.get_one(Office, complaint.office_id).timezone),
+                "clock_rule": policy.rule,
+                "answered_at": None,
+                "closed_at": None,
+                "rating": None,
+                "rating_comment": None,
+            }
+    # The status and cycle the caller saw: of two writers only one UPDATE matches.
+    result = session.execute(
+        update(Complaint)
+        .where(
+            col(Complaint.id) == complaint.id,
+            col(Complaint.status) == previous,
+            col(Complaint.cycle) == complaint.cycle,
+            *guard,
+        )
+        .values(**values)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("complaint.error.changed", number=number)
+    session.add(
+        ComplaintEvent(
+            complaint_id=complaint.id or 0,
+            at=now,
+            kind=_EVENT_KIND[move],
+            staff_id=staff.id if staff else None,
+            text=body,
+            via=via if move == Move.ANSWER else None,
+        )
+    )
+    session.flush()
+    session.refresh(complaint)
+    _after(session, complaint, move, body, now, policy, via)
+    session.flush()
     return complaint
+
+
+def _answer_route(complaint: Complaint, via: AnswerVia | None) -> AnswerVia:
+    """How the answer reaches the complainant: their chat when there is one (unless staff say
+    they gave it another way); otherwise staff must say how they gave it."""
+    chat = AnswerVia.CHAT if complaint.channel not in OFFLINE_CHANNELS else AnswerVia.LINKED_CHAT
+    if via is None or via in SENT_VIA:
+        if complaint.conversation_id is None:
+            raise InvalidInput("complaint.error.answer_via", number=complaint.number)
+        return chat
+    return via
+
+
+def _acting_staff(staff: StaffUser | None, complaint: Complaint) -> StaffUser:
+    if staff is None:
+        raise Forbidden("error.forbidden_role", role="-")
+    require_role(staff, HANDLERS)
+    require_office(staff, complaint.office_id, what="Complaint")
+    return staff
+
+
+def _claimed_by_other(session: Session, complaint: Complaint) -> Conflict:
+    holder = session.get(StaffUser, complaint.claimed_by_id)
+    return Conflict(
+        "complaint.error.claimed",
+        number=complaint.number,
+        name=holder.full_name if holder else "?",
+    )
+
+
+def _after(
+    session: Session,
+    complaint: Complaint,
+    move: Move,
+    body: str,
+    now: datetime,
+    policy: ClockPolicy,
+    via: AnswerVia | None,
+) -> None:
+    """Who hears of the move: the complainant of an answer sent to a chat, the officers of a
+    reopen."""
+    if move == Move.ANSWER and via in SENT_VIA:
+        _tell_complainant(
+            session,
+            complaint,
+            "complaint.answer_to_complainant",
+            now,
+            actions=[Action.SETTLE, Action.REOPEN],
+            answer=body,
+            number=complaint.number,
+        )
+    elif move == Move.REOPEN:
+        complaint.next_check_at = _next_check(session, complaint, policy)
+        office = session.get_one(Office, complaint.office_id)
+        _announce_to_officers(
+            session, complaint, office, now, key="complaint.officer.reopened", reason=body
+        )
+
+
+def claim(*, session: Session, staff: StaffUser, complaint_id: int, now: datetime) -> Complaint:
+    complaint = for_staff(session=session, staff=staff, complaint_id=complaint_id)
+    return transition(session=session, complaint=complaint, move=Move.CLAIM, now=now, staff=staff)
 
 
 def answer(
@@ -246,104 +669,154 @@ def answer(
     complaint_id: int,
     text: str,
     now: datetime,
+    via: AnswerVia | None = None,
 ) -> Complaint:
-    """The officer's answer reaches the complainant's chat and stops the clock."""
-    complaint = _for_staff(session, staff, complaint_id)
-    if complaint.status == Status.CLOSED:
-        raise Conflict("complaint.error.closed", number=complaint.number)
-    body = _clean_text(text, what="answer")
-    if complaint.claimed_by_id is None:
-        complaint.claimed_by_id, complaint.claimed_at = staff.id, now
-    if complaint.first_response_at is None:
-        complaint.first_response_at = now
-    complaint.status = Status.ANSWERED
-    complaint.answered_at = now
-    complaint.next_check_at = None
-    session.add(
-        ComplaintEvent(
-            complaint_id=complaint.id or 0, at=now, kind="answered", staff_id=staff.id, text=body
-        )
+    """The officer's answer stops the clock; it is sent to the complainant's chat when there
+    is one, or recorded with how staff gave it (``via``: a phone call, a letter, in person)."""
+    complaint = for_staff(session=session, staff=staff, complaint_id=complaint_id)
+    return transition(
+        session=session,
+        complaint=complaint,
+        move=Move.ANSWER,
+        now=now,
+        staff=staff,
+        text=text,
+        via=via,
     )
-    _tell_complainant(
-        session,
-        complaint,
-        "complaint.answer_to_complainant",
-        now,
-        buttons=[
-            [{"label": "complaint.button.settled", "value": f"selesai {complaint.number}"}],
-            [{"label": "complaint.button.reopen", "value": f"buka {complaint.number}"}],
-        ],
-        answer=body,
-        number=complaint.number,
+
+
+def settle(*, session: Session, complaint: Complaint, now: datetime) -> Complaint:
+    return transition(session=session, complaint=complaint, move=Move.SETTLE, now=now)
+
+
+def reopen(
+    *, session: Session, complaint: Complaint, reason: str, now: datetime, policy: Clock
+) -> Complaint:
+    """Only an answered or settled complaint, within the reopen window; a new clock starts."""
+    return transition(
+        session=session,
+        complaint=complaint,
+        move=Move.REOPEN,
+        now=now,
+        text=reason,
+        policy=policy,
     )
-    session.flush()
-    return complaint
 
 
 def add_information(
     *, session: Session, complaint: Complaint, text: str, now: datetime
 ) -> Complaint:
-    """More detail from the complainant; it never restarts or stops the clock."""
+    """More detail from the complainant ("tambah"); it never restarts or stops the clock."""
+    add_message(session=session, complaint=complaint, text=text, now=now, kind="information")
+    return complaint
+
+
+def add_message(
+    *,
+    session: Session,
+    complaint: Complaint,
+    text: str,
+    now: datetime,
+    attachments: Iterable[NewAttachment] = (),
+    via: str | None = None,
+    kind: str = "message",
+) -> ComplaintEvent:
+    """What the complainant sends while the complaint is not settled joins its thread and is
+    relayed to the officer who claimed it (else the officers' chat). It neither stops nor
+    restarts the clock: only an answer stops it, only a reopen restarts it.
+
+    Words over the length limit are kept in parts; a photo or a location alone is a message.
+    """
     if complaint.status == Status.CLOSED:
         raise Conflict("complaint.error.closed", number=complaint.number)
-    body = _clean_text(text, what="information")
-    session.add(
-        ComplaintEvent(complaint_id=complaint.id or 0, at=now, kind="information", text=body)
-    )
-    office = session.get(Office, complaint.office_id)
-    assert office is not None
-    for address in _officer_addresses(session, complaint, office):
-        queue_to_address(
-            session,
-            address=address,
-            text=messages.render(
-                "complaint.officer.information", "id", number=complaint.number, text=body
-            ),
-            now=now,
-            # A reply to this notice answers the complaint, as a reply to the first one does.
-            extra={"complaint": complaint.number},
-        )
+    files = list(attachments)
+    parts = in_parts(text, what="information") if text.strip() or not files else [""]
+    events = [
+        ComplaintEvent(complaint_id=complaint.id or 0, at=now, kind=kind, text=part, via=via)
+        for part in parts
+    ]
+    session.add_all(events)
     session.flush()
-    return complaint
+    rows = add_attachments(session, complaint, events[-1], files, now)
+    office = session.get_one(Office, complaint.office_id)
+    notes = _attachment_notes(rows)
+    for index, part in enumerate(parts, start=1):
+        body = part if index < len(parts) else "\n\n".join(p for p in (part, notes) if p)
+        label = f" ({index}/{len(parts)})" if len(parts) > 1 else ""
+        for address in relay_addresses(session, complaint, office):
+            queue_to_address(
+                session,
+                address=address,
+                text=messages.render(
+                    "complaint.officer.message", "id", number=complaint.number + label, text=body
+                ),
+                now=now,
+                # A reply to this message answers the complaint, as a reply to the alert does.
+                extra=alert_extra(complaint, [], "id"),
+            )
+    session.flush()
+    return events[-1]
 
 
-def settle(*, session: Session, complaint: Complaint, now: datetime) -> Complaint:
-    if complaint.status != Status.ANSWERED:
-        raise Conflict("complaint.error.not_answered", number=complaint.number)
-    complaint.status = Status.CLOSED
-    complaint.closed_at = now
-    session.add(ComplaintEvent(complaint_id=complaint.id or 0, at=now, kind="settled"))
-    session.flush()
-    return complaint
+# Words that acknowledge an alert rather than answer the complainant ("Tangani", "ok",
+# "siap, saya cek"): a reply made only of these never reaches the complainant.
+ACKNOWLEDGEMENTS = frozenset(
+    {
+        "ok", "oke", "okay", "okey", "okeh", "k", "siap", "sip", "baik", "tangani", "ditangani",
+        "saya", "sy", "aku", "kami", "noted", "diterima", "terima", "kasih", "makasih",
+        "thanks", "thx", "otw", "cek", "dicek", "segera", "laksanakan", "mantap", "iya", "ya",
+        "y", "yes", "copy", "roger", "on", "it", "klaim", "ambil", "pak", "bu", "ibu", "bapak",
+        "min", "admin", "dulu", "akan", "kita", "sudah", "udah", "lihat", "dilihat", "proses",
+        "diproses", "tindak", "lanjuti", "ditindaklanjuti",
+    }
+)  # fmt: skip
+CLAIM_WORDS = frozenset({"tangani", "ditangani", "klaim", "ambil"})
 
 
-def reopen(
-    *, session: Session, complaint: Complaint, reason: str, now: datetime, policy: ClockPolicy
-) -> Complaint:
-    """Only an answered or settled complaint, within the reopen window; a new clock starts."""
-    if complaint.status == Status.OPEN or complaint.answered_at is None:
-        raise Conflict("complaint.error.still_open", number=complaint.number)
-    if now > complaint.answered_at + timedelta(days=policy.reopen_days):
-        raise Conflict(
-            "complaint.error.reopen_window", number=complaint.number, days=policy.reopen_days
-        )
-    body = _clean_text(reason, what="reason")
-    complaint.status = Status.OPEN
-    complaint.cycle += 1
-    complaint.clock_started_at = now
-    complaint.due_at = now + timedelta(hours=policy.response_hours)
-    complaint.answered_at = None
-    complaint.closed_at = None
-    complaint.rating = None
-    complaint.rating_comment = None
-    session.add(ComplaintEvent(complaint_id=complaint.id or 0, at=now, kind="reopened", text=body))
-    session.flush()
-    complaint.next_check_at = _next_check(session, complaint, policy)
-    office = session.get(Office, complaint.office_id)
-    assert office is not None
-    _announce_to_officers(session, complaint, office, now, policy, key="complaint.officer.reopened")
-    session.flush()
-    return complaint
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def is_acknowledgement(text: str) -> bool:
+    """A reply that only acknowledges (one word, or only words like "ok", "siap", "saya
+    tangani", or no words at all, an emoji): not meant as the answer to the complainant."""
+    words = _words(text)
+    return len(words) <= 1 or all(w in ACKNOWLEDGEMENTS for w in words)
+
+
+def means_claim(text: str) -> bool:
+    """An acknowledgement that takes the complaint on ("Tangani", "saya ambil")."""
+    return any(w in CLAIM_WORDS for w in _words(text))
+
+
+def map_link(latitude: float, longitude: float) -> str:
+    return f"https://www.google.com/maps?q={latitude:.6f},{longitude:.6f}"
+
+
+def _attachment_notes(rows: Iterable[ComplaintAttachment]) -> str:
+    """What came with a message, for the officer: files are on the staff page (never at a
+    public address), a place is a map link."""
+    lines = []
+    for row in rows:
+        if row.kind == "location" and row.latitude is not None and row.longitude is not None:
+            link = map_link(row.latitude, row.longitude)
+            lines.append(messages.render("complaint.officer.location", "id", link=link))
+        else:
+            what = messages.render(f"complaint.attachment.{row.kind}", "id")
+            lines.append(messages.render("complaint.officer.file", "id", what=what))
+    return "\n".join(lines)
+
+
+def relay_addresses(session: Session, complaint: Complaint, office: Office) -> list[str]:
+    """Where the complainant's follow-ups go: the officer who claimed the complaint, else the
+    office's officers' chat, else every complaint officer's own chat."""
+    if complaint.claimed_by_id is not None:
+        officer = session.get(StaffUser, complaint.claimed_by_id)
+        if officer is not None and officer.active and officer.chat:
+            return [officer.chat]
+    if office.officers_chat:
+        return [office.officers_chat]
+    return _staff_addresses(session, office, roles=[Role.COMPLAINT_OFFICER])
 
 
 def rate(
@@ -370,8 +843,8 @@ def inbox(
     require_role(staff, HANDLERS)
     statuses = [Status.OPEN, Status.ANSWERED] if include_answered else [Status.OPEN]
     query = (
-        select(Complaint)
-        .where(Complaint.office_id == staff.office_id, col(Complaint.status).in_(statuses))
+        readable(staff)
+        .where(col(Complaint.status).in_(statuses))
         .order_by(col(Complaint.due_at), col(Complaint.id))
     )
     found = list(session.exec(query).all())
@@ -405,6 +878,55 @@ def events(*, session: Session, complaint_id: int) -> list[ComplaintEvent]:
     return list(session.exec(query).all())
 
 
+THREAD_KINDS = frozenset({"received", "message", "information", "answered", "reopened"})
+
+
+@dataclass(frozen=True)
+class ThreadEntry:
+    """One message of a complaint's conversation, as staff read it."""
+
+    event: ComplaintEvent
+    # "complainant" (received, message, information, reopened) or "officer" (answered).
+    side: str
+    officer: str | None
+    attachments: list[ComplaintAttachment]
+
+
+def thread(*, session: Session, complaint: Complaint) -> list[ThreadEntry]:
+    """The complaint's conversation in order: the complainant's words and files, the
+    officers' answers (with how each was given)."""
+    found = [e for e in events(session=session, complaint_id=complaint.id or 0)]
+    files = attachments(session=session, complaint_id=complaint.id or 0)
+    by_event: dict[int | None, list[ComplaintAttachment]] = {}
+    for row in files:
+        by_event.setdefault(row.event_id, []).append(row)
+    names = {
+        s.id: s.full_name
+        for s in session.exec(
+            select(StaffUser).where(col(StaffUser.id).in_({e.staff_id for e in found}))
+        ).all()
+    }
+    return [
+        ThreadEntry(
+            event=e,
+            side="officer" if e.kind == "answered" else "complainant",
+            officer=names.get(e.staff_id) if e.kind == "answered" else None,
+            attachments=by_event.get(e.id, []),
+        )
+        for e in found
+        if e.kind in THREAD_KINDS
+    ]
+
+
+def attachments(*, session: Session, complaint_id: int) -> list[ComplaintAttachment]:
+    query = (
+        select(ComplaintAttachment)
+        .where(ComplaintAttachment.complaint_id == complaint_id)
+        .order_by(col(ComplaintAttachment.id))
+    )
+    return list(session.exec(query).all())
+
+
 def visible_name(complaint: Complaint, viewer: StaffUser) -> str:
     """A confidential complainant is hidden from officers; supervisors and up may see them."""
     if complaint.confidential and viewer.role not in (Role.SUPERVISOR, Role.HEAD, Role.ADMIN):
@@ -412,10 +934,19 @@ def visible_name(complaint: Complaint, viewer: StaffUser) -> str:
     return complaint.complainant_name
 
 
+def visible_contact(complaint: Complaint, viewer: StaffUser) -> str:
+    """The contact, under the same rule as the name: it would name the person as well."""
+    if complaint.confidential and viewer.role not in (Role.SUPERVISOR, Role.HEAD, Role.ADMIN):
+        return (
+            messages.render("complaint.hidden_name", "id") if complaint.complainant_contact else ""
+        )
+    return complaint.complainant_contact
+
+
 # --- The clock -----------------------------------------------------------------------------
 
 
-def sweep(*, engine: Engine, now: datetime, policy: ClockPolicy, batch: int = 200) -> int:
+def sweep(*, engine: Engine, now: datetime, policy: Clock, batch: int = 200) -> int:
     """Send every reminder and escalation that is due; safe to run anywhere, any number of times.
 
     On PostgreSQL each worker locks the rows it handles (SKIP LOCKED), so two schedulers share
@@ -440,11 +971,19 @@ def sweep(*, engine: Engine, now: datetime, policy: ClockPolicy, batch: int = 20
             done = _milestones_done(session, [c.id or 0 for c in due])
             # One flush at commit writes every new event in a single multi-row INSERT.
             offices = {o.id: o for o in session.exec(select(Office)).all()}
+            programmes = {p.id: p.code for p in session.exec(select(Programme)).all()}
             with session.no_autoflush:
                 for complaint in due:
                     office = offices[complaint.office_id]
-                    handled += _fire_due_milestones(session, complaint, office, now, policy, done)
-                    complaint.next_check_at = _first_pending(complaint, policy, done)
+                    own = (
+                        policy
+                        if isinstance(policy, ClockPolicy)
+                        else policy.for_complaint(
+                            office.code, programmes.get(complaint.programme_id)
+                        )
+                    )
+                    handled += _fire_due_milestones(session, complaint, office, now, own, done)
+                    complaint.next_check_at = _first_pending(complaint, own, done)
             try:
                 session.commit()
             except IntegrityError:
@@ -484,16 +1023,37 @@ def _fire_due_milestones(
     policy: ClockPolicy,
     done: set[str],
 ) -> int:
+    """Records every milestone that is due; tells people only what is still true now.
+
+    A sweep that runs late (the server was down) finds several due at once: of the reminders
+    only the last is sent, with the hours really left, and none once the deadline has passed
+    (the breach message goes instead); each is recorded all the same, so none comes later."""
     fired = 0
-    for mark in milestones(complaint, policy):
+    due_marks = [
+        mark
+        for mark in milestones(complaint, policy)
+        if mark.at <= now
+        and mark.at > complaint.clock_started_at
+        and _milestone_key(complaint, mark.kind) not in done
+    ]
+    reminders = [m for m in due_marks if m.kind.startswith("remind-")]
+    for mark in due_marks:
         key = _milestone_key(complaint, mark.kind)
-        if mark.at > now or mark.at <= complaint.clock_started_at or key in done:
-            continue
+        told = True
+        if mark.kind.startswith("remind-"):
+            told = mark is reminders[-1] and now < complaint.due_at
         session.add(
-            ComplaintEvent(complaint_id=complaint.id or 0, at=now, kind=mark.kind, milestone=key)
+            ComplaintEvent(
+                complaint_id=complaint.id or 0,
+                at=now,
+                kind=mark.kind,
+                milestone=key,
+                text="" if told else "not sent: overtaken",
+            )
         )
         done.add(key)
-        _notify_milestone(session, complaint, office, mark, now, policy)
+        if told:
+            _notify_milestone(session, complaint, office, mark, now, policy)
         fired += 1
     return fired
 
@@ -506,17 +1066,28 @@ def _notify_milestone(
     now: datetime,
     policy: ClockPolicy,
 ) -> None:
-    params = _officer_params(session, complaint, office, policy)
+    params = _officer_params(session, complaint, office)
     if mark.kind.startswith("remind-"):
-        hours = mark.kind.removeprefix("remind-")
-        text = messages.render("complaint.officer.reminder", "id", hours=hours, **params)
+        text = messages.render(
+            "complaint.officer.reminder", "id", hours=hours_left(complaint.due_at, now), **params
+        )
         addresses = _officer_addresses(session, complaint, office)
-    elif mark.kind == "escalate-supervisor":
-        text = messages.render("complaint.officer.escalated_supervisor", "id", **params)
-        addresses = _staff_addresses(session, office, roles=[Role.SUPERVISOR])
     else:
-        text = messages.render("complaint.officer.escalated_head", "id", **params)
-        addresses = _staff_addresses(session, office, roles=[Role.HEAD], ppid=True)
+        step = next(e for e in policy.escalations if e.kind == mark.kind)
+        who = [messages.render(f"complaint.role.{role}", "id") for role in step.roles]
+        if step.ppid:
+            who.append(messages.render("complaint.role.ppid", "id"))
+        text = messages.render(
+            "complaint.officer.escalated_late"
+            if step.after_hours
+            else "complaint.officer.escalated",
+            "id",
+            to=" dan ".join(who),
+            rule=policy.describe("id"),
+            late=step.after_hours,
+            **params,
+        )
+        addresses = _staff_addresses(session, office, roles=list(step.roles), ppid=step.ppid)
     for address in addresses:
         queue_to_address(session, address=address, text=text, now=now)
 
@@ -556,15 +1127,13 @@ def _officer_addresses(session: Session, complaint: Complaint, office: Office) -
     return addresses + _staff_addresses(session, office, roles=[Role.COMPLAINT_OFFICER])
 
 
-def _officer_params(
-    session: Session, complaint: Complaint, office: Office, policy: ClockPolicy
-) -> dict[str, str]:
+def _officer_params(session: Session, complaint: Complaint, office: Office) -> dict[str, str]:
     person = session.get(Person, complaint.person_id) if complaint.person_id else None
     if complaint.confidential:
         who = messages.render("complaint.hidden_name", "id")
     else:
         who = complaint.complainant_name or (person.name if person else "-")
-    found = find_category(policy.categories, complaint.category)
+    found = find_category(complaint.category)
     return {
         "number": complaint.number,
         "category": found.label.id if found else complaint.category,
@@ -581,21 +1150,24 @@ def _announce_to_officers(
     complaint: Complaint,
     office: Office,
     now: datetime,
-    policy: ClockPolicy,
     key: str = "complaint.officer.new",
+    **params: str,
 ) -> None:
-    text = messages.render(key, "id", **_officer_params(session, complaint, office, policy))
-    buttons = [[{"label": messages.render("complaint.officer.claim_button", "id"),
-                 "value": f"klaim {complaint.number}"}]]  # fmt: skip
+    text = messages.render(key, "id", **_officer_params(session, complaint, office), **params)
     for address in _officer_addresses(session, complaint, office):
         queue_to_address(
             session,
             address=address,
             text=text,
             now=now,
-            buttons=buttons,
-            extra={"complaint": complaint.number},
+            extra=alert_extra(complaint, [Action.CLAIM], "id"),
         )
+
+
+def alert_extra(complaint: Complaint, actions: Iterable[Action], lang: str) -> dict[str, Any]:
+    """What an outbox row about ``complaint`` carries: its number (a reply to the message is
+    about it) and the actions its reader may take, which the bot renders as its own buttons."""
+    return {"complaint": complaint.number, "actions": [str(a) for a in actions], "lang": lang}
 
 
 def _tell_complainant(
@@ -603,10 +1175,10 @@ def _tell_complainant(
     complaint: Complaint,
     key: str,
     now: datetime,
-    buttons: list[list[dict[str, str]]] | None = None,
+    actions: Iterable[Action] = (),
     **params: object,
 ) -> None:
-    """In the complainant's language; button labels are message keys rendered here too."""
+    """In the complainant's language."""
     if complaint.conversation_id is None:
         return
     conversation = session.get(Conversation, complaint.conversation_id)
@@ -616,9 +1188,5 @@ def _tell_complainant(
         conversation_id=complaint.conversation_id,
         text=messages.render(key, lang, **params),
         now=now,
-        buttons=[
-            [{"label": messages.render(b["label"], lang), "value": b["value"]} for b in row]
-            for row in buttons or []
-        ],
-        extra={"complaint": complaint.number},
+        extra=alert_extra(complaint, actions, lang),
     )

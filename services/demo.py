@@ -18,7 +18,7 @@ from core.settings import Settings
 from models import Office, Person, StaffUser
 from services import link_codes
 from services.catalogue import Catalogue, Programme
-from services.complaints import ClockPolicy, NewComplaint, answer, file_complaint
+from services.complaints import AnswerVia, ClockPolicy, NewComplaint, answer, file_complaint
 from services.nik import make_nik
 from services.notices import NewNotice, create_notice
 from services.persons import GroupIn, PersonIn, register_group, register_person
@@ -262,6 +262,7 @@ def _complaints(session: Session, now: datetime) -> list[str]:
         (30, "data-salah", "Nama saya di daftar penerima salah ketik.", "La Ode Hamzah"),
         (50, "pungli", "Ada potongan Rp20.000 saat pencairan di e-warung.", ""),
     )
+    contacts = ("0812-7000-0901", "0812-7000-0902", "")
     lines = ["complaints (Buton Tengah):"]
     for index, (hours_ago, code, text, name) in enumerate(stories):
         complaint = file_complaint(
@@ -272,6 +273,7 @@ def _complaints(session: Session, now: datetime) -> list[str]:
                 description=text,
                 channel="book" if index == 0 else "walk_in",
                 complainant_name=name,
+                complainant_contact=contacts[index],
                 confidential=not name,
             ),
             now=now - timedelta(hours=hours_ago),
@@ -285,6 +287,7 @@ def _complaints(session: Session, now: datetime) -> list[str]:
                 complaint_id=complaint.id or 0,
                 text="Saldo sudah masuk tanggal 20; silakan cek di e-warung.",
                 now=now - timedelta(hours=hours_ago - 20),
+                via=AnswerVia.PHONE_CALL,
             )
         lines.append(f"  {complaint.number}  {code:18} {complaint.status}")
     return lines

@@ -35,8 +35,9 @@ from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from core.settings import Settings
-from models import Conversation, LinkCode, Office, Person, StaffUser
+from models import Complaint, Conversation, LinkCode, Office, Person, StaffUser
 from services import attempts, audit, chat_links
+from services.complaints import follow_in_chat
 from services.errors import InvalidInput, NotFound
 from services.roles import CASE_WRITERS, DECIDERS
 from services.staff import require_office, require_role
@@ -66,6 +67,8 @@ class Kind(StrEnum):
     PERSON = "person"
     STAFF = "staff"
     OFFICERS = "officers"
+    # The chat follows one complaint: an offline complaint's receipt carries this code.
+    COMPLAINT = "complaint"
 
 
 def _damm(digits: str) -> int:
@@ -105,7 +108,7 @@ def _hash(code: str, secret: str) -> str:
 
 def lifetime(kind: Kind, settings: Settings) -> timedelta:
     """A person's code waits on a printed receipt; a staff member's is used by who asked."""
-    if kind == Kind.PERSON:
+    if kind in (Kind.PERSON, Kind.COMPLAINT):
         return timedelta(days=settings.link_code_person_days)
     return timedelta(hours=settings.link_code_staff_hours)
 
@@ -129,6 +132,7 @@ def issue(
     person: Person | None = None,
     staff: StaffUser | None = None,
     issuer: StaffUser | None = None,
+    complaint: Complaint | None = None,
 ) -> Issued:
     """A new code for ``person`` (kind person), ``staff`` (kind staff) or the office's
     officers' chat (kind officers); an older unused code for the same target stops working.
@@ -139,8 +143,15 @@ def issue(
         fits = person is not None and staff is None and person.office_id == office.id
     elif kind == Kind.STAFF:
         fits = staff is not None and person is None and staff.office_id == office.id
+    elif kind == Kind.COMPLAINT:
+        fits = (
+            complaint is not None
+            and person is None
+            and staff is None
+            and complaint.office_id == office.id
+        )
     else:
-        fits = person is None and staff is None
+        fits = person is None and staff is None and complaint is None
     if not fits:
         raise InvalidInput("error.link_code_target")
     same_target: list[ColumnElement[bool]] = [
@@ -153,6 +164,8 @@ def issue(
         same_target.append(col(LinkCode.person_id) == person.id)
     if staff is not None:
         same_target.append(col(LinkCode.staff_id) == staff.id)
+    if complaint is not None:
+        same_target.append(col(LinkCode.complaint_id) == complaint.id)
     for older in session.exec(select(LinkCode).where(*same_target)).all():
         older.revoked_at = now
         session.add(older)
@@ -169,6 +182,7 @@ def issue(
         office_id=office.id or 0,
         person_id=person.id if person else None,
         staff_id=staff.id if staff else None,
+        complaint_id=complaint.id if complaint else None,
         created_at=now,
         expires_at=now + valid_for,
         issued_by=issued_by[:80],
@@ -236,6 +250,8 @@ def _audit(
     """Issuing and using a code are recorded against what the code is for."""
     if link.person_id is not None:
         entity, entity_id = "person", link.person_id
+    elif link.complaint_id is not None:
+        entity, entity_id = "complaint", link.complaint_id
     elif link.staff_id is not None:
         entity, entity_id = "staff_user", link.staff_id
     else:
@@ -260,6 +276,7 @@ class Linked:
     office: Office
     person: Person | None = None
     staff: StaffUser | None = None
+    complaint: Complaint | None = None
 
 
 @dataclass(frozen=True)
@@ -325,7 +342,12 @@ def redeem(
             session=session, conversation=conversation, person=linked.person, now=now, how="code"
         )
         return linked
-    _make_staff_or_officers_chat(session, linked, address)
+    if linked.complaint is not None:
+        follow_in_chat(
+            session=session, complaint=linked.complaint, conversation_id=conversation_id, now=now
+        )
+    else:
+        _make_staff_or_officers_chat(session, linked, address)
     attempts.record(
         session=session, conversation_id=conversation_id, now=now, succeeded=True, method="code"
     )
@@ -358,7 +380,10 @@ def _linked(session: Session, link: LinkCode) -> Linked:
     office = session.get_one(Office, link.office_id)
     person = session.get(Person, link.person_id) if link.person_id else None
     staff = session.get(StaffUser, link.staff_id) if link.staff_id else None
-    return Linked(kind=Kind(link.kind), office=office, person=person, staff=staff)
+    complaint = session.get(Complaint, link.complaint_id) if link.complaint_id else None
+    return Linked(
+        kind=Kind(link.kind), office=office, person=person, staff=staff, complaint=complaint
+    )
 
 
 def _holds(session: Session, link: LinkCode, conversation: Conversation, address: str) -> bool:
@@ -370,6 +395,9 @@ def _holds(session: Session, link: LinkCode, conversation: Conversation, address
     if link.kind == Kind.STAFF:
         staff = session.get(StaffUser, link.staff_id) if link.staff_id else None
         return staff is not None and staff.chat == address
+    if link.kind == Kind.COMPLAINT:
+        complaint = session.get(Complaint, link.complaint_id) if link.complaint_id else None
+        return complaint is not None and complaint.conversation_id == conversation.id
     return session.get_one(Office, link.office_id).officers_chat == address
 
 

@@ -13,23 +13,44 @@ from sqlmodel import Session, select
 
 from app.api.complaint_schemas import (
     AnswerIn,
+    AttachmentPublic,
     ComplaintEventPublic,
     ComplaintPublic,
     ComplaintReportOut,
     OfflineComplaintIn,
+    ThreadEntryPublic,
 )
 from app.api.deps import CatalogueDep, CurrentStaff, NowDep, RecordId, SessionDep, SettingsDep
 from app.api.schemas import ERRORS
-from models import Complaint, Programme, StaffUser
+from app.files import file_response
+from models import Complaint, ComplaintAttachment, Programme, StaffUser
 from services import complaints as service
-from services.catalogue import Catalogue
+from services.complaint_attachments import open_for_staff
+from services.complaint_categories import category
 from services.complaint_reports import complaint_report
 from services.errors import InvalidInput, NotFound
 from services.outbox import ensure_conversation, parse_address
 from services.roles import CASE_READERS
-from services.staff import require_office, require_role
+from services.staff import require_role
+from services.storage import storage_for
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
+
+
+def attachment_public(row: ComplaintAttachment, base: str) -> AttachmentPublic:
+    located = row.latitude is not None and row.longitude is not None
+    return AttachmentPublic(
+        id=row.id or 0,
+        kind=row.kind,
+        status=row.status,
+        file_name=row.file_name,
+        mime_type=row.mime_type,
+        size=row.size,
+        map_url=service.map_link(row.latitude, row.longitude)  # type: ignore[arg-type]
+        if located
+        else None,
+        url=f"{base}/{row.complaint_id}/attachments/{row.id}" if row.status == "stored" else None,
+    )
 
 
 def complaint_public(
@@ -39,11 +60,11 @@ def complaint_public(
     now: datetime,
     *,
     events: bool,
-    catalogue: Catalogue,
+    base: str = "/api/v1/complaints",
 ) -> ComplaintPublic:
     programme = session.get(Programme, complaint.programme_id) if complaint.programme_id else None
     claimer = session.get(StaffUser, complaint.claimed_by_id) if complaint.claimed_by_id else None
-    found = catalogue.complaint_category(complaint.category)
+    found = category(complaint.category)
     return ComplaintPublic(
         id=complaint.id or 0,
         number=complaint.number,
@@ -55,10 +76,13 @@ def complaint_public(
         programme_code=programme.code if programme else None,
         description=complaint.description,
         complainant=service.visible_name(complaint, viewer),
+        complainant_contact=service.visible_contact(complaint, viewer),
+        source_detail=complaint.source_detail,
+        in_chat=complaint.conversation_id is not None,
         confidential=complaint.confidential,
         received_at=complaint.received_at,
         due_at=complaint.due_at,
-        overdue=complaint.status == "open" and complaint.due_at < now,
+        overdue=complaint.status == service.Status.OPEN and complaint.due_at < now,
         first_response_at=complaint.first_response_at,
         answered_at=complaint.answered_at,
         closed_at=complaint.closed_at,
@@ -66,20 +90,28 @@ def complaint_public(
         cycle=complaint.cycle,
         rating=complaint.rating,
         rating_comment=complaint.rating_comment,
+        actions=[str(a) for a in service.staff_actions(viewer, complaint)],
         events=[
             ComplaintEventPublic(at=e.at, kind=e.kind, staff_id=e.staff_id, text=e.text)
             for e in service.events(session=session, complaint_id=complaint.id or 0)
         ]
         if events
         else [],
+        thread=[
+            ThreadEntryPublic(
+                at=entry.event.at,
+                kind=entry.event.kind,
+                side=entry.side,
+                officer=entry.officer,
+                text=entry.event.text,
+                via=entry.event.via,
+                attachments=[attachment_public(a, base) for a in entry.attachments],
+            )
+            for entry in service.thread(session=session, complaint=complaint)
+        ]
+        if events
+        else [],
     )
-
-
-def _visible(session: Session, staff: StaffUser, complaint_id: int) -> Complaint:
-    require_role(staff, service.HANDLERS)
-    complaint = service.get_complaint(session=session, complaint_id=complaint_id)
-    require_office(staff, complaint.office_id, what="Complaint")
-    return complaint
 
 
 @router.get(
@@ -92,13 +124,10 @@ def inbox(
     session: SessionDep,
     staff: CurrentStaff,
     now: NowDep,
-    catalogue: CatalogueDep,
     include_answered: bool = False,
 ) -> list[ComplaintPublic]:
     rows = service.inbox(session=session, staff=staff, now=now, include_answered=include_answered)
-    return [
-        complaint_public(session, c, staff, now, events=False, catalogue=catalogue) for c in rows
-    ]
+    return [complaint_public(session, c, staff, now, events=False) for c in rows]
 
 
 @router.get(
@@ -112,13 +141,36 @@ def by_number(
     session: SessionDep,
     staff: CurrentStaff,
     now: NowDep,
-    catalogue: CatalogueDep,
 ) -> ComplaintPublic:
     require_role(staff, service.HANDLERS)
     complaint = service.complaint_by_number(session=session, number=number[:30])
     if complaint is None:
         raise NotFound("error.not_found", what="Complaint")
-    return read_complaint(session, staff, complaint.id or 0, now, catalogue)
+    return read_complaint(session, staff, complaint.id or 0, now)
+
+
+@router.get(
+    "/{complaint_id}/attachments/{attachment_id}",
+    summary="A file the complainant sent (a photo, a document, a voice note); the read is audited",
+    responses={**ERRORS, 200: {"content": {"application/octet-stream": {}}}},
+    response_class=Response,
+)
+def attachment(
+    complaint_id: RecordId,
+    attachment_id: RecordId,
+    session: SessionDep,
+    staff: CurrentStaff,
+    now: NowDep,
+    settings: SettingsDep,
+) -> Response:
+    row = open_for_staff(
+        session=session,
+        staff=staff,
+        complaint_id=complaint_id,
+        attachment_id=attachment_id,
+        now=now,
+    )
+    return file_response(storage_for(settings), row)
 
 
 @router.get(
@@ -128,13 +180,9 @@ def by_number(
     responses=ERRORS,
 )
 def detail(
-    complaint_id: RecordId,
-    session: SessionDep,
-    staff: CurrentStaff,
-    now: NowDep,
-    catalogue: CatalogueDep,
+    complaint_id: RecordId, session: SessionDep, staff: CurrentStaff, now: NowDep
 ) -> ComplaintPublic:
-    return read_complaint(session, staff, complaint_id, now, catalogue)
+    return read_complaint(session, staff, complaint_id, now)
 
 
 @router.post(
@@ -144,43 +192,40 @@ def detail(
     responses=ERRORS,
 )
 def claim(
-    complaint_id: RecordId,
-    session: SessionDep,
-    staff: CurrentStaff,
-    now: NowDep,
-    catalogue: CatalogueDep,
+    complaint_id: RecordId, session: SessionDep, staff: CurrentStaff, now: NowDep
 ) -> ComplaintPublic:
     complaint = service.claim(session=session, staff=staff, complaint_id=complaint_id, now=now)
     service.record_reads(session=session, staff=staff, complaints=[complaint], now=now, how="claim")
-    return complaint_public(session, complaint, staff, now, events=False, catalogue=catalogue)
+    return complaint_public(session, complaint, staff, now, events=False)
 
 
 @router.post(
     "/{complaint_id}/answer",
-    summary="Answer the complainant (sent to their chat) and stop the clock",
+    summary="Answer the complainant and stop the clock: sent to their chat, or recorded with "
+    "how it was given (`via`)",
     response_model=ComplaintPublic,
     responses=ERRORS,
 )
 def answer(
-    complaint_id: RecordId,
-    body: AnswerIn,
-    session: SessionDep,
-    staff: CurrentStaff,
-    now: NowDep,
-    catalogue: CatalogueDep,
+    complaint_id: RecordId, body: AnswerIn, session: SessionDep, staff: CurrentStaff, now: NowDep
 ) -> ComplaintPublic:
     complaint = service.answer(
-        session=session, staff=staff, complaint_id=complaint_id, text=body.text, now=now
+        session=session,
+        staff=staff,
+        complaint_id=complaint_id,
+        text=body.text,
+        now=now,
+        via=service.AnswerVia(body.via) if body.via else None,
     )
     service.record_reads(
         session=session, staff=staff, complaints=[complaint], now=now, how="answer"
     )
-    return complaint_public(session, complaint, staff, now, events=True, catalogue=catalogue)
+    return complaint_public(session, complaint, staff, now, events=True)
 
 
 @router.post(
     "/offline",
-    summary="Record a complaint from the book, a walk-in, the phone, e-mail or SP4N-LAPOR!",
+    summary="Record a complaint from any channel but the bot, with the complainant's contact",
     response_model=ComplaintPublic,
     status_code=201,
     responses=ERRORS,
@@ -223,11 +268,12 @@ def record_offline(
             person_id=body.person_id,
             conversation_id=conversation_id,
             lapor_tracking=body.lapor_tracking,
+            source_detail=body.source_detail,
         ),
         now=now,
-        policy=service.clock_policy(settings),
+        policy=service.clock_rules(settings, catalogue),
     )
-    return complaint_public(session, complaint, staff, now, events=False, catalogue=catalogue)
+    return complaint_public(session, complaint, staff, now, events=False)
 
 
 @router.get(
@@ -268,6 +314,8 @@ def report(
     for field in ("p90_first_response_hours", "open_now", "breached_now", "rated"):
         writer.writerow([field, "", getattr(body, field)])
     writer.writerow(["satisfaction_average", "", body.satisfaction_average])
+    writer.writerow(["ikm_index", "", body.ikm_index])
+    writer.writerow(["ikm_grade", "", body.ikm_grade or ""])
     for group in ("by_category", "by_programme", "by_channel"):
         for key, value in getattr(body, group).items():
             writer.writerow([group, key, value])
@@ -279,11 +327,16 @@ def report(
 
 
 def read_complaint(
-    session: Session, staff: StaffUser, complaint_id: int, now: datetime, catalogue: Catalogue
+    session: Session,
+    staff: StaffUser,
+    complaint_id: int,
+    now: datetime,
+    *,
+    base: str = "/api/v1/complaints",
 ) -> ComplaintPublic:
     """One complaint in full, for an officer of its office; the read is audited."""
-    complaint = _visible(session, staff, complaint_id)
+    complaint = service.for_staff(session=session, staff=staff, complaint_id=complaint_id)
     service.record_reads(
         session=session, staff=staff, complaints=[complaint], now=now, how="details"
     )
-    return complaint_public(session, complaint, staff, now, events=True, catalogue=catalogue)
+    return complaint_public(session, complaint, staff, now, events=True, base=base)

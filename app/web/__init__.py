@@ -12,6 +12,7 @@ from sqlalchemy.exc import DataError
 
 import messages
 from app.web import privacy, staff_admin
+from app.web.complaints2 import router as complaints2_router
 from app.web.pages import LANG, reason, render, router
 from app.web.session import PASSWORD_PAGE, FormExpired, LoginRequired, PasswordChangeRequired
 from services.errors import DomainError
@@ -21,6 +22,8 @@ Handler = Callable[[Request, Exception], Awaitable[Response]]
 
 def install(app: FastAPI) -> None:
     """Mount the pages; their errors answer as pages, the API's stay JSON."""
+    # Before the pages: "/staff/complaints/new" is no complaint id.
+    app.include_router(complaints2_router)
     app.include_router(router)
     app.include_router(privacy.router)
     app.include_router(staff_admin.router)

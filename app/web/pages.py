@@ -425,8 +425,8 @@ def _complaint_page(
     status_code: int = 200,
     **extra: Any,
 ) -> HTMLResponse:
-    found = read_complaint(session, staff, complaint_id, now, request.app.state.catalogue)
-    context = {"complaint": found, **extra}
+    shown = read_complaint(session, staff, complaint_id, now, base="/staff/complaints")
+    context = {"complaint": shown, **extra}
     return render(
         request, "complaint.html", context, staff=staff, office=office, status_code=status_code
     )
@@ -459,18 +459,28 @@ def answer_complaint(
     complaint_id: RecordId,
     now: NowDep,
     text: Annotated[str, Form(max_length=3000)] = "",
+    via: Annotated[str, Form(max_length=20)] = "",
     form_token: Annotated[str, Form()] = "",
 ) -> Response:
     check_form(request, form_token)
     try:
         with unit_of_work(request.app.state.engine) as session:
             staff, _ = _signed_in(request, session, now)
+            if via and via not in set(complaint_service.AnswerVia):
+                raise InvalidInput("error.validation")
             complaint_service.answer(
-                session=session, staff=staff, complaint_id=complaint_id, text=text, now=now
+                session=session,
+                staff=staff,
+                complaint_id=complaint_id,
+                text=text,
+                now=now,
+                via=complaint_service.AnswerVia(via) if via else None,
             )
+            given = complaint_service.events(session=session, complaint_id=complaint_id)[-1].via
     except DomainError as exc:
         return _refused(request, now, exc, _complaint_page, complaint_id, text=text)
-    return _see_other(f"/staff/complaints/{complaint_id}?done=answered")
+    # The notice says what really happened: sent to a chat, or given by phone, letter...
+    return _see_other(f"/staff/complaints/{complaint_id}?done=answered&via={given}")
 
 
 # --- notices -------------------------------------------------------------------------------

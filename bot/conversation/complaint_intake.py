@@ -1,21 +1,30 @@
-"""Menu item 3: file a complaint in five small steps, each with a way back to the menu.
+"""Menu item 3: file a complaint in five small steps, each with a way back.
 
-category -> programme (optional) -> description (text, photo, location) -> confidential? ->
-confirm. Every state repeats its own question after input it cannot use (a sticker, an empty
-or overlong text), so the person always knows what to send next.
+category -> programme (optional) -> description (text, photo, document, voice note, location)
+-> confidential? -> confirm. ``9``/``kembali`` goes one step back, ``0``/``menu`` leaves, and
+nothing typed is lost on the way:
+
+- what is sent after the description (a second message, a photo, a location), at the
+  confidentiality or the confirmation question, joins the complaint; short words that are no
+  answer get the question again;
+- a description over the length limit is kept, in parts;
+- leaving the intake, or a pause past the conversation timeout, keeps a draft that
+  ``lanjutkan`` brings back where it stopped.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlmodel import col, select
 
-from bot.conversation import complaint_track, contact, menu
+from bot.conversation import complaint_thread, complaint_track, contact, menu
 from bot.conversation.programmes import complaint_text
 from bot.conversation.turn import Turn
-from bot.inbound import InboundEvent
+from bot.inbound import FILE_KINDS, InboundEvent
 from models import Person, Programme
+from services import complaint_drafts
 from services import complaints as service
 from services.catalogue import ComplaintCategory
 from services.errors import DomainError
@@ -31,7 +40,11 @@ ZERO_IS_LOCAL = frozenset({PROGRAMME})
 _SKIP_WORDS = frozenset({"0", "lewati", "skip"})
 _YES, _NO = "1", "2"
 _SEND, _EDIT = "1", "2"
+_BACK = "9"
+BACK_WORDS = frozenset({_BACK, "kembali", "back", "balik", "sebelumnya"})
+RESUME_WORDS = frozenset({"lanjutkan", "lanjut", "resume", "continue"})
 _CHECK_WORDS = frozenset({"cek", "check", "status"})
+_MEDIA = FILE_KINDS | {"location"}
 
 
 def _categories(turn: Turn) -> tuple[ComplaintCategory, ...]:
@@ -56,6 +69,40 @@ def _programmes(turn: Turn) -> list[tuple[str, int]]:
     return [(s.name.get(turn.lang), ids[s.code]) for s in specs if s.code in ids]
 
 
+def _back(turn: Turn) -> tuple[str, str]:
+    return (_BACK, turn.t("bot.complaint.back"))
+
+
+# --- Drafts -------------------------------------------------------------------------------
+
+
+def keep_draft(turn: Turn) -> bool:
+    """Keep what the intake holds, when it holds anything worth keeping; True if kept."""
+    state, data = turn.conversation.state, turn.conversation.data
+    if state not in STATES or state == CATEGORY:
+        return False
+    complaint_drafts.save(
+        session=turn.session,
+        conversation_id=turn.conversation.id or 0,
+        state=state,
+        data=data,
+        now=turn.now,
+    )
+    return True
+
+
+def resume(turn: Turn) -> bool:
+    """``lanjutkan``: back to where the kept draft stopped; False when there is none."""
+    draft = complaint_drafts.load(
+        session=turn.session, conversation_id=turn.conversation.id or 0, now=turn.now
+    )
+    if draft is None or draft.state not in STATES:
+        return False
+    turn.goto(draft.state, **draft.data)
+    _ASK[draft.state](turn, intro=turn.t("bot.complaint.draft.resumed"))
+    return True
+
+
 # --- Questions ----------------------------------------------------------------------------
 
 
@@ -64,7 +111,10 @@ def start(turn: Turn) -> None:
     if found is None:
         menu.show(turn)
         return
-    ask_category(turn)
+    draft = complaint_drafts.load(
+        session=turn.session, conversation_id=turn.conversation.id or 0, now=turn.now
+    )
+    ask_category(turn, intro=turn.t("bot.complaint.draft.waiting") if draft else "")
 
 
 def ask_category(turn: Turn, *, intro: str = "") -> None:
@@ -84,13 +134,14 @@ def ask_programme(turn: Turn, *, intro: str = "") -> None:
     options = [(str(i), name) for i, (name, _) in enumerate(_programmes(turn), start=1)]
     text = turn.t("bot.complaint.ask_programme")
     turn.say(
-        f"{intro}\n\n{text}" if intro else text, [*options, ("0", turn.t("bot.complaint.skip"))]
+        f"{intro}\n\n{text}" if intro else text,
+        [*options, ("0", turn.t("bot.complaint.skip")), _back(turn)],
     )
 
 
 def ask_description(turn: Turn, *, intro: str = "") -> None:
     text = turn.t("bot.complaint.ask_description", limit=service.MAX_TEXT)
-    turn.say(f"{intro}\n\n{text}" if intro else text, [("0", turn.t("bot.nav.menu"))])
+    turn.say(f"{intro}\n\n{text}" if intro else text, [_back(turn), ("0", turn.t("bot.nav.menu"))])
 
 
 def ask_confidential(turn: Turn, *, intro: str = "") -> None:
@@ -100,6 +151,7 @@ def ask_confidential(turn: Turn, *, intro: str = "") -> None:
         [
             (_YES, turn.t("bot.complaint.confidential_yes")),
             (_NO, turn.t("bot.complaint.confidential_no")),
+            _back(turn),
         ],
     )
 
@@ -129,16 +181,21 @@ def ask_confirm(turn: Turn, *, intro: str = "") -> None:
             description=data.get("description", ""),
         )
     ]
-    if data.get("photo_ref"):
+    kinds = [str(a.get("kind")) for a in data.get("attachments", [])]
+    if "photo" in kinds:
         lines.append(turn.t("bot.complaint.summary_photo"))
-    if data.get("latitude") is not None:
+    if "location" in kinds:
         lines.append(turn.t("bot.complaint.summary_location"))
+    files = sum(1 for k in kinds if k in ("document", "voice"))
+    if files:
+        lines.append(turn.t("bot.complaint.summary_files", count=files))
     text = "\n".join(lines)
     turn.say(
         f"{intro}\n\n{text}" if intro else text,
         [
             (_SEND, turn.t("bot.complaint.send")),
             (_EDIT, turn.t("bot.complaint.edit")),
+            _back(turn),
             ("0", turn.t("bot.complaint.cancel")),
         ],
     )
@@ -150,10 +207,18 @@ def ask_confirm(turn: Turn, *, intro: str = "") -> None:
 def on_event(turn: Turn, event: InboundEvent) -> None:
     """The engine hands these states the whole event: a photo or location means something."""
     state = turn.conversation.state
+    if event.kind in ("text", "choice") and event.input.lower() in BACK_WORDS:
+        back(turn)
+        return
     if state == DESCRIBE:
         on_describe(turn, event)
         return
     ask = _ASK[state]
+    if state in (CONFIDENTIAL, CONFIRM) and event.kind in _MEDIA:
+        # Sent after the description: it belongs to the complaint.
+        _keep_media(turn, event)
+        ask(turn, intro=turn.t(_RECEIVED[event.kind]))
+        return
     if event.kind not in ("text", "choice"):
         ask(
             turn,
@@ -167,6 +232,52 @@ def on_event(turn: Turn, event: InboundEvent) -> None:
         ask(turn, intro=turn.t("bot.hint"))
         return
     _ON_TEXT[state](turn, text)
+
+
+def back(turn: Turn) -> None:
+    """One step back, keeping what was entered."""
+    state, data = turn.conversation.state, dict(turn.conversation.data)
+    if state == CATEGORY:
+        menu.show(turn)
+    elif state == PROGRAMME:
+        ask_category(turn)
+    elif state == DESCRIBE:
+        if _programmes(turn):
+            turn.goto(PROGRAMME, **data)
+            ask_programme(turn)
+        else:
+            ask_category(turn)
+    elif state == CONFIDENTIAL:
+        # The words so far are shown and typed again; what came with them stays.
+        previous = str(data.pop("description", ""))
+        turn.goto(DESCRIBE, **data)
+        intro = turn.t("bot.complaint.previous", description=previous) if previous else ""
+        ask_description(turn, intro=intro)
+    else:
+        turn.goto(CONFIDENTIAL, **data)
+        ask_confidential(turn)
+
+
+_RECEIVED = {
+    "photo": "bot.complaint.photo_received",
+    "location": "bot.complaint.location_received",
+    "document": "bot.complaint.document_received",
+    "voice": "bot.complaint.voice_received",
+}
+
+
+def _keep_media(turn: Turn, event: InboundEvent) -> None:
+    """The attachment, and a caption joins the description."""
+    data = dict(turn.conversation.data)
+    data["attachments"] = [*data.get("attachments", []), complaint_thread.pending(event)]
+    if event.kind == "photo" and event.photo_ref and not data.get("photo_ref"):
+        data["photo_ref"] = event.photo_ref
+    if event.kind == "location" and event.location and data.get("latitude") is None:
+        data["latitude"], data["longitude"] = event.location
+    caption = event.text.strip()
+    if caption and data.get("description"):
+        data["description"] = f"{data['description']}\n{caption}"
+    turn.goto(turn.conversation.state, **data)
 
 
 def on_category(turn: Turn, text: str) -> None:
@@ -188,7 +299,7 @@ def on_category(turn: Turn, text: str) -> None:
 
 def on_programme(turn: Turn, text: str) -> None:
     programmes = _programmes(turn)
-    data = turn.conversation.data
+    data = dict(turn.conversation.data)
     if text.lower() in _SKIP_WORDS:
         programme_id = None
     else:
@@ -197,46 +308,55 @@ def on_programme(turn: Turn, text: str) -> None:
             ask_programme(turn, intro=turn.t("bot.complaint.programme_unknown"))
             return
         programme_id = programmes[index][1]
-    turn.goto(DESCRIBE, category=data.get("category"), programme_id=programme_id)
+    turn.goto(DESCRIBE, **{**data, "programme_id": programme_id})
     ask_description(turn)
 
 
 def on_describe(turn: Turn, event: InboundEvent) -> None:
-    data = dict(turn.conversation.data)
     notes: list[str] = []
-    if event.kind == "photo" and event.photo_ref:
-        data["photo_ref"] = event.photo_ref
-        notes.append(turn.t("bot.complaint.photo_received"))
-    elif event.kind == "location" and event.location is not None:
-        data["latitude"], data["longitude"] = event.location
-        notes.append(turn.t("bot.complaint.location_received"))
+    if event.kind in _MEDIA:
+        _keep_media(turn, event)
+        notes.append(turn.t(_RECEIVED[event.kind]))
     elif event.kind not in ("text", "choice"):
         ask_description(turn, intro=turn.t("bot.complaint.unsupported"))
         return
-    description = event.input
-    if len(description) > service.MAX_TEXT:
-        turn.goto(DESCRIBE, **data)
-        ask_description(
-            turn,
-            intro=turn.t("bot.complaint.too_long", length=len(description), limit=service.MAX_TEXT),
-        )
-        return
+    data = dict(turn.conversation.data)
+    description = event.input if event.kind in ("text", "choice") else event.text.strip()
+    if not description and event.kind == "voice":
+        # Someone who would rather speak than type has said it: the officers listen to it.
+        description = turn.t("bot.complaint.voice_description")
     if not description:
         # A photo or location alone is welcome, but the officers still need words.
-        turn.goto(DESCRIBE, **data)
         notes.append(turn.t("bot.complaint.empty"))
         ask_description(turn, intro=" ".join(notes))
         return
+    if len(description) > service.MAX_TEXT:
+        parts = len(service.in_parts(description, what="description"))
+        notes.append(turn.t("bot.complaint.long_kept", parts=parts))
     data["description"] = description
     turn.goto(CONFIDENTIAL, **data)
     ask_confidential(turn, intro=" ".join(notes))
+
+
+def _more_words(turn: Turn, text: str) -> bool:
+    """Words that are no answer to the question but more of the story: they join the
+    description (a second message is kept, never dropped)."""
+    if len(text.split()) < 3 and len(text) < 20:
+        return False
+    data = dict(turn.conversation.data)
+    data["description"] = f"{data.get('description', '')}\n{text}".strip()
+    turn.goto(turn.conversation.state, **data)
+    return True
 
 
 def on_confidential(turn: Turn, text: str) -> None:
     answer = {"1": True, "ya": True, "yes": True, "2": False, "tidak": False, "no": False}
     confidential = answer.get(text.lower())
     if confidential is None:
-        ask_confidential(turn, intro=turn.t("bot.complaint.choose_1_2"))
+        if _more_words(turn, text):
+            ask_confidential(turn, intro=turn.t("bot.complaint.added"))
+        else:
+            ask_confidential(turn, intro=turn.t("bot.complaint.choose_1_2"))
         return
     turn.goto(CONFIRM, **{**turn.conversation.data, "confidential": confidential})
     ask_confirm(turn)
@@ -248,7 +368,10 @@ def on_confirm(turn: Turn, text: str) -> None:
         ask_category(turn)
         return
     if word not in {_SEND, "kirim", "send"}:
-        ask_confirm(turn, intro=turn.t("bot.complaint.confirm_unknown"))
+        if _more_words(turn, text):
+            ask_confirm(turn, intro=turn.t("bot.complaint.added"))
+        else:
+            ask_confirm(turn, intro=turn.t("bot.complaint.confirm_unknown"))
         return
     _file(turn)
 
@@ -260,6 +383,7 @@ def _file(turn: Turn) -> None:
         menu.show(turn)
         return
     conversation = turn.conversation
+    attachments = [a for item in data.get("attachments", []) for a in _attachments(item)]
     try:
         complaint = service.file_complaint(
             session=turn.session,
@@ -276,13 +400,15 @@ def _file(turn: Turn) -> None:
                 photo_ref=data.get("photo_ref"),
                 latitude=data.get("latitude"),
                 longitude=data.get("longitude"),
+                attachments=attachments,
             ),
             now=turn.now,
-            policy=service.clock_policy(turn.settings),
+            policy=service.clock_rules(turn.settings, turn.catalogue),
         )
     except DomainError as error:
         menu.show(turn, intro=turn.t(error.key, **error.params))
         return
+    complaint_drafts.discard(session=turn.session, conversation_id=conversation.id or 0)
     deadline = complaint_track.deadline_words(turn, complaint)
     turn.goto(menu.MENU)
     turn.say(
@@ -291,9 +417,14 @@ def _file(turn: Turn) -> None:
     )
 
 
+def _attachments(item: dict[str, Any]) -> list[service.NewAttachment]:
+    return complaint_thread.attachments_of(item)
+
+
 _ASK: dict[str, Callable[..., None]] = {
     CATEGORY: ask_category,
     PROGRAMME: ask_programme,
+    DESCRIBE: ask_description,
     CONFIDENTIAL: ask_confidential,
     CONFIRM: ask_confirm,
 }

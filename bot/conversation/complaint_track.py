@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 
-from sqlmodel import col, or_, select
-
-from bot.conversation import menu
+from bot.complaint_buttons import COMPLAINANT_VERBS
+from bot.conversation import complaint_thread, menu
 from bot.conversation.turn import Turn
-from models import Complaint, ComplaintEvent, Office
+from bot.inbound import InboundEvent
+from models import Complaint, Office
 from services import complaints as service
+from services.complaint_categories import category as find_category
+from services.complaints import Action
 from services.errors import Conflict, DomainError
 from services.numbering import normalise_number
 from services.timefmt import format_moment
@@ -29,10 +31,12 @@ REOPEN_REASON = "complaint_reopen_reason"
 RATE = "complaint_rate"
 RATE_COMMENT = "complaint_rate_comment"
 
-TICKET = re.compile(r"^ADU\s*-\s*\d{4}\s*-\s*\d+$", re.IGNORECASE)
+# A ticket number as people type it: "ADU" and its parts, whatever the office's numbering.
+NUMBER = r"ADU(?:\s*[-/]\s*\w+)+"
+TICKET = re.compile(rf"^{NUMBER}$", re.IGNORECASE)
 # A verb, a ticket, and whatever follows (the reason, the information).
 COMMAND = re.compile(
-    r"^(?P<verb>selesai|buka|tambah|nilai)\s+(?P<number>ADU-\d{4}-\d+)\b\s*(?P<rest>.*)$",
+    rf"^(?P<verb>{'|'.join(sorted(COMPLAINANT_VERBS))})\s+(?P<number>{NUMBER})\b\s*(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 SKIP = "9"
@@ -41,6 +45,18 @@ MAX_LISTED = 8
 
 # In the shown state, the digit buttons stand for the typed commands.
 _ADD, _SETTLE, _REOPEN, _RATE = "1", "2", "3", "4"
+_DIGITS = {
+    Action.ADD_INFO: _ADD,
+    Action.SETTLE: _SETTLE,
+    Action.REOPEN: _REOPEN,
+    Action.RATE: _RATE,
+}
+_LABELS = {
+    Action.ADD_INFO: "bot.complaint.add_info",
+    Action.SETTLE: "bot.complaint.settle",
+    Action.REOPEN: "bot.complaint.reopen",
+    Action.RATE: "bot.complaint.rate",
+}
 
 
 def normalise(number: str) -> str:
@@ -61,15 +77,7 @@ def _moment(turn: Turn, complaint: Complaint, field: str) -> str:
 
 def owned(turn: Turn, number: str) -> Complaint | None:
     """The complaint if this chat filed it or its proven person is the complainant."""
-    complaint = service.complaint_by_number(session=turn.session, number=number)
-    if complaint is None:
-        return None
-    conversation = turn.conversation
-    if complaint.conversation_id == conversation.id:
-        return complaint
-    if conversation.person_id is not None and complaint.person_id == conversation.person_id:
-        return complaint
-    return None
+    return service.for_chat(session=turn.session, conversation=turn.conversation, number=number)
 
 
 def _not_found(turn: Turn, number: str) -> None:
@@ -115,12 +123,7 @@ def try_command(turn: Turn, text: str) -> bool:
 
 
 def _mine(turn: Turn) -> list[Complaint]:
-    conversation = turn.conversation
-    condition = col(Complaint.conversation_id) == conversation.id
-    if conversation.person_id is not None:
-        condition = or_(condition, col(Complaint.person_id) == conversation.person_id)
-    query = select(Complaint).where(condition).order_by(col(Complaint.id).desc()).limit(MAX_LISTED)
-    return list(turn.session.exec(query).all())
+    return service.of_chat(session=turn.session, conversation=turn.conversation, limit=MAX_LISTED)
 
 
 def start_list(turn: Turn) -> None:
@@ -151,17 +154,8 @@ def on_list(turn: Turn, text: str) -> None:
     show(turn, complaint)
 
 
-def _latest_answer(turn: Turn, complaint: Complaint) -> str | None:
-    return turn.session.exec(
-        select(ComplaintEvent.text)
-        .where(ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.kind == "answered")
-        .order_by(col(ComplaintEvent.id).desc())
-        .limit(1)
-    ).first()
-
-
 def show(turn: Turn, complaint: Complaint) -> None:
-    found = turn.catalogue.complaint_category(complaint.category)
+    found = find_category(complaint.category)
     lines = [
         turn.t(
             "bot.complaint.shown",
@@ -171,28 +165,35 @@ def show(turn: Turn, complaint: Complaint) -> None:
             status=turn.t(f"bot.complaint.status.{complaint.status}"),
         )
     ]
-    options: list[tuple[str, str]] = []
     if complaint.status == service.Status.OPEN:
         lines.append(turn.t("bot.complaint.shown_due", deadline=deadline_words(turn, complaint)))
     else:
-        answer = _latest_answer(turn, complaint)
+        answer = service.latest_answer(session=turn.session, complaint=complaint)
         if answer:
             lines.append(turn.t("bot.complaint.shown_answer", answer=answer))
-    if complaint.status != service.Status.CLOSED:
-        options.append((_ADD, turn.t("bot.complaint.add_info")))
-    if complaint.status == service.Status.ANSWERED:
-        options.append((_SETTLE, turn.t("bot.complaint.settle")))
-        options.append((_REOPEN, turn.t("bot.complaint.reopen")))
-    elif complaint.status == service.Status.CLOSED:
-        if complaint.rating is None:
-            options.append((_RATE, turn.t("bot.complaint.rate")))
-        else:
-            score = turn.t(f"bot.complaint.rating.{complaint.rating}")
-            lines.append(turn.t("bot.complaint.shown_rating", score=f"{complaint.rating} {score}"))
-        if complaint.answered_at is not None:
-            options.append((_REOPEN, turn.t("bot.complaint.reopen")))
+    if complaint.rating is not None:
+        score = turn.t(f"bot.complaint.rating.{complaint.rating}")
+        lines.append(turn.t("bot.complaint.shown_rating", score=f"{complaint.rating} {score}"))
+    actions = service.complainant_actions(
+        complaint, now=turn.now, policy=service.clock_rules(turn.settings, turn.catalogue)
+    )
+    options = sorted((_DIGITS[a], turn.t(_LABELS[a])) for a in actions)
     turn.goto(SHOWN, number=complaint.number)
     turn.say("\n".join(lines), [*options, ("0", turn.t("bot.nav.menu"))])
+
+
+def on_shown_event(turn: Turn, event: InboundEvent) -> bool:
+    """Looking at an unsettled ticket, the person's own words and files are meant for it;
+    False for a choice of the ticket's menu (the state handler's)."""
+    complaint = owned(turn, str(turn.conversation.data.get("number", "")))
+    if complaint is None or complaint.status == service.Status.CLOSED:
+        return False
+    if event.kind == "text" and (event.input.isdigit() or not event.input):
+        return False
+    if event.kind not in ("text", "photo", "document", "voice", "location"):
+        return False
+    complaint_thread.attach_to(turn, complaint, event)
+    return True
 
 
 def on_shown(turn: Turn, text: str) -> None:
@@ -281,7 +282,7 @@ def reopen(turn: Turn, complaint: Complaint, reason: str) -> None:
             complaint=complaint,
             reason=reason,
             now=turn.now,
-            policy=service.clock_policy(turn.settings),
+            policy=service.clock_rules(turn.settings, turn.catalogue),
         )
     except DomainError as error:
         _refused(turn, error)

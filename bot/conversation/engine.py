@@ -8,6 +8,7 @@ from datetime import timedelta
 from bot.conversation import (
     commands,
     complaint_intake,
+    complaint_thread,
     complaint_track,
     contact,
     language,
@@ -84,23 +85,48 @@ def respond(turn: Turn, event: InboundEvent) -> None:
         status.on_contact(turn, event.phone)
         return
 
-    if timed_out and conversation.state != menu.MENU:
-        # A half-typed proof or a deep sub-menu from yesterday would make "1" mean the wrong
-        # thing today; start again from the menu and do not guess what the input meant.
-        menu.show(turn, intro=turn.t("bot.timeout"))
-        return
-
     text = event.input
     word = text.lower()
+    leaving = word in MENU_WORDS or word in LOGOUT_WORDS
+    # A reply to the bot's message about a complaint (its answer, say) is said to that
+    # complaint, however long ago it came and whatever the chat was doing.
+    if not leaving and complaint_thread.try_reply(turn, event):
+        return
+    if word in complaint_intake.RESUME_WORDS and complaint_intake.resume(turn):
+        return
+
+    if timed_out and conversation.state != menu.MENU:
+        # A half-typed proof or a deep sub-menu from yesterday would make "1" mean the wrong
+        # thing today; start again from the menu and do not guess what the input meant. A
+        # complaint being written is kept as a draft, and words meant for an officer reach
+        # the complaint they are about.
+        kept = complaint_intake.keep_draft(turn)
+        turn.goto(menu.MENU)
+        if not leaving and complaint_thread.wants(turn, event):
+            complaint_thread.on_follow_up(turn, event)
+            return
+        intro = turn.t("bot.timeout")
+        menu.show(turn, intro=f"{intro} {turn.t('bot.complaint.draft.kept')}" if kept else intro)
+        return
+
     zero_is_local = conversation.state in complaint_intake.ZERO_IS_LOCAL and word == "0"
     if word in MENU_WORDS and not zero_is_local:
-        menu.show(turn)
+        kept = complaint_intake.keep_draft(turn)
+        menu.show(turn, intro=turn.t("bot.complaint.draft.kept") if kept else None)
         return
     if word in LOGOUT_WORDS:
         status.logout(turn)
         return
     if conversation.state in complaint_intake.STATES:
         complaint_intake.on_event(turn, event)
+        return
+    if conversation.state == complaint_thread.WHICH:
+        complaint_thread.on_which(turn, event)
+        return
+    if conversation.state == complaint_track.SHOWN and complaint_track.on_shown_event(turn, event):
+        return
+    if conversation.state == menu.MENU and complaint_thread.wants(turn, event):
+        complaint_thread.on_follow_up(turn, event)
         return
 
     if event.kind not in ("text", "choice"):

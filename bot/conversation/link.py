@@ -72,6 +72,8 @@ def _linked(turn: Turn, linked: link_codes.Linked) -> None:
         menu.show(turn, intro=turn.t("link.person", name=linked.person.name, office=office))
     elif linked.staff is not None:
         turn.say(turn.t("link.staff", name=linked.staff.full_name, office=office))
+    elif linked.complaint is not None:
+        menu.show(turn, intro=turn.t("link.complaint", number=linked.complaint.number))
     else:
         turn.say(turn.t("link.officers", office=office))
 

@@ -24,6 +24,14 @@ _GREETINGS = {
 }  # fmt: skip
 
 
+def understands(text: str) -> bool:
+    """Whether the menu reads ``text`` as a choice or a greeting (else it is someone's own
+    words, which may be meant for an officer)."""
+    word = text.lower().strip()
+    first_word = word.split()[0].strip(",.!?") if word.split() else ""
+    return any(word in words for words in _WORDS.values()) or first_word in _GREETINGS
+
+
 def options(turn: Turn) -> list[tuple[str, str]]:
     return [(value, turn.t(f"bot.menu.item.{value}")) for value in ("1", "2", "3", "4", "5", "6")]
 

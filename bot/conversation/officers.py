@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import re
 
-from sqlmodel import col, select
-
+from bot.complaint_buttons import OFFICER_VERBS
+from bot.conversation.complaint_track import NUMBER
 from bot.conversation.turn import Turn
 from bot.inbound import InboundEvent
-from models import Complaint, Office, OutboxMessage, StaffUser
+from models import Complaint, Office, StaffUser
 from services import complaints as service
 from services.errors import DomainError
 from services.numbering import normalise_number
 
 COMMAND = re.compile(
-    r"^/?(?P<verb>klaim|jawab)(?:@\w+)?\s+(?P<number>ADU\s*-\s*\d{4}\s*-\s*\d+)\b\s*(?P<rest>.*)$",
+    rf"^/?(?P<verb>{'|'.join(sorted(OFFICER_VERBS))})(?:@\w+)?\s+(?P<number>{NUMBER})\b\s*"
+    r"(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 VERB_ONLY = re.compile(r"^/?(klaim|jawab)\b", re.IGNORECASE)
@@ -36,23 +37,19 @@ def officers_office(turn: Turn) -> Office | None:
 def _staff(turn: Turn, event: InboundEvent) -> StaffUser | None:
     sender = event.sender_id or turn.conversation.chat_id
     address = f"{turn.conversation.channel}:{sender}"
-    return turn.session.exec(
-        select(StaffUser).where(StaffUser.chat == address, col(StaffUser.active).is_(True))
-    ).first()
+    return service.staff_of_chat(session=turn.session, address=address)
 
 
 def _replied_complaint(turn: Turn, event: InboundEvent) -> str | None:
     """The complaint number of the bot's message this one replies to, if it announced one."""
     if event.reply_to_platform_message_id is None or event.kind != "text":
         return None
-    extra = turn.session.exec(
-        select(OutboxMessage.extra).where(
-            OutboxMessage.conversation_id == turn.conversation.id,
-            OutboxMessage.platform_message_id == event.reply_to_platform_message_id,
-        )
-    ).first()
-    number = (extra or {}).get("complaint")
-    return str(number) if number else None
+    complaint = service.named_by_message(
+        session=turn.session,
+        conversation_id=turn.conversation.id or 0,
+        platform_message_id=event.reply_to_platform_message_id,
+    )
+    return complaint.number if complaint else None
 
 
 def wants(turn: Turn, event: InboundEvent) -> tuple[str, str, str] | None:
@@ -70,6 +67,10 @@ def wants(turn: Turn, event: InboundEvent) -> tuple[str, str, str] | None:
     # In a private chat the complainant also gets messages naming a complaint (the answer);
     # their reply to one is theirs to make, not an officer's answer.
     if replied is not None and (event.group or _staff(turn, event) is not None):
+        # "Tangani", "ok", "siap": an acknowledgement to the group, not an answer for the
+        # complainant; "Tangani" (or "saya ambil") takes the complaint on.
+        if service.is_acknowledgement(text):
+            return ("klaim" if service.means_claim(text) else "ack"), replied, ""
         return "jawab", replied, text
     return None
 
@@ -83,6 +84,9 @@ def respond(turn: Turn, *, event: InboundEvent, command: tuple[str, str, str]) -
         return
     if verb == "usage" or (verb == "jawab" and not rest):
         turn.say(turn.t("bot.officer.usage"))
+        return
+    if verb == "ack":
+        turn.say(turn.t("bot.officer.ack_not_sent", number=number))
         return
     complaint = service.complaint_by_number(session=turn.session, number=number)
     if complaint is None or complaint.id is None:
@@ -108,11 +112,5 @@ def respond(turn: Turn, *, event: InboundEvent, command: tuple[str, str, str]) -
 
 
 def _answered(turn: Turn, complaint: Complaint, staff: StaffUser) -> str:
-    if complaint.conversation_id is None:
-        return turn.t(
-            "bot.officer.answered_offline",
-            number=complaint.number,
-            name=staff.full_name,
-            channel=complaint.channel,
-        )
+    # The service sends an answer given in the chat only to a chat: there is one.
     return turn.t("bot.officer.answered", number=complaint.number, name=staff.full_name)

@@ -138,6 +138,28 @@ def _read(update: Update) -> InboundEvent:
         return InboundEvent(
             kind="photo", text=message.caption or "", photo_ref=message.photo[-1].file_id, **common
         )
+    if message.document is not None:
+        document = message.document
+        return InboundEvent(
+            kind="document",
+            text=message.caption or "",
+            file_ref=document.file_id,
+            file_name=document.file_name or "",
+            mime_type=document.mime_type or "",
+            **common,
+        )
+    if message.voice is not None or message.audio is not None:
+        # A voice note, or an audio file sent as music: both are someone speaking to us.
+        audio = message.voice or message.audio
+        assert audio is not None
+        return InboundEvent(
+            kind="voice",
+            text=message.caption or "",
+            file_ref=audio.file_id,
+            file_name=getattr(audio, "file_name", None) or "",
+            mime_type=audio.mime_type or "",
+            **common,
+        )
     if message.location is not None:
         location = (message.location.latitude, message.location.longitude)
         return InboundEvent(kind="location", location=location, **common)

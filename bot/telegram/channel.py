@@ -8,12 +8,18 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from bot.channels import Capabilities, Channel, Pacing, PollRefused, Sender
+from bot.channels import Capabilities, Channel, Media, Pacing, PollRefused, Sender
 from bot.telegram import CHANNEL as NAME
 from bot.telegram.adapter import parse
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+async def _fetch_media(settings: Settings, ref: str, max_bytes: int) -> Media:
+    from bot.telegram.media import fetch_media
+
+    return await fetch_media(settings, ref, max_bytes)
 
 
 def _routes(app: Any) -> None:
@@ -89,4 +95,5 @@ CHANNEL = Channel(
     commands=_commands,
     deep_link=_deep_link,
     poll=_poll,
+    fetch_media=_fetch_media,
 )

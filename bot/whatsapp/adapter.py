@@ -127,13 +127,28 @@ def parse(stored: dict[str, Any]) -> InboundEvent:
             photo_ref=media_id if isinstance(media_id, str) else None,
             **common,
         )
+    elif kind in ("document", "audio"):
+        media = _dict(message.get(kind))
+        media_id = media.get("id")
+        if isinstance(media_id, str) and media_id:
+            caption, name = media.get("caption"), media.get("filename")
+            mime = media.get("mime_type")
+            return InboundEvent(
+                # WhatsApp marks a recorded voice note with "voice": true; any audio is speech.
+                kind="document" if kind == "document" else "voice",
+                text=caption if isinstance(caption, str) else "",
+                file_ref=media_id,
+                file_name=name if isinstance(name, str) else "",
+                mime_type=mime if isinstance(mime, str) else "",
+                **common,
+            )
     elif kind == "location":
         location = _dict(message.get("location"))
         latitude, longitude = location.get("latitude"), location.get("longitude")
         if _number(latitude) and _number(longitude):
             # Checked and made floats by the event: JSON allows a latitude of 400 digits.
             return InboundEvent(kind="location", location=(latitude, longitude), **common)
-    # Stickers, voice notes, documents, contacts, "unsupported" from WhatsApp itself.
+    # Stickers, videos, contacts, media without an id, "unsupported" from WhatsApp itself.
     return InboundEvent(kind="unsupported", **common)
 
 

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.channels import Capabilities, Channel, Pacing, Sender
+from bot.channels import Capabilities, Channel, Media, Pacing, Sender
 from bot.whatsapp import CHANNEL as NAME
 from bot.whatsapp.adapter import parse
 from core.settings import Settings
+
+
+async def _fetch_media(settings: Settings, ref: str, max_bytes: int) -> Media:
+    from bot.whatsapp.media import fetch_media
+
+    return await fetch_media(settings, ref, max_bytes)
 
 
 def _routes(app: Any) -> None:
@@ -42,4 +48,5 @@ CHANNEL = Channel(
     # allowed; a reply of a few parts must still arrive at once.
     chat_pacing=Pacing(interval=1.0, burst=5),
     deep_link=_deep_link,
+    fetch_media=_fetch_media,
 )

@@ -7,7 +7,8 @@ from datetime import timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from models import AuditLog, Conversation, OutboxMessage
+from models import AuditLog, Complaint, Conversation, OutboxMessage
+from services.complaints import NewAttachment, add_message
 from tests.api.conftest import BUTON_TENGAH, START, Clock, StaffFactory
 
 WALK_IN = {
@@ -15,6 +16,7 @@ WALK_IN = {
     "category": "bantuan-terlambat",
     "description": "Saldo BPNT bulan ini belum masuk ke KKS.",
     "complainant_name": "Wa Ode Sitti",
+    "complainant_contact": "0812-3456-7001",
 }
 
 
@@ -120,10 +122,13 @@ def test_the_report_counts_answers_within_48_hours(staff: StaffFactory, clock: C
     officer = staff(BUTON_TENGAH, "complaint_officer")
     ids = [operator.post("/api/v1/complaints/offline", json=WALK_IN).json()["id"] for _ in range(3)]
     clock.advance(hours=10)
-    assert officer.post(f"/api/v1/complaints/{ids[0]}/answer", json={"text": "Sudah."}).is_success
+    first = {"text": "Sudah.", "via": "phone_call"}
+    assert officer.post(f"/api/v1/complaints/{ids[0]}/answer", json=first).is_success
     clock.advance(hours=40)  # 50 h after receipt: past the deadline
     officer.log_in_again()
-    late = officer.post(f"/api/v1/complaints/{ids[1]}/answer", json={"text": "Maaf terlambat."})
+    late = officer.post(
+        f"/api/v1/complaints/{ids[1]}/answer", json={"text": "Maaf terlambat.", "via": "letter"}
+    )
     assert late.status_code == 200, late.text
     kabid = staff(BUTON_TENGAH, "supervisor")
     report = kabid.get(
@@ -137,6 +142,7 @@ def test_the_report_counts_answers_within_48_hours(staff: StaffFactory, clock: C
     assert body["median_first_response_hours"] == 30.0
     assert (body["open_now"], body["breached_now"]) == (1, 1)
     assert body["by_channel"] == {"walk_in": 3}
+    assert (body["rated"], body["ikm_index"], body["ikm_grade"]) == (0, None, None)
     as_csv = kabid.get(
         "/api/v1/complaints/reports/summary",
         params={"start": "2026-02-01", "end": "2026-02-28", "format": "csv"},
@@ -156,3 +162,82 @@ def test_an_officer_finds_a_complaint_by_its_ticket_number(staff: StaffFactory) 
     assert officer.get("/api/v1/complaints/by-number/ADU-2026-99999").status_code == 404
     outsider = staff("73.08", "complaint_officer")
     assert outsider.get(f"/api/v1/complaints/by-number/{number}").status_code == 404
+
+
+def test_the_thread_shows_the_complainants_words_files_and_places_and_the_answers(
+    staff: StaffFactory, db: Engine
+) -> None:
+    operator = staff(BUTON_TENGAH, "operator")
+    created = operator.post(
+        "/api/v1/complaints/offline", json={**WALK_IN, "chat": "telegram:777002"}
+    ).json()
+    with Session(db) as session:
+        complaint = session.get_one(Complaint, created["id"])
+        add_message(
+            session=session,
+            complaint=complaint,
+            text="Ini foto kartunya.",
+            now=START + timedelta(hours=1),
+            attachments=[
+                NewAttachment("photo", "telegram", platform_ref="PHOTO-9", mime_type="image/jpeg"),
+                NewAttachment("location", "telegram", latitude=-5.25, longitude=122.51),
+            ],
+            via="telegram",
+        )
+        session.commit()
+    officer = staff(BUTON_TENGAH, "complaint_officer")
+    officer.post(f"/api/v1/complaints/{created['id']}/answer", json={"text": "Kami cek besok."})
+    thread = officer.get(f"/api/v1/complaints/{created['id']}").json()["thread"]
+    assert [(m["kind"], m["side"], m["text"]) for m in thread] == [
+        ("received", "complainant", WALK_IN["description"]),
+        ("message", "complainant", "Ini foto kartunya."),
+        ("answered", "officer", "Kami cek besok."),
+    ]
+    photo, place = thread[1]["attachments"]
+    # Not fetched yet: no address to open it at.
+    assert (photo["kind"], photo["status"], photo["url"]) == ("photo", "pending", None)
+    assert place["map_url"] == "https://www.google.com/maps?q=-5.250000,122.510000"
+    assert thread[2]["officer"] == officer.info["full_name"]
+
+
+def test_every_channel_the_seeds_name_is_recorded_with_the_complainants_contact(
+    staff: StaffFactory,
+) -> None:
+    operator = staff(BUTON_TENGAH, "operator")
+    seeds = ["book", "box", "walk_in", "phone", "sms", "email", "website", "facebook",
+             "instagram", "whatsapp_admin"]  # fmt: skip
+    for channel in seeds:
+        body = {**WALK_IN, "channel": channel, "source_detail": "Admin 2 (082349133203)"}
+        created = operator.post("/api/v1/complaints/offline", json=body)
+        assert created.status_code == 201, (channel, created.text)
+        assert created.json()["complainant_contact"] == "0812-3456-7001"
+        assert created.json()["source_detail"] == "Admin 2 (082349133203)"
+    # Without a contact the answer would have nowhere to go; the box is anonymous.
+    nowhere = operator.post(
+        "/api/v1/complaints/offline", json={**WALK_IN, "complainant_contact": ""}
+    )
+    assert nowhere.status_code == 422
+    assert nowhere.json()["error"] == "complaint.error.contact"
+    box = {**WALK_IN, "channel": "box", "complainant_contact": ""}
+    assert operator.post("/api/v1/complaints/offline", json=box).status_code == 201
+
+
+def test_an_answer_outside_the_chat_records_how_it_was_given_and_sends_nothing(
+    staff: StaffFactory, db: Engine
+) -> None:
+    operator = staff(BUTON_TENGAH, "operator")
+    created = operator.post("/api/v1/complaints/offline", json=WALK_IN).json()
+    assert created["in_chat"] is False
+    officer = staff(BUTON_TENGAH, "complaint_officer")
+    url = f"/api/v1/complaints/{created['id']}/answer"
+    # The complainant has no chat: saying it was "sent" is refused.
+    refused = officer.post(url, json={"text": "Saldo masuk tanggal 20."})
+    assert refused.status_code == 422
+    assert refused.json()["error"] == "complaint.error.answer_via"
+    answered = officer.post(url, json={"text": "Saldo masuk tanggal 20.", "via": "phone_call"})
+    assert answered.status_code == 200, answered.text
+    body = answered.json()
+    assert body["status"] == "answered" and body["first_response_at"] is not None
+    assert body["thread"][-1]["via"] == "phone_call"
+    with Session(db) as session:
+        assert session.exec(select(OutboxMessage)).all() == []

@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.fakes.limits import Metered
@@ -63,6 +63,14 @@ class FakeTelegram(Metered):
     _polling: int = 0
     webhook_url: str = ""
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Files people "sent": file_id -> (content, file_path), handed out by getFile and
+    # downloaded from /file/bot<token>/<file_path>, as the Bot API does.
+    files: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    downloads: list[str] = field(default_factory=list)
+
+    def add_file(self, file_id: str, content: bytes, file_path: str) -> None:
+        with self._lock:
+            self.files[file_id] = (content, file_path)
 
     # --- switches -------------------------------------------------------------------------
     def fail_next(self, count: int, status: int, *, retry_after: int | None = None) -> None:
@@ -202,6 +210,15 @@ class FakeTelegram(Metered):
                 if self.keep_calls:
                     self.calls.append(Call(method, params, ok=False))
                 return JSONResponse(failure.body, status_code=failure.status)
+            if method == "getFile" and str(params.get("file_id")) not in self.files:
+                body = {
+                    "ok": False,
+                    "error_code": 400,
+                    "description": "Bad Request: invalid file_id",
+                }
+                if self.keep_calls:
+                    self.calls.append(Call(method, params, ok=False))
+                return JSONResponse(body, status_code=400)
             result = self._result(method, params)
             if self.keep_calls:
                 self.calls.append(Call(method, params, ok=True, result=result))
@@ -259,11 +276,34 @@ class FakeTelegram(Metered):
             scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
             return self.commands.get(f"{scope}:{params.get('language_code', '')}", [])
         # answerCallbackQuery, setWebhook, deleteWebhook, setMyCommands: all answer True.
+        if method == "getFile":
+            content, path = self.files[str(params["file_id"])]
+            return {
+                "file_id": params["file_id"],
+                "file_unique_id": f"u-{params['file_id']}",
+                "file_size": len(content),
+                "file_path": path,
+            }
+        # answerCallbackQuery, setWebhook, deleteWebhook: all answer True.
         return True
+
+    async def _download(self, request: Request) -> Response:
+        token, path = request.path_params["token"], request.path_params["path"]
+        with self._lock:
+            found = next((c for c, p in self.files.values() if p == path), None)
+            if token != self.token or found is None:
+                return JSONResponse(
+                    {"ok": False, "error_code": 404, "description": "Not Found"}, 404
+                )
+            self.downloads.append(path)
+        return Response(found, media_type="application/octet-stream")
 
     def app(self) -> Starlette:
         return Starlette(
-            routes=[Route("/bot{token}/{method}", self._handle, methods=["GET", "POST"])]
+            routes=[
+                Route("/bot{token}/{method}", self._handle, methods=["GET", "POST"]),
+                Route("/file/bot{token}/{path:path}", self._download, methods=["GET"]),
+            ]
         )
 
 

@@ -23,6 +23,7 @@ own process for the benchmarks.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import sys
@@ -34,7 +35,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.fakes.limits import Metered
@@ -89,6 +90,14 @@ class FakeWhatsApp(Metered):
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     url: str = ""  # the API base, like https://graph.facebook.com/v21.0
+    # Media people "sent": media id -> (content, mime type). ``GET /<version>/<media id>``
+    # answers with a download URL on this server, which needs the same bearer token.
+    media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    downloads: list[str] = field(default_factory=list)
+
+    def add_media(self, media_id: str, content: bytes, mime_type: str) -> None:
+        with self._lock:
+            self.media[media_id] = (content, mime_type)
 
     # --- switches -------------------------------------------------------------------------
     def fail_next(
@@ -160,9 +169,52 @@ class FakeWhatsApp(Metered):
             }
         )
 
+    async def _media(self, request: Request) -> JSONResponse:
+        media_id = request.path_params["media_id"]
+        if request.headers.get("authorization") != f"Bearer {self.access_token}":
+            failure = _graph_error(401, 190, "Invalid OAuth access token.", "")
+            return JSONResponse(failure.body, failure.status)
+        with self._lock:
+            found = self.media.get(media_id)
+        if found is None:
+            failure = _graph_error(
+                400,
+                100,
+                f"Unsupported get request. Object with ID '{media_id}' does not exist.",
+                "",
+            )
+            return JSONResponse(failure.body, failure.status)
+        content, mime_type = found
+        root = self.url.rsplit("/", 1)[0]
+        return JSONResponse(
+            {
+                "messaging_product": "whatsapp",
+                "url": f"{root}/whatsapp_business/attachments/?mid={media_id}",
+                "mime_type": mime_type,
+                "sha256": hashlib.sha256(content).hexdigest(),
+                "file_size": len(content),
+                "id": media_id,
+            }
+        )
+
+    async def _download(self, request: Request) -> Response:
+        media_id = request.query_params.get("mid", "")
+        with self._lock:
+            found = self.media.get(media_id)
+            if request.headers.get("authorization") != f"Bearer {self.access_token}":
+                return Response(b"", status_code=401)
+            if found is None:
+                return Response(b"", status_code=404)
+            self.downloads.append(media_id)
+        return Response(found[0], media_type=found[1])
+
     def app(self) -> Starlette:
         return Starlette(
-            routes=[Route("/{v}/{phone_number_id}/messages", self._handle, methods=["POST"])]
+            routes=[
+                Route("/{v}/{phone_number_id}/messages", self._handle, methods=["POST"]),
+                Route("/whatsapp_business/attachments/", self._download, methods=["GET"]),
+                Route("/{v}/{media_id}", self._media, methods=["GET"]),
+            ]
         )
 
 

@@ -10,15 +10,18 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from core.db import make_engine
+from core.settings import Settings
 from models import Complaint, ComplaintEvent, Conversation, Office, OutboxMessage, StaffUser
 from services.catalogue import load_catalogue
 from services.catalogue_sync import apply_catalogue
 from services.complaints import (
+    Action,
     ClockPolicy,
     NewComplaint,
     add_information,
     answer,
     claim,
+    clock_rules,
     file_complaint,
     rate,
     record_offline,
@@ -139,24 +142,32 @@ class TestIntake:
         assert "Wa Ode Sitti" not in text
         assert "(dirahasiakan)" in text
 
-    def test_empty_or_too_long_descriptions_are_refused(
+    def test_an_empty_description_is_refused_and_a_long_one_kept_in_parts(
         self, session: Session, buteng: dict[str, StaffUser]
     ) -> None:
         office_id = buteng["officer"].office_id
-        for text, key in (
-            ("   ", "complaint.error.empty"),
-            ("x" * 2001, "complaint.error.too_long"),
-        ):
-            with pytest.raises(InvalidInput) as info:
-                file_complaint(
-                    session=session,
-                    data=NewComplaint(
-                        office_id=office_id, category="lainnya", description=text, channel="walk_in"
-                    ),
-                    now=RECEIVED,
-                    policy=POLICY,
-                )
-            assert info.value.key == key
+
+        def data(text: str) -> NewComplaint:
+            return NewComplaint(
+                office_id=office_id,
+                category="lainnya",
+                description=text,
+                channel="walk_in",
+                complainant_contact="0812-3456-7001",
+            )
+
+        with pytest.raises(InvalidInput) as info:
+            file_complaint(session=session, data=data("   "), now=RECEIVED, policy=POLICY)
+        assert info.value.key == "complaint.error.empty"
+        long = "x" * 4500
+        complaint = file_complaint(session=session, data=data(long), now=RECEIVED, policy=POLICY)
+        thread = session.exec(
+            select(ComplaintEvent)
+            .where(ComplaintEvent.complaint_id == complaint.id)
+            .order_by(col(ComplaintEvent.id))
+        ).all()
+        assert [e.kind for e in thread] == ["received", "message", "message"]
+        assert "".join(e.text for e in thread) == long
 
     def test_an_offline_lapor_complaint_needs_its_tracking_number_and_runs_the_same_clock(
         self, session: Session, engine: Engine, buteng: dict[str, StaffUser]
@@ -231,6 +242,79 @@ class TestTheClock:
         session.expire_all()
         assert _kinds(session, complaint).count("escalate-head") == 1
 
+    def test_a_late_sweep_sends_the_breach_not_time_left_and_a_reminder_says_the_real_hours(
+        self, session: Session, engine: Engine, buteng: dict[str, StaffUser]
+    ) -> None:
+        on_time = _file(session)
+        late = _file(session)
+        # 30 h in: the 24-hour reminder is 6 h late; it says what is really left.
+        rules = clock_rules(Settings(demo_mode=True), load_catalogue())
+        assert sweep(engine=engine, now=RECEIVED + timedelta(hours=30), policy=rules) == 2
+        reminders = [t for t in _sent_to(session, "telegram:501") if t.startswith("PENGINGAT")]
+        assert len(reminders) == 2 and all("Sisa waktu 18 jam" in t for t in reminders)
+        # The server was down past the deadline: no reminder claims time is left; the Kabid
+        # hears of the breach, with the office's rule.
+        answer(
+            session=session,
+            staff=buteng["officer"],
+            complaint_id=on_time.id or 0,
+            text="Sudah dicek.",
+            now=RECEIVED + timedelta(hours=31),
+        )
+        session.commit()
+        before = len(_sent_to(session, "telegram:501"))
+        session.commit()  # SQLite: the read's transaction would hold the sweep's lock
+        assert sweep(engine=engine, now=RECEIVED + timedelta(hours=50), policy=rules) == 2
+        assert _sent_to(session, "telegram:501")[before:] == []
+        [breach] = _sent_to(session, "telegram:601")
+        assert breach.startswith(f"ESKALASI ke Kabid: pengaduan {late.number}")
+        assert "batas jawab 2×24 jam" in breach
+        session.expire_all()
+        assert _kinds(session, late)[-2:] == ["remind-4", "escalate-supervisor"]
+
+    def test_an_office_whose_sop_names_only_the_kabid_escalates_to_the_kabid_only(
+        self, session: Session, engine: Engine, buteng: dict[str, StaffUser]
+    ) -> None:
+        bone = session.exec(select(Office).where(Office.code == "73.08")).one()
+        kabid = create_staff(
+            session=session,
+            office_id=bone.id or 0,
+            username="bone.kabid",
+            full_name="Kabid Linjamsos",
+            role=Role.SUPERVISOR,
+            password="password-123",
+            chat="telegram:611",
+        )
+        kadis = create_staff(
+            session=session,
+            office_id=bone.id or 0,
+            username="bone.kadis",
+            full_name="Kadis",
+            role=Role.HEAD,
+            password="password-123",
+            chat="telegram:711",
+        )
+        session.commit()
+        complaint = file_complaint(
+            session=session,
+            data=NewComplaint(
+                office_id=bone.id or 0,
+                category="lainnya",
+                description="Kelompok kami belum diverifikasi.",
+                channel="walk_in",
+                complainant_contact="0812-3456-7002",
+            ),
+            now=RECEIVED,
+            policy=clock_rules(Settings(demo_mode=True), load_catalogue()),
+        )
+        session.commit()
+        rules = clock_rules(Settings(demo_mode=True), load_catalogue())
+        sweep(engine=engine, now=RECEIVED + timedelta(hours=200), policy=rules)
+        session.expire_all()
+        assert "escalate-head" not in _kinds(session, complaint)
+        assert len(_sent_to(session, kabid.chat or "")) == 1
+        assert _sent_to(session, kadis.chat or "") == []
+
     def test_two_schedulers_running_at_once_escalate_once(
         self, session: Session, engine: Engine, database_url: str, buteng: dict[str, StaffUser]
     ) -> None:
@@ -285,13 +369,12 @@ class TestTheClock:
         complainant = _sent_to(session, "telegram:9001")
         assert len(complainant) == 1
         assert "Dana sudah ditransfer hari ini" in complainant[0]
-        buttons = session.exec(
-            select(OutboxMessage.buttons).where(OutboxMessage.conversation_id == chat)
+        # The service names what the complainant may do; the bot renders its own buttons.
+        extra = session.exec(
+            select(OutboxMessage.extra).where(OutboxMessage.conversation_id == chat)
         ).one()
-        assert buttons == [
-            [{"label": "Sudah tuntas", "value": "selesai ADU-2026-00001"}],
-            [{"label": "Belum, buka lagi", "value": "buka ADU-2026-00001"}],
-        ]
+        assert extra["complaint"] == complaint.number
+        assert extra["actions"] == [Action.SETTLE, Action.REOPEN]
         # A later "terima kasih" adds to the thread but never restarts the clock.
         add_information(
             session=session,
@@ -370,3 +453,16 @@ class TestAfterTheAnswer:
                 now=RECEIVED + timedelta(hours=4),
             )
         assert info.value.key == "complaint.error.closed"
+
+
+def test_every_channel_answer_route_and_action_has_its_words() -> None:
+    import messages
+    from services.complaints import OFFLINE_CHANNELS, AnswerVia
+
+    for lang in messages.LANGUAGES:
+        for code in OFFLINE_CHANNELS:
+            assert messages.render(f"complaint.channel.{code}", lang)
+        for via in AnswerVia:
+            assert messages.render(f"web.complaint.via.{via}", lang)
+        for action in Action:
+            assert messages.render(f"complaint.action.{action}", lang)

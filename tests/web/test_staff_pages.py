@@ -73,6 +73,9 @@ class TestTheOfficeAtAGlance:
         expect(figures.locator("[data-figure=on-time]")).to_have_text("1")
         expect(figures.locator("[data-figure=open]")).to_have_text("2")
         expect(figures.locator("[data-figure=breached]")).to_have_text("1")
+        # No one has rated yet: no index, and n says so.
+        expect(figures.locator("[data-figure=ikm]")).to_have_text("—")
+        expect(figures.locator("[data-figure=ikm-n]")).to_have_text("n = 0 penilaian")
         rows = page.locator("#per-step tbody tr")
         expect(rows).to_have_count(3)
         expect(rows.first).to_contain_text("bpnt-buton-tengah")
@@ -163,6 +166,8 @@ class TestAnsweringComplaints:
         page.get_by_role("button", name="Kirim jawaban").click()
         expect(page.get_by_role("status")).to_contain_text("dikirim ke pelapor")
         expect(page.locator("#status")).to_have_text("sudah dijawab")
+        # The answer is part of the complaint's conversation, under the officer's name.
+        expect(page.locator("#thread li.officer")).to_contain_text("cair hari Jumat")
         with Session(live_sigap.engine) as session:
             texts = session.exec(
                 select(OutboxMessage.text).where(OutboxMessage.conversation_id == chat)
