@@ -7,7 +7,6 @@ renders the message keys it gets back. Who the chat belongs to is settled before
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -26,11 +25,9 @@ from models import (
 )
 from services import audit
 from services.catalogue import Catalogue, TimeStandard
+from services.dates import parse_date
 from services.nik import mask_nik
 from services.workdays import lateness
-
-_DATE_SEPARATED = re.compile(r"^(\d{1,2})[\s./-]+(\d{1,2})[\s./-]+(\d{4})$")
-_DATE_COMPACT = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
 
 
 @dataclass(frozen=True)
@@ -41,17 +38,11 @@ class Line:
     params: dict[str, Any]
 
 
-def parse_birth_date(text: str) -> date | None:
-    """Day first, as Indonesians write it: 17-08-1980, 17/08/1980, 17081980, 17 8 1980."""
-    cleaned = text.strip()
-    match = _DATE_SEPARATED.match(cleaned) or _DATE_COMPACT.match(cleaned)
-    if match is None:
-        return None
-    day, month, year = (int(part) for part in match.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
+def parse_birth_date(text: str, *, today: date) -> date | None:
+    """Day first, in digits or words: 17-08-1980, 17/08/80, 17081980, 17 Agustus 1980,
+    1980-08-17 (see :func:`services.dates.parse_date`); never a date after ``today``."""
+    found = parse_date(text, today=today)
+    return found if found is not None and found <= today else None
 
 
 def proposals_of(*, session: Session, person_id: int) -> list[Proposal]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.conversation import (
@@ -12,12 +13,15 @@ from bot.conversation import (
     language,
     link,
     menu,
+    navigation,
     office,
     officers,
     programmes,
     status,
+    words,
 )
 from bot.conversation.turn import LOGOUT_WORDS, MENU_WORDS, Turn
+from bot.conversation.words import Intent
 from bot.inbound import InboundEvent
 from services import chat_links
 
@@ -40,6 +44,7 @@ STATES: dict[str, Handler] = {
     complaint_track.REOPEN_REASON: complaint_track.on_reopen_reason,
     complaint_track.RATE: complaint_track.on_rate,
     complaint_track.RATE_COMMENT: complaint_track.on_rate_comment,
+    navigation.LEAVE: navigation.on_leave,
 }
 
 
@@ -90,15 +95,31 @@ def respond(turn: Turn, event: InboundEvent) -> None:
         return
 
     text = event.input
+    state = conversation.state
+    free = state in navigation.FREE_TEXT
+    # Outside the free-text answers, "satu", "1." and "(1)" are the digit 1 (nol is 0).
+    typed = None if free or event.kind not in ("text", "choice") else words.choice(text)
+    said = words.intent(text) if event.kind in ("text", "choice") else None
     word = text.lower()
-    zero_is_local = conversation.state in complaint_intake.ZERO_IS_LOCAL and word == "0"
-    if word in MENU_WORDS and not zero_is_local:
-        menu.show(turn)
+    if word in MENU_WORDS or typed == "0" or said is Intent.MENU:
+        navigation.leave(turn)
         return
     if word in LOGOUT_WORDS:
         status.logout(turn)
         return
-    if conversation.state in complaint_intake.STATES:
+    if said is Intent.BACK:
+        navigation.back(turn)
+        return
+    if not free and said in _GLOBAL and (state, said) not in _LOCAL:
+        if said is Intent.THANKS:
+            navigation.thanks(turn)
+        else:
+            navigation.leave(turn, said)
+        return
+    if typed is not None and typed != text:
+        text = typed
+        event = replace(event, text=typed, choice=typed if event.kind == "choice" else None)
+    if state in complaint_intake.STATES:
         complaint_intake.on_event(turn, event)
         return
 
@@ -108,8 +129,22 @@ def respond(turn: Turn, event: InboundEvent) -> None:
     if not text:
         turn.say(turn.t("bot.hint"), [("0", turn.t("bot.nav.menu"))])
         return
-    handler = STATES.get(conversation.state, menu.on_menu)
+    handler = STATES.get(state, menu.on_menu)
     handler(turn, text)
+
+
+# Phrases that open a menu item (or get a polite answer) from any state but the free-text ones.
+_GLOBAL = frozenset({Intent.THANKS, Intent.STATUS, Intent.COMPLAINT, Intent.REQUIREMENTS})
+# ... except where the state has its own meaning for them: the complaint menu's "cek status"
+# checks the chat's complaints; a pending "leave?" question is answered first.
+_LOCAL = frozenset(
+    {
+        (complaint_intake.CATEGORY, Intent.STATUS),
+        (navigation.LEAVE, Intent.STATUS),
+        (navigation.LEAVE, Intent.COMPLAINT),
+        (navigation.LEAVE, Intent.REQUIREMENTS),
+    }
+)
 
 
 def _command(turn: Turn, event: InboundEvent) -> bool:

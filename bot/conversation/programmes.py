@@ -12,6 +12,7 @@ from services.proposal_status import standard_params
 PROGRAMMES = "programmes"
 PROGRAMME = "programme"
 _PAGES = ("1", "2", "3", "4", "5")
+REQUIREMENTS = "1"
 BACK_TO_LIST = "9"
 
 
@@ -20,14 +21,22 @@ def _programmes(turn: Turn) -> tuple[Programme, ...]:
     return turn.catalogue.programmes_for_office(found[1].code) if found else ()
 
 
-def start(turn: Turn) -> None:
+def start(turn: Turn, *, page: str | None = None) -> None:
+    """The office's programmes; ``page``: the page to open once one is picked ("syarat")."""
     found = turn.office()
     programmes = _programmes(turn)
     if found is None or not programmes:
         name = found[1].name.get(turn.lang) if found else ""
         menu.show(turn, intro=turn.t("bot.programmes.none", office=name))
         return
-    turn.goto(PROGRAMMES)
+    if page is not None and len(programmes) == 1:
+        turn.goto(PROGRAMME, programme=programmes[0].code)
+        on_programme(turn, page)
+        return
+    if page is not None:
+        turn.goto(PROGRAMMES, page=page)
+    else:
+        turn.goto(PROGRAMMES)
     turn.say(
         turn.t("bot.programmes.title", office=found[1].name.get(turn.lang)),
         [(str(i), p.name.get(turn.lang)) for i, p in enumerate(programmes, start=1)],
@@ -44,7 +53,11 @@ def on_programmes(turn: Turn, text: str) -> None:
         )
         return
     programme = programmes[index]
+    page = turn.conversation.data.get("page")
     turn.goto(PROGRAMME, programme=programme.code)
+    if page in _PAGES:
+        on_programme(turn, str(page))
+        return
     _page_menu(
         turn, programme, f"{programme.name.get(turn.lang)}\n{programme.summary.get(turn.lang)}"
     )

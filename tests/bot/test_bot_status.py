@@ -45,10 +45,21 @@ async def share(
 
 class TestParsing:
     def test_birth_dates_in_the_ways_people_type_them(self) -> None:
-        for typed in ("17-08-1980", "17/08/1980", "17081980", "17 8 1980", " 17.8.1980 "):
-            assert parse_birth_date(typed) == SITI_BIRTH, typed
-        assert parse_birth_date("31-02-1980") is None
-        assert parse_birth_date("kemarin") is None
+        today = date(2026, 3, 10)
+        for typed in (
+            "17-08-1980",
+            "17/08/1980",
+            "17081980",
+            "17 8 1980",
+            " 17.8.1980 ",
+            "17 Agustus 1980",
+            "17-8-80",
+            "1980-08-17",
+        ):
+            assert parse_birth_date(typed, today=today) == SITI_BIRTH, typed
+        assert parse_birth_date("31-02-1980", today=today) is None
+        assert parse_birth_date("kemarin", today=today) is None
+        assert parse_birth_date("17-08-2030", today=today) is None
 
     def test_phones_on_file_and_from_platforms_meet_in_one_form(self) -> None:
         for typed in ("0812-3456-7001", "+62 812 3456 7001", "6281234567001", "+6281234567001"):
