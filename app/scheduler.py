@@ -14,7 +14,8 @@ from sqlalchemy import Engine
 
 from core.db import unit_of_work
 from core.settings import Settings
-from services import chat_links, notices
+from services import chat_links, notices, proposal_news
+from services.catalogue import Catalogue, load_catalogue
 from services.complaints import ClockPolicy, clock_policy, sweep
 
 log = logging.getLogger("sigap.scheduler")
@@ -37,6 +38,15 @@ def lapse_links(engine: Engine, days: int) -> None:
         ended = chat_links.lapse_idle(session=session, now=datetime.now(UTC), days=days)
     if ended:
         log.info("chat links: %d lapsed after %d days without use", ended, days)
+
+
+def late_digests(engine: Engine, catalogue: Catalogue, hour: int) -> None:
+    with unit_of_work(engine) as session:
+        sent = proposal_news.send_late_digests(
+            session=session, now=datetime.now(UTC), hour=hour, catalogue=catalogue
+        )
+    if sent:
+        log.info("late steps: %d digests sent to staff", sent)
 
 
 def build_scheduler(engine: Engine, settings: Settings) -> AsyncIOScheduler:
@@ -67,6 +77,17 @@ def build_scheduler(engine: Engine, settings: Settings) -> AsyncIOScheduler:
         hours=1,
         args=(engine, settings.link_lapse_days),
         id="link-lapse",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
+    # Every 15 minutes: each office's digest goes out once a day, at its own local hour.
+    scheduler.add_job(
+        late_digests,
+        "interval",
+        minutes=15,
+        args=(engine, load_catalogue(settings.catalogue_dir), settings.late_digest_hour),
+        id="late-digest",
         max_instances=1,
         coalesce=True,
         next_run_time=datetime.now(UTC),

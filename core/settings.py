@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     link_code_staff_hours: int = Field(default=24, ge=1, le=24 * 7)
     # A chat's link to a person ends after this many days without a message from the chat.
     link_lapse_days: int = Field(default=90, ge=1, le=3650)
+    # From this hour on each office's clock (working days), staff get one digest of the late
+    # steps their role may record, in their linked chat.
+    late_digest_hour: int = Field(default=8, ge=0, le=23)
 
     @field_validator("office_timezone")
     @classmethod

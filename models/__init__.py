@@ -17,6 +17,7 @@ from models.office import Office
 from models.person import BeneficiaryGroup, GroupMember, Person
 from models.programme import Programme, ProgrammeStep
 from models.proposal import Proposal, ProposalEvent
+from models.proposal_records import GroupReport, LateDigest, ProposalOutput
 from models.staff import AuditLog, StaffSession, StaffUser
 
 __all__ = [
@@ -28,7 +29,9 @@ __all__ = [
     "ComplaintEvent",
     "Conversation",
     "GroupMember",
+    "GroupReport",
     "InboundMessage",
+    "LateDigest",
     "LinkCode",
     "Notice",
     "NoticeDelivery",
@@ -40,6 +43,7 @@ __all__ = [
     "ProofAttempt",
     "Proposal",
     "ProposalEvent",
+    "ProposalOutput",
     "SendRate",
     "StaffSession",
     "StaffUser",

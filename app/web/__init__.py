@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError
 
 import messages
+from app.web import proposal_records
 from app.web.pages import LANG, reason, render, router
 from app.web.session import FormExpired, LoginRequired
 from services.errors import DomainError
@@ -21,6 +22,7 @@ Handler = Callable[[Request, Exception], Awaitable[Response]]
 def install(app: FastAPI) -> None:
     """Mount the pages; their errors answer as pages, the API's stay JSON."""
     app.include_router(router)
+    app.include_router(proposal_records.router)
     app.add_api_route("/", _to_staff_pages, include_in_schema=False)
 
     @app.exception_handler(LoginRequired)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from bot.conversation import menu
 from bot.conversation.turn import Turn
 from services.catalogue import ComplaintChannel, Programme
-from services.proposal_status import standard_params
+from services.proposal_status import standard_words
 
 PROGRAMMES = "programmes"
 PROGRAMME = "programme"
@@ -85,11 +85,7 @@ def on_programme(turn: Turn, text: str) -> None:
         items = "\n".join(f"{i}) {r.get(lang)}" for i, r in enumerate(programme.requirements, 1))
         body = f"{turn.t('bot.programme.requirements')}\n{items}"
     elif text == "2":
-        lines = []
-        for i, step in enumerate(programme.steps, start=1):
-            key, params = standard_params(step.time_standard)
-            lines.append(f"{i}) {step.name.get(lang)} ({turn.t(key, **params)})")
-        body = f"{turn.t('bot.programme.steps')}\n" + "\n".join(lines)
+        body = steps_text(turn, programme)
     elif text == "3":
         body = f"{turn.t('bot.programme.apply')}\n{programme.how_to_apply.get(lang)}"
     elif text == "4":
@@ -104,6 +100,24 @@ def on_programme(turn: Turn, text: str) -> None:
         _page_menu(turn, programme, turn.t("bot.programme.unknown"))
         return
     _page_menu(turn, programme, body)
+
+
+def steps_text(turn: Turn, programme: Programme) -> str:
+    """The SOP's steps numbered as the SOP numbers them (a step Sigap splits in two is 5a and
+    5b), each with its time standard where the SOP gives one; a SOP without any says so once."""
+    lang = turn.lang
+    numbers = programme.sop_numbers()
+    lines = []
+    for i, step in enumerate(programme.steps):
+        label = str(numbers[i])
+        if numbers.count(numbers[i]) > 1:
+            label += "abcdefghij"[i - numbers.index(numbers[i])]
+        words = standard_words(step.time_standard, lang)
+        lines.append(f"{label}) {step.name.get(lang)}" + (f" ({words})" if words else ""))
+    timed = any(step.time_standard for step in programme.steps)
+    heading = turn.t("bot.programme.steps" if timed else "programme.steps.plain")
+    text = f"{heading}\n" + "\n".join(lines)
+    return text if timed else f"{text}\n\n{turn.t('programme.steps.no_standard')}"
 
 
 def complaint_text(

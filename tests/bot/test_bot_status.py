@@ -198,8 +198,9 @@ class TestLinkedChat:
         assert programme is not None
         assert "Usulan UEP-2026-0007" in status
         assert programme.steps[1].name.id in status  # current step, in plain words
-        assert "Sejak: 02-03-2026" in status
-        assert "Terlambat 4 hari kerja" in status  # due 4 March, now 10 March
+        assert "Sejak: Senin, 2 Maret 2026 pukul 09.00 WIB" in status
+        # Due Wednesday 4 March at 09.00, now Tuesday 10 March: in the standard's own unit.
+        assert "Terlambat 4 hari kerja (batas waktu Rabu, 4 Maret 2026 pukul 09.00 WIB)" in status
         assert programme.steps[2].name.id in status  # what comes next
         assert mask_nik(people.siti.nik) in status
         with Session(harness.engine) as session:
@@ -216,7 +217,7 @@ class TestLinkedChat:
         assert "UEP-2026-0007" in pick and "KUBE-2026-0003" in pick
         [kube] = await harness.presses(8011, "2" if pick.index("KUBE") > pick.index("UEP") else "1")
         assert "Usulan KUBE-2026-0003" in kube and "KUBE Mawar" in kube
-        assert "Tahap 1 dari" in kube
+        assert "Tahap 1 dari 8" in kube  # as the SOP numbers its steps
 
     async def test_keluar_unlinks_at_once(self, harness: Harness, people: People) -> None:
         await harness.says(8012, issue(harness, Kind.PERSON, person=people.siti))
