@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from bot.attachments import fetch_pending
 from core.db import unit_of_work
 from core.settings import Settings
-from services import chat_links, notices, retention, staff
+from services import chat_links, notices, proposal_news, retention, staff
 from services.catalogue import Catalogue, load_catalogue
 from services.complaints import Clock, clock_rules, sweep
 
@@ -40,6 +40,15 @@ def lapse_links(engine: Engine, days: int) -> None:
         ended = chat_links.lapse_idle(session=session, now=datetime.now(UTC), days=days)
     if ended:
         log.info("chat links: %d lapsed after %d days without use", ended, days)
+
+
+def late_digests(engine: Engine, catalogue: Catalogue, hour: int) -> None:
+    with unit_of_work(engine) as session:
+        sent = proposal_news.send_late_digests(
+            session=session, now=datetime.now(UTC), hour=hour, catalogue=catalogue
+        )
+    if sent:
+        log.info("late steps: %d digests sent to staff", sent)
 
 
 def enforce_retention(engine: Engine, policy: retention.Policy) -> None:
@@ -74,7 +83,8 @@ async def fetch_attachments(engine: Engine, settings: Settings) -> None:
 def build_scheduler(
     engine: Engine, settings: Settings, catalogue: Catalogue | None = None
 ) -> AsyncIOScheduler:
-    rules = clock_rules(settings, catalogue or load_catalogue(settings.catalogue_dir))
+    catalogue = catalogue or load_catalogue(settings.catalogue_dir)
+    rules = clock_rules(settings, catalogue)
     scheduler = AsyncIOScheduler(timezone=UTC)
     scheduler.add_job(
         sweep_complaints,
@@ -134,6 +144,17 @@ def build_scheduler(
         seconds=15,
         args=(engine, settings),
         id="attachment-fetch",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
+    # Every 15 minutes: each office's digest goes out once a day, at its own local hour.
+    scheduler.add_job(
+        late_digests,
+        "interval",
+        minutes=15,
+        args=(engine, catalogue, settings.late_digest_hour),
+        id="late-digest",
         max_instances=1,
         coalesce=True,
         next_run_time=datetime.now(UTC),

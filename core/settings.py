@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     metrics_token: SecretStr | None = None
     # Log lines as text for a person, or one JSON object a line for a log collector.
     log_format: Literal["text", "json"] = "text"
+    # From this hour on each office's clock (working days), staff get one digest of the late
+    # steps their role may record, in their linked chat.
+    late_digest_hour: int = Field(default=8, ge=0, le=23)
 
     @field_validator("office_timezone")
     @classmethod

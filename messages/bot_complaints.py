@@ -5,9 +5,13 @@ ID: dict[str, str] = {
     "bot.complaint.intro": "Pengaduan. Apa masalahnya? Pilih nomor:",
     "bot.complaint.check": "Cek pengaduan saya",
     "bot.complaint.category_unknown": "Pilihan tidak dikenal. Pilih jenis masalah:",
-    "bot.complaint.ask_programme": "Terkait program apa? Pilih nomor, atau 0 bila tidak tahu.",
+    "bot.complaint.ask_programme": (
+        "Terkait program apa? Pilih nomor, atau ketik - bila tidak tahu."
+    ),
     "bot.complaint.skip": "Lewati",
-    "bot.complaint.programme_unknown": "Nomor program tidak dikenal. Pilih nomor, atau 0 lewati.",
+    "bot.complaint.programme_unknown": (
+        "Nomor program tidak dikenal. Pilih nomor, atau ketik - untuk lewati."
+    ),
     "bot.complaint.ask_description": (
         "Ceritakan masalahnya dengan singkat dan jelas (paling banyak {limit} huruf).\n"
         "Boleh kirim foto dengan keterangan, atau bagikan lokasi."
@@ -103,9 +107,9 @@ EN: dict[str, str] = {
     "bot.complaint.intro": "Complaints. What is the problem? Choose a number:",
     "bot.complaint.check": "Check my complaints",
     "bot.complaint.category_unknown": "Unknown choice. Choose the kind of problem:",
-    "bot.complaint.ask_programme": "Which programme is it about? Choose, or 0 if unsure.",
+    "bot.complaint.ask_programme": "Which programme is it about? Choose, or type - if unsure.",
     "bot.complaint.skip": "Skip",
-    "bot.complaint.programme_unknown": "Unknown programme number. Choose one, or 0 to skip.",
+    "bot.complaint.programme_unknown": "Unknown programme number. Choose one, or type - to skip.",
     "bot.complaint.ask_description": (
         "Describe the problem briefly and clearly (at most {limit} characters).\n"
         "You may send a photo with a caption, or share a location."

@@ -18,6 +18,7 @@ from models.ops import SendCount
 from models.person import BeneficiaryGroup, GroupMember, Person
 from models.programme import Programme, ProgrammeStep
 from models.proposal import Proposal, ProposalEvent
+from models.proposal_records import GroupReport, LateDigest, ProposalOutput
 from models.staff import AuditLog, LoginFailure, StaffSession, StaffUser
 
 __all__ = [
@@ -31,7 +32,9 @@ __all__ = [
     "ComplaintEvent",
     "Conversation",
     "GroupMember",
+    "GroupReport",
     "InboundMessage",
+    "LateDigest",
     "LinkCode",
     "LoginFailure",
     "Notice",
@@ -44,6 +47,7 @@ __all__ = [
     "ProofAttempt",
     "Proposal",
     "ProposalEvent",
+    "ProposalOutput",
     "SendCount",
     "SendRate",
     "StaffSession",

@@ -9,6 +9,7 @@ losing its eligibility rules.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -157,6 +158,15 @@ class TimeStandard(_Frozen):
         return self
 
 
+class OutputKind(_Frozen):
+    """A kind of record a step produces, as its SOP names it: "SK Bupati", "Berita Acara
+    Serah Terima". ``numbered``: the record carries a number (a decree's, a Berita Acara's)."""
+
+    kind: Slug
+    name: LocalizedText
+    numbered: bool = False
+
+
 class Step(_Frozen):
     code: Slug
     name: LocalizedText
@@ -166,6 +176,13 @@ class Step(_Frozen):
     time_standard: TimeStandard | None = None
     output: LocalizedText | None = None
     documents: tuple[LocalizedText, ...] = ()
+    # What staff record when the step has produced its output; without it, the step's
+    # ``output`` itself under the kind "output".
+    records: tuple[OutputKind, ...] = ()
+    # The number the SOP gives the step, where Sigap splits one SOP step in two (so each is
+    # recorded by the one who acts): both halves carry the SOP's number. Without it, one more
+    # than the step before.
+    sop_number: Annotated[int, Field(ge=1)] | None = None
 
     @field_validator("allowed_roles")
     @classmethod
@@ -179,6 +196,11 @@ class Step(_Frozen):
 
     def may_record(self, role: str) -> bool:
         return role == ALWAYS_ALLOWED_ROLE or role in self.allowed_roles
+
+    def output_kinds(self) -> tuple[OutputKind, ...]:
+        if self.records:
+            return self.records
+        return (OutputKind(kind="output", name=self.output),) if self.output else ()
 
 
 class Requirement(LocalizedText):
@@ -287,6 +309,19 @@ class ComplaintChannel(_Frozen):
         return None
 
 
+class GroupReports(_Frozen):
+    """The reports an aided group owes, per quarter and at the end of the year, from the
+    quarter its proposal was completed on."""
+
+    kinds: tuple[OutputKind, ...] = Field(min_length=1)
+    # Owed from the quarter the group's proposal passed this step (None: its last step).
+    from_step: Slug | None = None
+    quarterly: bool = True
+    year_end: bool = True
+    # Days after a period's last day the report is due.
+    due_days_after_period: Annotated[int, Field(ge=0)] = 0
+
+
 class Programme(_Frozen):
     code: Slug
     office: RegionCode
@@ -306,6 +341,7 @@ class Programme(_Frozen):
     complaint_handler: LocalizedText | None = None
     complaint_response_hours: Annotated[int, Field(gt=0)] | None = None
     notes: tuple[LocalizedText, ...] = ()
+    group_reports: GroupReports | None = None
 
     @field_validator("steps")
     @classmethod
@@ -319,16 +355,46 @@ class Programme(_Frozen):
     def _group_rules_need_a_group(self) -> Programme:
         rules = self.eligibility
         if self.applicant == "person" and (
-            rules.group_size or rules.same_kecamatan or rules.distinct_families
+            rules.group_size
+            or rules.same_kecamatan
+            or rules.distinct_families
+            or self.group_reports
         ):
             raise ValueError(
-                "group rules (group_size, same_kecamatan, distinct_families) "
+                "group rules (group_size, same_kecamatan, distinct_families, group_reports) "
                 "need 'applicant: group'"
             )
         return self
 
+    @model_validator(mode="after")
+    def _sop_numbers_rise(self) -> Programme:
+        numbers = self.sop_numbers()
+        if any(b not in (a, a + 1) for a, b in itertools.pairwise(numbers)):
+            raise ValueError(f"steps' sop_number must rise by 0 or 1, got {list(numbers)}")
+        return self
+
+    @model_validator(mode="after")
+    def _reports_from_a_known_step(self) -> Programme:
+        rules = self.group_reports
+        if rules is not None and rules.from_step and self.step(rules.from_step) is None:
+            raise ValueError(f"group_reports.from_step '{rules.from_step}' is no step code")
+        return self
+
     def step(self, code: str) -> Step | None:
         return next((s for s in self.steps if s.code == code), None)
+
+    def sop_numbers(self) -> tuple[int, ...]:
+        """Each step's number as the SOP numbers it, in order."""
+        numbers: list[int] = []
+        for step in self.steps:
+            numbers.append(step.sop_number or (numbers[-1] + 1 if numbers else 1))
+        return tuple(numbers)
+
+    def sop_place(self, position: int) -> tuple[int, int]:
+        """(the SOP's number of step ``position``, the SOP's number of steps): "Tahap 5 dari 8"
+        for the second half of Bone's split step 5."""
+        numbers = self.sop_numbers()
+        return numbers[min(max(position, 1), len(numbers)) - 1], numbers[-1]
 
     def step_position(self, code: str) -> int | None:
         """The 1-based place of a step in the SOP's order."""

@@ -7,14 +7,14 @@ renders the message keys it gets back. Who the chat belongs to is settled before
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, or_, select
 
+import messages
 from models import (
     BeneficiaryGroup,
     GroupMember,
@@ -23,14 +23,17 @@ from models import (
     Programme,
     ProgrammeStep,
     Proposal,
+    ProposalEvent,
 )
 from services import audit
 from services.catalogue import Catalogue, TimeStandard
+from services.catalogue import Programme as ProgrammeSpec
+from services.dates import parse_date
 from services.nik import mask_nik
+from services.proposal_records import output_name, outputs_of
+from services.step_time import late_span, standard_span
+from services.timefmt import format_date, format_moment
 from services.workdays import lateness
-
-_DATE_SEPARATED = re.compile(r"^(\d{1,2})[\s./-]+(\d{1,2})[\s./-]+(\d{4})$")
-_DATE_COMPACT = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
 
 
 @dataclass(frozen=True)
@@ -41,17 +44,11 @@ class Line:
     params: dict[str, Any]
 
 
-def parse_birth_date(text: str) -> date | None:
-    """Day first, as Indonesians write it: 17-08-1980, 17/08/1980, 17081980, 17 8 1980."""
-    cleaned = text.strip()
-    match = _DATE_SEPARATED.match(cleaned) or _DATE_COMPACT.match(cleaned)
-    if match is None:
-        return None
-    day, month, year = (int(part) for part in match.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
+def parse_birth_date(text: str, *, today: date) -> date | None:
+    """Day first, in digits or words: 17-08-1980, 17/08/80, 17081980, 17 Agustus 1980,
+    1980-08-17 (see :func:`services.dates.parse_date`); never a date after ``today``."""
+    found = parse_date(text, today=today)
+    return found if found is not None and found <= today else None
 
 
 def proposals_of(*, session: Session, person_id: int) -> list[Proposal]:
@@ -79,18 +76,10 @@ def _standard(step: ProgrammeStep | None) -> TimeStandard | None:
     return TimeStandard(working_days=step.standard_working_days)
 
 
-def standard_params(standard: TimeStandard | None) -> tuple[str, dict[str, Any]]:
-    """How to say a time standard: ('bot.standard.days', {'n': 2}) and so on."""
-    if standard is None:
-        return "bot.standard.none", {}
-    if standard.working_days is not None:
-        return "bot.standard.days", {"n": standard.working_days}
-    minutes = standard.minutes or 0
-    if minutes % (24 * 60) == 0:
-        return "bot.standard.calendar_days", {"n": minutes // (24 * 60)}
-    if minutes % 60 == 0:
-        return "bot.standard.hours", {"n": minutes // 60}
-    return "bot.standard.minutes", {"n": minutes}
+def standard_words(standard: TimeStandard | None, lang: str) -> str | None:
+    """A time standard in words ("1 hari kerja", "5 menit"); None when there is none."""
+    span = standard_span(standard)
+    return span.words(lang) if span else None
 
 
 def _local_date(moment: datetime, zone: ZoneInfo) -> str:
@@ -100,10 +89,16 @@ def _local_date(moment: datetime, zone: ZoneInfo) -> str:
 def describe(
     *, session: Session, proposal: Proposal, catalogue: Catalogue, lang: str, now: datetime
 ) -> list[Line]:
-    """Where the proposal stands, in plain words, as message lines (NIK masked)."""
+    """Where the proposal stands, in plain words, as message lines (NIK masked).
+
+    Steps are numbered as the SOP numbers them; lateness is said in the unit of the step's
+    standard, with the due moment's time; a returned proposal says why; the outputs recorded
+    so far (a decree and its number) close the list.
+    """
     programme = session.get(Programme, proposal.programme_id)
     office = session.get(Office, proposal.office_id)
-    zone = ZoneInfo(office.timezone if office else "Asia/Jakarta")
+    tz = office.timezone if office else "Asia/Jakarta"
+    zone = ZoneInfo(tz)
     spec = catalogue.programme(programme.code) if programme else None
     steps = list(
         session.exec(
@@ -122,52 +117,110 @@ def describe(
         Line("bot.status.header", {"number": proposal.number, "programme": programme_name}),
         Line("bot.status.applicant", {"applicant": _applicant(session, proposal)}),
     ]
+    outputs = _outputs(session, proposal, spec, lang, tz)
     if proposal.status == "completed":
         when = proposal.closed_at or proposal.step_entered_at
-        return [*lines, Line("bot.status.completed", {"date": _local_date(when, zone)})]
+        return [*lines, Line("bot.status.completed", {"date": _local_date(when, zone)}), *outputs]
     if proposal.status == "rejected":
         when = proposal.closed_at or proposal.step_entered_at
         reason = proposal.rejection_reason or "-"
         return [
             *lines,
             Line("bot.status.rejected", {"date": _local_date(when, zone), "reason": reason}),
+            *outputs,
         ]
 
     current = next((s for s in steps if s.position == proposal.step_position), None)
     if current is None:
         return [*lines, Line("bot.status.in_progress", {})]
-    standard = _standard(current)
+    number, total = (
+        spec.sop_place(current.position)
+        if spec and len(spec.steps) == len(steps)
+        else (current.position, len(steps))
+    )
     lines.append(
         Line(
-            "bot.status.step",
+            "proposal.status.step",
             {
-                "position": current.position,
-                "total": len(steps),
+                "position": number,
+                "total": total,
                 "step": step_name(current),
-                "since": _local_date(proposal.step_entered_at, zone),
+                "since": format_moment(proposal.step_entered_at, tz, lang),
             },
         )
     )
+    returned = _returned(session, proposal)
+    if returned is not None:
+        lines.append(
+            Line(
+                "proposal.status.returned",
+                {"date": format_date(returned.at, tz, lang), "reason": returned.note or "-"},
+            )
+        )
+    standard = _standard(current)
     late = lateness(proposal.step_entered_at, standard, now, zone)
     if late is not None:
-        key, params = standard_params(standard)
-        lines.append(Line("bot.status.standard", {"standard_key": key, **params}))
-        due = _local_date(late.due_at, zone)
-        if late.is_late:
-            days = late.working_days_late
-            if days >= 1:
-                lines.append(Line("bot.status.late_days", {"due": due, "n": days}))
-            else:
-                lines.append(Line("bot.status.late", {"due": due}))
+        lines.append(Line("proposal.status.standard", {"standard": standard_words(standard, lang)}))
+        due = format_moment(late.due_at, tz, lang)
+        span = late_span(late, standard)
+        if span is not None:
+            lines.append(Line("proposal.status.late", {"due": due, "late": span.words(lang)}))
         else:
-            lines.append(Line("bot.status.on_time", {"due": due}))
+            lines.append(Line("proposal.status.on_time", {"due": due}))
     following = next((s for s in steps if s.position == proposal.step_position + 1), None)
     if following is None:
         lines.append(Line("bot.status.last_step", {}))
     else:
-        key, params = standard_params(_standard(following))
+        words = standard_words(_standard(following), lang)
+        if words is None:
+            lines.append(Line("proposal.status.next_plain", {"step": step_name(following)}))
+        else:
+            lines.append(
+                Line("proposal.status.next", {"step": step_name(following), "standard": words})
+            )
+    return [*lines, *outputs]
+
+
+def _returned(session: Session, proposal: Proposal) -> ProposalEvent | None:
+    """The return that brought the proposal to its current step, if that is how it got there."""
+    last = session.exec(
+        select(ProposalEvent)
+        .where(ProposalEvent.proposal_id == proposal.id)
+        .order_by(col(ProposalEvent.id).desc())
+        .limit(1)
+    ).first()
+    return last if last is not None and last.action == "returned" else None
+
+
+def _outputs(
+    session: Session, proposal: Proposal, spec: ProgrammeSpec | None, lang: str, tz: str
+) -> list[Line]:
+    recorded = outputs_of(session=session, proposal_id=proposal.id or 0)
+    if not recorded:
+        return []
+    lines = [Line("proposal.status.outputs", {})]
+    for output in recorded:
+        number = (
+            messages.render("proposal.output.number", lang, number=output.number)
+            if output.number
+            else ""
+        )
+        issued = (
+            messages.render(
+                "proposal.output.date",
+                lang,
+                date=format_date(
+                    datetime.combine(output.issued_on, time(12), tzinfo=ZoneInfo(tz)), tz, lang
+                ),
+            )
+            if output.issued_on
+            else ""
+        )
         lines.append(
-            Line("bot.status.next", {"step": step_name(following), "standard_key": key, **params})
+            Line(
+                "proposal.status.output",
+                {"name": output_name(spec, output, lang), "number": number, "date": issued},
+            )
         )
     return lines
 

@@ -24,6 +24,7 @@ from models import (
     ProposalEvent,
     StaffUser,
 )
+from services import proposal_news
 from services.catalogue import Catalogue, TimeStandard
 from services.eligibility import ApplicantFacts, MemberFacts, check_eligibility
 from services.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -242,8 +243,10 @@ def transition(
     expected_version: int,
     now: datetime,
     note: str = "",
+    catalogue: Catalogue | None = None,
 ) -> Proposal:
-    """The one place a proposal changes step or status."""
+    """The one place a proposal changes step or status; the applicants are told in the same
+    transaction (:mod:`services.proposal_news`)."""
     proposal = get_proposal(session=session, staff=staff, proposal_id=proposal_id)
     if proposal.version != expected_version:
         raise Conflict(
@@ -306,17 +309,18 @@ def transition(
             current=expected_version + 1,
             given=expected_version,
         )
+    done = {
+        Action.ADVANCE: "advanced",
+        Action.RETURN: "returned",
+        Action.REJECT: "rejected",
+        Action.COMPLETE: "completed",
+    }[action]
     session.add(
         ProposalEvent(
             proposal_id=proposal.id or 0,
             at=now,
             staff_id=staff.id,
-            action={
-                Action.ADVANCE: "advanced",
-                Action.RETURN: "returned",
-                Action.REJECT: "rejected",
-                Action.COMPLETE: "completed",
-            }[action],
+            action=done,
             from_position=position,
             to_position=to_position,
             note=note,
@@ -324,6 +328,9 @@ def transition(
     )
     session.flush()
     session.refresh(proposal)
+    proposal_news.tell_applicants(
+        session=session, proposal=proposal, action=done, note=note, now=now, catalogue=catalogue
+    )
     return proposal
 
 

@@ -9,6 +9,7 @@ from app.api import (
     imports,
     persons,
     programmes,
+    proposal_records,
     proposals,
     reports,
 )
@@ -16,5 +17,6 @@ from app.api import (
 router = APIRouter(prefix="/api/v1")
 for module in (auth, programmes, persons, groups, proposals, reports, imports, complaints):
     router.include_router(module.router)
+router.include_router(proposal_records.router)
 
 __all__ = ["router"]

@@ -19,6 +19,7 @@ from app.api.complaints import complaint_public, read_complaint
 from app.api.deps import NowDep, RecordId
 from app.api.proposals import history_public, proposal_public
 from app.login import authenticate
+from app.web.outputs import late_words, outputs_context
 from app.web.qr import qr_svg
 from app.web.session import (
     COOKIE,
@@ -79,6 +80,7 @@ def render(
     base = {
         "t": _t,
         "when": lambda moment: format_moment(moment, tz, LANG) if moment else "",
+        "late_words": late_words,
         "staff": staff,
         "office": office,
         "form_token": form_token(request),
@@ -245,6 +247,8 @@ def _proposal_page(
         "history": history_public(session, proposal),
         "actions": list(Action),
         "chats": _chats_of(request, session, person_id, now) if person_id else None,
+        "view": step_view(session=session, proposal=proposal, now=now),
+        **outputs_context(session, request.app.state.catalogue, proposal),
         **extra,
     }
     return render(

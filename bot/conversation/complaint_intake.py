@@ -22,6 +22,7 @@ from sqlmodel import col, select
 from bot.conversation import complaint_thread, complaint_track, contact, menu
 from bot.conversation.programmes import complaint_text
 from bot.conversation.turn import Turn
+from bot.conversation.words import is_skip
 from bot.inbound import FILE_KINDS, InboundEvent
 from models import Person, Programme
 from services import complaint_drafts
@@ -34,10 +35,8 @@ PROGRAMME = "complaint_programme"
 DESCRIBE = "complaint_describe"
 CONFIDENTIAL = "complaint_confidential"
 CONFIRM = "complaint_confirm"
-# In the programme step "0" means "skip", not "menu" (menu/batal still lead out).
-ZERO_IS_LOCAL = frozenset({PROGRAMME})
-
-_SKIP_WORDS = frozenset({"0", "lewati", "skip"})
+# "0" is always the main menu; a question that may be skipped takes "-" or "lewati".
+SKIP = "-"
 _YES, _NO = "1", "2"
 _SEND, _EDIT = "1", "2"
 _BACK = "9"
@@ -135,7 +134,7 @@ def ask_programme(turn: Turn, *, intro: str = "") -> None:
     text = turn.t("bot.complaint.ask_programme")
     turn.say(
         f"{intro}\n\n{text}" if intro else text,
-        [*options, ("0", turn.t("bot.complaint.skip")), _back(turn)],
+        [*options, (SKIP, turn.t("bot.complaint.skip")), _back(turn)],
     )
 
 
@@ -300,7 +299,7 @@ def on_category(turn: Turn, text: str) -> None:
 def on_programme(turn: Turn, text: str) -> None:
     programmes = _programmes(turn)
     data = dict(turn.conversation.data)
-    if text.lower() in _SKIP_WORDS:
+    if is_skip(text):
         programme_id = None
     else:
         index = int(text) - 1 if text.isdigit() else -1

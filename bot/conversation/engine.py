@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.conversation import (
@@ -14,12 +15,15 @@ from bot.conversation import (
     language,
     link,
     menu,
+    navigation,
     office,
     officers,
     programmes,
     status,
+    words,
 )
 from bot.conversation.turn import LOGOUT_WORDS, MENU_WORDS, Turn
+from bot.conversation.words import Intent
 from bot.inbound import InboundEvent
 from services import chat_links
 
@@ -42,6 +46,7 @@ STATES: dict[str, Handler] = {
     complaint_track.REOPEN_REASON: complaint_track.on_reopen_reason,
     complaint_track.RATE: complaint_track.on_rate,
     complaint_track.RATE_COMMENT: complaint_track.on_rate_comment,
+    navigation.LEAVE: navigation.on_leave,
 }
 
 
@@ -86,16 +91,26 @@ def respond(turn: Turn, event: InboundEvent) -> None:
         return
 
     text = event.input
+    state = conversation.state
+    free = state in navigation.FREE_TEXT
+    # Outside the free-text answers, "satu", "1." and "(1)" are the digit 1 (nol is 0).
+    typed = None if free or event.kind not in ("text", "choice") else words.choice(text)
+    said = words.intent(text) if event.kind in ("text", "choice") else None
     word = text.lower()
-    leaving = word in MENU_WORDS or word in LOGOUT_WORDS
+    to_menu = word in MENU_WORDS or typed == "0" or said is Intent.MENU
+    leaving = to_menu or word in LOGOUT_WORDS
     # A reply to the bot's message about a complaint (its answer, say) is said to that
     # complaint, however long ago it came and whatever the chat was doing.
     if not leaving and complaint_thread.try_reply(turn, event):
         return
-    if word in complaint_intake.RESUME_WORDS and complaint_intake.resume(turn):
+    if (
+        state != navigation.LEAVE
+        and word in complaint_intake.RESUME_WORDS
+        and complaint_intake.resume(turn)
+    ):
         return
 
-    if timed_out and conversation.state != menu.MENU:
+    if timed_out and state != menu.MENU:
         # A half-typed proof or a deep sub-menu from yesterday would make "1" mean the wrong
         # thing today; start again from the menu and do not guess what the input meant. A
         # complaint being written is kept as a draft, and words meant for an officer reach
@@ -109,15 +124,26 @@ def respond(turn: Turn, event: InboundEvent) -> None:
         menu.show(turn, intro=f"{intro} {turn.t('bot.complaint.draft.kept')}" if kept else intro)
         return
 
-    zero_is_local = conversation.state in complaint_intake.ZERO_IS_LOCAL and word == "0"
-    if word in MENU_WORDS and not zero_is_local:
-        kept = complaint_intake.keep_draft(turn)
-        menu.show(turn, intro=turn.t("bot.complaint.draft.kept") if kept else None)
+    if to_menu:
+        # Asks first when a draft would be lost; then the menu.
+        navigation.leave(turn)
         return
     if word in LOGOUT_WORDS:
         status.logout(turn)
         return
-    if conversation.state in complaint_intake.STATES:
+    if said is Intent.BACK:
+        navigation.back(turn)
+        return
+    if not free and said in _GLOBAL and (state, said) not in _LOCAL:
+        if said is Intent.THANKS:
+            navigation.thanks(turn)
+        else:
+            navigation.leave(turn, said)
+        return
+    if typed is not None and typed != text:
+        text = typed
+        event = replace(event, text=typed, choice=typed if event.kind == "choice" else None)
+    if state in complaint_intake.STATES:
         complaint_intake.on_event(turn, event)
         return
     if conversation.state == complaint_thread.WHICH:
@@ -135,8 +161,22 @@ def respond(turn: Turn, event: InboundEvent) -> None:
     if not text:
         turn.say(turn.t("bot.hint"), [("0", turn.t("bot.nav.menu"))])
         return
-    handler = STATES.get(conversation.state, menu.on_menu)
+    handler = STATES.get(state, menu.on_menu)
     handler(turn, text)
+
+
+# Phrases that open a menu item (or get a polite answer) from any state but the free-text ones.
+_GLOBAL = frozenset({Intent.THANKS, Intent.STATUS, Intent.COMPLAINT, Intent.REQUIREMENTS})
+# ... except where the state has its own meaning for them: the complaint menu's "cek status"
+# checks the chat's complaints; a pending "leave?" question is answered first.
+_LOCAL = frozenset(
+    {
+        (complaint_intake.CATEGORY, Intent.STATUS),
+        (navigation.LEAVE, Intent.STATUS),
+        (navigation.LEAVE, Intent.COMPLAINT),
+        (navigation.LEAVE, Intent.REQUIREMENTS),
+    }
+)
 
 
 def _command(turn: Turn, event: InboundEvent) -> bool:

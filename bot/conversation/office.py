@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.conversation import menu
+from bot.conversation import menu, programmes
 from bot.conversation.turn import Turn
 
 CHOOSE_OFFICE = "choose_office"
@@ -18,13 +18,17 @@ def _choices(turn: Turn) -> list[tuple[str, str, int]]:
     return choices
 
 
-def ask(turn: Turn, *, then: str, intro: str = "") -> None:
-    """Ask for the office, then continue to menu item ``then`` (the menu when empty)."""
+def ask(turn: Turn, *, then: str, page: str | None = None, intro: str = "") -> None:
+    """Ask for the office, then continue to menu item ``then`` (the menu when empty; at
+    programme ``page`` when given)."""
     choices = _choices(turn)
     if not choices:
         menu.show(turn, intro=turn.t("bot.office.none"))
         return
-    turn.goto(CHOOSE_OFFICE, then=then)
+    if page is not None:
+        turn.goto(CHOOSE_OFFICE, then=then, page=page)
+    else:
+        turn.goto(CHOOSE_OFFICE, then=then)
     text = turn.t("bot.office.ask")
     turn.say(f"{intro}\n\n{text}" if intro else text, [(v, label) for v, label, _ in choices])
 
@@ -37,7 +41,10 @@ def on_choose_office(turn: Turn, text: str) -> None:
         return
     turn.conversation.office_id = picked
     then = str(turn.conversation.data.get("then", ""))
-    if then in {"1", "2", "3", "4", "5"}:
+    page = turn.conversation.data.get("page")
+    if then == "1" and page is not None:
+        programmes.start(turn, page=str(page))
+    elif then in {"1", "2", "3", "4", "5"}:
         menu.open_item(turn, then)
     else:
         menu.show(turn)

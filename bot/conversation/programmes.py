@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from bot.conversation import menu
 from bot.conversation.turn import Turn
 from services.catalogue import ComplaintChannel, Programme
-from services.proposal_status import standard_params
+from services.proposal_status import standard_words
 
 PROGRAMMES = "programmes"
 PROGRAMME = "programme"
 _PAGES = ("1", "2", "3", "4", "5")
+REQUIREMENTS = "1"
 BACK_TO_LIST = "9"
 
 
@@ -20,14 +21,22 @@ def _programmes(turn: Turn) -> tuple[Programme, ...]:
     return turn.catalogue.programmes_for_office(found[1].code) if found else ()
 
 
-def start(turn: Turn) -> None:
+def start(turn: Turn, *, page: str | None = None) -> None:
+    """The office's programmes; ``page``: the page to open once one is picked ("syarat")."""
     found = turn.office()
     programmes = _programmes(turn)
     if found is None or not programmes:
         name = found[1].name.get(turn.lang) if found else ""
         menu.show(turn, intro=turn.t("bot.programmes.none", office=name))
         return
-    turn.goto(PROGRAMMES)
+    if page is not None and len(programmes) == 1:
+        turn.goto(PROGRAMME, programme=programmes[0].code)
+        on_programme(turn, page)
+        return
+    if page is not None:
+        turn.goto(PROGRAMMES, page=page)
+    else:
+        turn.goto(PROGRAMMES)
     turn.say(
         turn.t("bot.programmes.title", office=found[1].name.get(turn.lang)),
         [(str(i), p.name.get(turn.lang)) for i, p in enumerate(programmes, start=1)],
@@ -44,7 +53,11 @@ def on_programmes(turn: Turn, text: str) -> None:
         )
         return
     programme = programmes[index]
+    page = turn.conversation.data.get("page")
     turn.goto(PROGRAMME, programme=programme.code)
+    if page in _PAGES:
+        on_programme(turn, str(page))
+        return
     _page_menu(
         turn, programme, f"{programme.name.get(turn.lang)}\n{programme.summary.get(turn.lang)}"
     )
@@ -72,11 +85,7 @@ def on_programme(turn: Turn, text: str) -> None:
         items = "\n".join(f"{i}) {r.get(lang)}" for i, r in enumerate(programme.requirements, 1))
         body = f"{turn.t('bot.programme.requirements')}\n{items}"
     elif text == "2":
-        lines = []
-        for i, step in enumerate(programme.steps, start=1):
-            key, params = standard_params(step.time_standard)
-            lines.append(f"{i}) {step.name.get(lang)} ({turn.t(key, **params)})")
-        body = f"{turn.t('bot.programme.steps')}\n" + "\n".join(lines)
+        body = steps_text(turn, programme)
     elif text == "3":
         body = f"{turn.t('bot.programme.apply')}\n{programme.how_to_apply.get(lang)}"
     elif text == "4":
@@ -91,6 +100,24 @@ def on_programme(turn: Turn, text: str) -> None:
         _page_menu(turn, programme, turn.t("bot.programme.unknown"))
         return
     _page_menu(turn, programme, body)
+
+
+def steps_text(turn: Turn, programme: Programme) -> str:
+    """The SOP's steps numbered as the SOP numbers them (a step Sigap splits in two is 5a and
+    5b), each with its time standard where the SOP gives one; a SOP without any says so once."""
+    lang = turn.lang
+    numbers = programme.sop_numbers()
+    lines = []
+    for i, step in enumerate(programme.steps):
+        label = str(numbers[i])
+        if numbers.count(numbers[i]) > 1:
+            label += "abcdefghij"[i - numbers.index(numbers[i])]
+        words = standard_words(step.time_standard, lang)
+        lines.append(f"{label}) {step.name.get(lang)}" + (f" ({words})" if words else ""))
+    timed = any(step.time_standard for step in programme.steps)
+    heading = turn.t("bot.programme.steps" if timed else "programme.steps.plain")
+    text = f"{heading}\n" + "\n".join(lines)
+    return text if timed else f"{text}\n\n{turn.t('programme.steps.no_standard')}"
 
 
 def complaint_text(

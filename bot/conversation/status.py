@@ -137,7 +137,7 @@ def on_household(turn: Turn, text: str) -> None:
     ids = [int(i) for i in data.get("ids", [])]
     by = str(data.get("by", "birth"))
     if by == "birth":
-        birth_date = service.parse_birth_date(text)
+        birth_date = service.parse_birth_date(text, today=turn.local(turn.now).date())
         if birth_date is None:
             turn.say(turn.t("bot.status.bad_birth"), [("0", turn.t("bot.nav.menu"))])
             return
@@ -235,7 +235,7 @@ def _show(turn: Turn, proposal: Proposal, *, several: bool) -> None:
     text = "\n".join(_render(turn, line) for line in lines)
     service.record_read(session=turn.session, actor=turn.actor, proposal=proposal, now=turn.now)
     options = [(OTHER, turn.t("bot.status.other"))] if several else []
-    turn.goto(SHOWN)
+    turn.goto(SHOWN, several=several)
     turn.say(
         f"{text}\n\n{turn.t('bot.status.logout_hint')}",
         [*options, ("0", turn.t("bot.nav.menu"))],

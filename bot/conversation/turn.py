@@ -64,14 +64,23 @@ class Turn:
         channel can ask for it (it is no numbered line: nothing typed does the same).
         """
         if options:
-            listed = "\n".join(f"{value}. {label}" for value, label in options)
+            listed = "\n".join(self._option_line(value, label) for value, label in options)
             text = f"{text}\n\n{listed}"
         if footer:
             text = f"{text}\n\n{footer}"
-        buttons = tuple((Button(f"{value}. {label}"[:60], value),) for value, label in options)
+        buttons = tuple(
+            (Button((f"{value}. {label}" if value.isdigit() else label)[:60], value),)
+            for value, label in options
+        )
         if share_phone is not None:
             buttons = ((Button(share_phone[:60], SHARE_PHONE, "share_phone"),), *buttons)
         self.replies.append(OutboundReply(text=text, buttons=buttons))
+
+    def _option_line(self, value: str, label: str) -> str:
+        # A numbered line for a digit; a word or sign ("-" to skip) is said as what to type.
+        if value.isdigit():
+            return f"{value}. {label}"
+        return self.t("nav.option.typed", value=value, label=label)
 
     def goto(self, state: str, **data: Any) -> None:
         """Enter ``state`` with exactly ``data``: nothing leaks from one story into the next."""

@@ -90,7 +90,7 @@ class TestFiling:
         assert categories.rstrip().endswith("Pengaduan ditanggapi paling lama 2×24 jam.")
         assert "082271391906" in categories
         [programme] = await harness.says(SITI, "1")
-        assert "0. Lewati" in programme
+        assert "Lewati: ketik -" in programme
         [describe] = await harness.says(SITI, "1")
         assert "Ceritakan masalahnya" in describe
         [secret] = await harness.says(SITI, "Beras bulan Februari belum diterima.")
@@ -123,7 +123,7 @@ class TestFiling:
         await harness.presses(SITI, "3")
         await harness.presses(SITI, buton)
         await harness.presses(SITI, "3")  # pungutan liar
-        [describe] = await harness.presses(SITI, "0")  # skip the programme
+        [describe] = await harness.presses(SITI, "-")  # skip the programme
         assert "Ceritakan masalahnya" in describe
         [located] = await harness.sends(
             SITI, location_update(harness.next_update_id(), SITI, -5.25, 122.51)
@@ -371,7 +371,7 @@ class TestProvenPerson:
         await harness.says(SITI, "0")
         await harness.says(SITI, "3")
         await harness.says(SITI, "2")  # data salah
-        await harness.says(SITI, "0")  # skip the programme
+        await harness.says(SITI, "lewati")  # skip the programme
         await harness.says(SITI, f"NIK saya {people.siti.nik[:6]} salah ketik di DTKS.")
         await harness.says(SITI, "2")
         [filed] = await harness.says(SITI, "1")

@@ -35,7 +35,7 @@ async def test_one_person_on_both_channels(
         assert {c.channel for c in chats.all()} == {"telegram", "whatsapp"}
 
     # She files a complaint on Telegram (her office, Lamandau, is known from the link)...
-    for typed in ("0", "3", "2", "0", "Nama saya salah ketik di DTKS.", "2"):
+    for typed in ("0", "3", "2", "-", "Nama saya salah ketik di DTKS.", "2"):
         await harness.says(SITI_TG, typed)
     [filed] = await harness.says(SITI_TG, "1")
     assert "ADU-2026-00001" in filed

@@ -45,10 +45,21 @@ async def share(
 
 class TestParsing:
     def test_birth_dates_in_the_ways_people_type_them(self) -> None:
-        for typed in ("17-08-1980", "17/08/1980", "17081980", "17 8 1980", " 17.8.1980 "):
-            assert parse_birth_date(typed) == SITI_BIRTH, typed
-        assert parse_birth_date("31-02-1980") is None
-        assert parse_birth_date("kemarin") is None
+        today = date(2026, 3, 10)
+        for typed in (
+            "17-08-1980",
+            "17/08/1980",
+            "17081980",
+            "17 8 1980",
+            " 17.8.1980 ",
+            "17 Agustus 1980",
+            "17-8-80",
+            "1980-08-17",
+        ):
+            assert parse_birth_date(typed, today=today) == SITI_BIRTH, typed
+        assert parse_birth_date("31-02-1980", today=today) is None
+        assert parse_birth_date("kemarin", today=today) is None
+        assert parse_birth_date("17-08-2030", today=today) is None
 
     def test_phones_on_file_and_from_platforms_meet_in_one_form(self) -> None:
         for typed in ("0812-3456-7001", "+62 812 3456 7001", "6281234567001", "+6281234567001"):
@@ -187,8 +198,9 @@ class TestLinkedChat:
         assert programme is not None
         assert "Usulan UEP-2026-0007" in status
         assert programme.steps[1].name.id in status  # current step, in plain words
-        assert "Sejak: 02-03-2026" in status
-        assert "Terlambat 4 hari kerja" in status  # due 4 March, now 10 March
+        assert "Sejak: Senin, 2 Maret 2026 pukul 09.00 WIB" in status
+        # Due Wednesday 4 March at 09.00, now Tuesday 10 March: in the standard's own unit.
+        assert "Terlambat 4 hari kerja (batas waktu Rabu, 4 Maret 2026 pukul 09.00 WIB)" in status
         assert programme.steps[2].name.id in status  # what comes next
         assert mask_nik(people.siti.nik) in status
         with Session(harness.engine) as session:
@@ -205,7 +217,7 @@ class TestLinkedChat:
         assert "UEP-2026-0007" in pick and "KUBE-2026-0003" in pick
         [kube] = await harness.presses(8011, "2" if pick.index("KUBE") > pick.index("UEP") else "1")
         assert "Usulan KUBE-2026-0003" in kube and "KUBE Mawar" in kube
-        assert "Tahap 1 dari" in kube
+        assert "Tahap 1 dari 8" in kube  # as the SOP numbers its steps
 
     async def test_keluar_unlinks_at_once(self, harness: Harness, people: People) -> None:
         await harness.says(8012, issue(harness, Kind.PERSON, person=people.siti))
