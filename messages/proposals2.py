@@ -95,10 +95,11 @@ ID: dict[str, str] = {
     "group_report.exists": "Laporan {kind} periode {period} kelompok {group} sudah tercatat.",
     "nav.option.typed": "{label}: ketik {value}",
     "nav.leave.warn": (
-        "Pengaduan yang sedang Anda isi belum dikirim dan akan hilang bila Anda ke menu utama."
+        "Pengaduan yang sedang Anda isi belum dikirim. Bila Anda ke menu utama, isian disimpan"
+        " sebagai draf: ketik lanjutkan untuk meneruskannya nanti."
     ),
     "nav.leave.stay": "Lanjutkan mengisi",
-    "nav.leave.go": "Ke menu utama, hapus isian",
+    "nav.leave.go": "Ke menu utama",
     "nav.leave.unknown": "Balas 1 untuk melanjutkan, atau 0 untuk ke menu utama.",
     "nav.thanks": (
         "Sama-sama. Semoga membantu! Ketik kembali untuk mundur satu langkah, "
@@ -179,11 +180,11 @@ EN: dict[str, str] = {
     "group_report.exists": "Report {kind} for {period} of group {group} is already recorded.",
     "nav.option.typed": "{label}: type {value}",
     "nav.leave.warn": (
-        "The complaint you are writing has not been sent and will be lost if you go to the "
-        "main menu."
+        "The complaint you are writing has not been sent. If you go to the main menu it is kept"
+        " as a draft: type lanjutkan to go on with it later."
     ),
     "nav.leave.stay": "Go on writing",
-    "nav.leave.go": "Main menu, discard it",
+    "nav.leave.go": "Main menu",
     "nav.leave.unknown": "Reply 1 to go on, or 0 for the main menu.",
     "nav.thanks": ("You are welcome. Type kembali to go one step back, or 0 for the main menu."),
 }

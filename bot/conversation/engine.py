@@ -131,7 +131,8 @@ def respond(turn: Turn, event: InboundEvent) -> None:
     if word in LOGOUT_WORDS:
         status.logout(turn)
         return
-    if said is Intent.BACK:
+    if said is Intent.BACK and state not in complaint_intake.STATES:
+        # The complaint intake steps back itself, showing what was typed so far.
         navigation.back(turn)
         return
     if not free and said in _GLOBAL and (state, said) not in _LOCAL:

@@ -51,7 +51,7 @@ def has_draft(turn: Turn) -> bool:
 def leave(turn: Turn, then: Intent = Intent.MENU) -> None:
     """Go to ``then`` (the menu, or a menu item), asking first when a draft would be lost."""
     if turn.conversation.state == LEAVE:
-        go(turn, Intent(str(turn.conversation.data.get("then", Intent.MENU))))
+        _go_keeping_draft(turn)
         return
     if has_draft(turn):
         conversation = turn.conversation
@@ -73,11 +73,24 @@ def _warn(turn: Turn, *, intro: str = "") -> None:
 def on_leave(turn: Turn, text: str) -> None:
     word = text.lower()
     if word in _GO_WORDS:
-        go(turn, Intent(str(turn.conversation.data.get("then", Intent.MENU))))
+        _go_keeping_draft(turn)
     elif word in _STAY_WORDS:
         resume(turn)
     else:
         _warn(turn, intro=turn.t("nav.leave.unknown"))
+
+
+def _go_keeping_draft(turn: Turn) -> None:
+    """Leave as the person confirmed, keeping what they wrote as a draft that ``lanjutkan``
+    brings back (services/complaint_drafts.py)."""
+    then = Intent(str(turn.conversation.data.get("then", Intent.MENU)))
+    saved: dict[str, Any] = dict(turn.conversation.data.get("resume") or {})
+    turn.goto(str(saved.get("state", menu.MENU)), **dict(saved.get("data") or {}))
+    kept = complaint_intake.keep_draft(turn)
+    if then is Intent.MENU:
+        menu.show(turn, intro=turn.t("bot.complaint.draft.kept") if kept else None)
+    else:
+        go(turn, then)
 
 
 def resume(turn: Turn) -> None:

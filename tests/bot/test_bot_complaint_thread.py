@@ -184,7 +184,7 @@ class TestIntakeKeepsEverything:
         assert "Rahasiakan" not in programme
         [back_to_describe] = await harness.says(SITI, "9")
         assert "Terkait program apa?" in back_to_describe
-        await harness.says(SITI, "0")  # skip the programme this time
+        await harness.says(SITI, "-")  # skip the programme this time
         await harness.says(SITI, "Agen minta Rp50.000 setiap pencairan.")
         await harness.says(SITI, "2")
         [summary] = await harness.says(SITI, "9")
@@ -210,7 +210,9 @@ class TestIntakeKeepsEverything:
         assert "Melanjutkan draf" in resumed and "Rahasiakan nama Anda?" in resumed
         [summary] = await harness.says(SITI, "2")
         assert STORY in summary
-        [menu] = await harness.says(SITI, "0")  # "Batal" on the summary: the draft is kept
+        [warning] = await harness.says(SITI, "0")  # the menu from the summary: warned first
+        assert "disimpan sebagai draf" in warning
+        [menu] = await harness.says(SITI, "0")  # ...and the draft is kept
         assert "disimpan sebagai draf" in menu
         await harness.says(SITI, "lanjutkan")
         [filed] = await harness.says(SITI, "1")

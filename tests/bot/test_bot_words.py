@@ -143,13 +143,13 @@ class TestZeroIsTheMenu:
         assert "Ceritakan masalahnya" in describe
         await harness.says(CHAT, "Beras Februari belum diterima.")
         [warning] = await harness.says(CHAT, "0")
-        assert "belum dikirim dan akan hilang" in warning
+        assert "belum dikirim" in warning and "disimpan sebagai draf" in warning
         assert "1. Lanjutkan mengisi" in warning and "0. Ke menu utama" in warning
         [resumed] = await harness.says(CHAT, "1")
         assert "Rahasiakan nama Anda?" in resumed
         await harness.says(CHAT, "2")
         [warning] = await harness.says(CHAT, "menu")
-        assert "akan hilang" in warning
+        assert "belum dikirim" in warning
         [unclear] = await harness.says(CHAT, "hmm")
         assert "Balas 1 untuk melanjutkan" in unclear
         [summary] = await harness.says(CHAT, "lanjutkan")
