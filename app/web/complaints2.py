@@ -15,6 +15,7 @@ from sqlmodel import Session
 from app.api.deps import NowDep, RecordId
 from app.files import file_response
 from app.web.pages import _refused, _signed_in, render
+from app.web.qr import qr_svg
 from app.web.session import check_form, current_staff
 from bot.channels import registered
 from core.db import unit_of_work
@@ -106,7 +107,7 @@ def _receipt(
     complaint = complaint_service.get_complaint(session=session, complaint_id=complaint_id)
     found = category(complaint.category)
     links = [
-        (channel.name, link)
+        (channel.name, link, qr_svg(link, title=f"{channel.name}: {link}"))
         for channel in registered()
         if (link := channel.deep_link(settings, issued.code, False)) is not None
     ]

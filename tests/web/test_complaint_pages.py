@@ -50,6 +50,8 @@ class TestAWalkIn:
         number = _record(page, "walk_in", "0812-7000-0950", "KKS saya tertahan di agen Lakudo.")
         code = page.locator("#code").inner_text()
         assert len(code.replace(" ", "")) == 15
+        # Each channel's deep link is on the receipt as a QR code too.
+        assert page.locator("#links svg.qr").count() >= 1
         expect(page.get_by_role("status")).to_contain_text("hanya ditampilkan sekali")
         complaint = _complaint(live_sigap, number)
         assert (complaint.channel, complaint.complainant_contact) == ("walk_in", "0812-7000-0950")
