@@ -409,9 +409,8 @@ def complaints(request: Request, now: NowDep, answered: bool = False) -> HTMLRes
         rows = complaint_service.inbox(
             session=session, staff=staff, now=now, include_answered=answered
         )
-        catalogue = request.app.state.catalogue
         listed = [
-            complaint_public(session, c, staff, now, events=False, catalogue=catalogue)
+            complaint_public(session, c, staff, now, events=False, base="/staff/complaints")
             for c in rows
         ]
     context = {"complaints": listed, "answered": answered}
