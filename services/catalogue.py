@@ -396,6 +396,16 @@ class Programme(_Frozen):
         numbers = self.sop_numbers()
         return numbers[min(max(position, 1), len(numbers)) - 1], numbers[-1]
 
+    def sop_label(self, position: int) -> str:
+        """Step ``position`` as the SOP numbers it: "5", or "5a" and "5b" for the two steps
+        Sigap makes of one SOP step."""
+        numbers = self.sop_numbers()
+        index = min(max(position, 1), len(numbers)) - 1
+        label = str(numbers[index])
+        if numbers.count(numbers[index]) > 1:
+            label += "abcdefghij"[index - numbers.index(numbers[index])]
+        return label
+
     def step_position(self, code: str) -> int | None:
         """The 1-based place of a step in the SOP's order."""
         for position, step in enumerate(self.steps, start=1):

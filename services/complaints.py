@@ -97,6 +97,7 @@ class AnswerVia(StrEnum):
 
 SENT_VIA = frozenset({AnswerVia.CHAT, AnswerVia.LINKED_CHAT})
 HANDLERS = frozenset({Role.COMPLAINT_OFFICER, Role.SUPERVISOR, Role.HEAD, Role.ADMIN})
+REASSIGNERS = frozenset({Role.SUPERVISOR, Role.HEAD, Role.ADMIN})
 RECORDERS = frozenset({Role.OPERATOR, *HANDLERS})
 
 
@@ -353,6 +354,7 @@ class Action(StrEnum):
 
     CLAIM = "claim"  # staff: take it, reminders then go to them alone
     ANSWER = "answer"  # staff: answer the complainant
+    REASSIGN = "reassign"  # staff: hand it to another officer (a Kabid and up, or its holder)
     ADD_INFO = "add_info"  # complainant: add to the thread
     SETTLE = "settle"  # complainant: the answer solved it
     REOPEN = "reopen"  # complainant: it did not, within the reopen window
@@ -388,7 +390,31 @@ def staff_actions(staff: StaffUser, complaint: Complaint) -> list[Action]:
     found = [Action.ANSWER]
     if complaint.claimed_by_id is None:
         found.insert(0, Action.CLAIM)
+    if may_reassign(staff, complaint):
+        found.append(Action.REASSIGN)
     return found
+
+
+def may_reassign(staff: StaffUser, complaint: Complaint) -> bool:
+    """A Kabid, the Kadis or the admin hands any complaint of the office to an officer; an
+    officer hands on the one they hold."""
+    return may_see(staff, complaint) and (
+        staff.role in REASSIGNERS or complaint.claimed_by_id == staff.id
+    )
+
+
+def assignable(*, session: Session, staff: StaffUser) -> list[StaffUser]:
+    """Who a complaint of the staff member's office may be handed to: its active complaint
+    handlers, officers first."""
+    rows = session.exec(
+        select(StaffUser).where(
+            StaffUser.office_id == staff.office_id,
+            col(StaffUser.active).is_(True),
+            col(StaffUser.role).in_(list(HANDLERS - {Role.ADMIN})),
+        )
+    ).all()
+    order = {Role.COMPLAINT_OFFICER: 0, Role.SUPERVISOR: 1, Role.HEAD: 2}
+    return sorted(rows, key=lambda s: (order.get(Role(s.role), 3), s.full_name))
 
 
 def complainant_actions(complaint: Complaint, *, now: datetime, policy: Clock) -> list[Action]:
@@ -489,9 +515,11 @@ class Move(StrEnum):
     ANSWER = "answer"
     SETTLE = "settle"
     REOPEN = "reopen"
+    REASSIGN = "reassign"
 
 
 _EVENT_KIND = {
+    Move.REASSIGN: "reassigned",
     Move.CLAIM: "claimed",
     Move.ANSWER: "answered",
     Move.SETTLE: "settled",
@@ -509,12 +537,13 @@ def transition(
     text: str = "",
     policy: Clock | None = None,
     via: AnswerVia | None = None,
+    assignee: StaffUser | None = None,
 ) -> Complaint:
-    """The one place a complaint changes: claimed, answered, settled or reopened.
+    """The one place a complaint changes: claimed, answered, reassigned, settled or reopened.
 
-    ``staff`` makes a claim or an answer (and must be allowed to); settling and reopening are
-    the complainant's. ``text`` is the answer or the reason; ``policy`` the clock (reopening
-    starts a new one).
+    ``staff`` makes a claim, an answer or a reassignment to ``assignee`` (and must be allowed
+    to); settling and reopening are the complainant's. ``text`` is the answer or the reason;
+    ``policy`` the clock (reopening starts a new one).
     """
     policy = policy_of(session, complaint, policy or ClockPolicy())
     previous = Status(complaint.status)
@@ -523,8 +552,21 @@ def transition(
     values: dict[str, Any] = {}
     body = ""
     match (previous, move):
-        case (Status.CLOSED, Move.CLAIM | Move.ANSWER):
+        case (Status.CLOSED, Move.CLAIM | Move.ANSWER | Move.REASSIGN):
             raise Conflict("complaint.error.closed", number=number)
+        case (_, Move.REASSIGN):
+            actor = _acting_staff(staff, complaint)
+            if not may_reassign(actor, complaint):
+                raise Forbidden("complaint.error.reassign_role", number=number)
+            target = _assignee(complaint, assignee)
+            holder = complaint.claimed_by_id
+            guard.append(
+                col(Complaint.claimed_by_id).is_(None)
+                if holder is None
+                else col(Complaint.claimed_by_id) == holder
+            )
+            values = {"claimed_by_id": target.id, "claimed_at": now}
+            body = target.full_name
         case (_, Move.CLAIM):
             actor = _acting_staff(staff, complaint)
             if complaint.claimed_by_id not in (None, actor.id):
@@ -611,6 +653,21 @@ def _answer_route(complaint: Complaint, via: AnswerVia | None) -> AnswerVia:
     return via
 
 
+def _assignee(complaint: Complaint, assignee: StaffUser | None) -> StaffUser:
+    """Someone of the complaint's office who handles complaints, and not its holder already."""
+    if (
+        assignee is None
+        or not assignee.active
+        or assignee.office_id != complaint.office_id
+        or assignee.role not in HANDLERS
+        or assignee.role == Role.ADMIN
+    ):
+        raise InvalidInput("complaint.error.assignee")
+    if assignee.id == complaint.claimed_by_id:
+        raise Conflict("complaint.error.same_assignee", number=complaint.number)
+    return assignee
+
+
 def _acting_staff(staff: StaffUser | None, complaint: Complaint) -> StaffUser:
     if staff is None:
         raise Forbidden("error.forbidden_role", role="-")
@@ -639,7 +696,23 @@ def _after(
 ) -> None:
     """Who hears of the move: the complainant of an answer sent to a chat, the officers of a
     reopen."""
-    if move == Move.ANSWER and via in SENT_VIA:
+    if move == Move.REASSIGN:
+        assignee = session.get(StaffUser, complaint.claimed_by_id)
+        office = session.get_one(Office, complaint.office_id)
+        if assignee is not None and assignee.chat:
+            text = messages.render(
+                "complaint.officer.reassigned",
+                "id",
+                **_officer_params(session, complaint, office),
+            )
+            queue_to_address(
+                session,
+                address=assignee.chat,
+                text=text,
+                now=now,
+                extra=alert_extra(complaint, [Action.ANSWER], "id"),
+            )
+    elif move == Move.ANSWER and via in SENT_VIA:
         _tell_complainant(
             session,
             complaint,
@@ -682,6 +755,21 @@ def answer(
         staff=staff,
         text=text,
         via=via,
+    )
+
+
+def reassign(
+    *, session: Session, staff: StaffUser, complaint_id: int, assignee_id: int, now: datetime
+) -> Complaint:
+    """Hand the complaint to another officer: reminders then go to them, and they are told."""
+    complaint = for_staff(session=session, staff=staff, complaint_id=complaint_id)
+    return transition(
+        session=session,
+        complaint=complaint,
+        move=Move.REASSIGN,
+        now=now,
+        staff=staff,
+        assignee=session.get(StaffUser, assignee_id),
     )
 
 
@@ -837,16 +925,29 @@ def rate(
 
 
 def inbox(
-    *, session: Session, staff: StaffUser, now: datetime, include_answered: bool = False
+    *,
+    session: Session,
+    staff: StaffUser,
+    now: datetime,
+    include_answered: bool = False,
+    statuses: Iterable[Status] | None = None,
+    category: str | None = None,
+    channel: str | None = None,
+    limit: int = 500,
 ) -> list[Complaint]:
-    """The office's complaints, the nearest deadline first; the list is a read of each."""
+    """The office's complaints, the nearest deadline first; the list is a read of each.
+
+    Open ones by default (and answered ones with ``include_answered``); ``statuses`` names
+    the statuses wanted instead, closed ones included."""
     require_role(staff, HANDLERS)
-    statuses = [Status.OPEN, Status.ANSWERED] if include_answered else [Status.OPEN]
-    query = (
-        readable(staff)
-        .where(col(Complaint.status).in_(statuses))
-        .order_by(col(Complaint.due_at), col(Complaint.id))
-    )
+    if statuses is None:
+        statuses = [Status.OPEN, Status.ANSWERED] if include_answered else [Status.OPEN]
+    query = readable(staff).where(col(Complaint.status).in_([str(s) for s in statuses]))
+    if category:
+        query = query.where(Complaint.category == category)
+    if channel:
+        query = query.where(Complaint.channel == channel)
+    query = query.order_by(col(Complaint.due_at), col(Complaint.id)).limit(limit)
     found = list(session.exec(query).all())
     record_reads(session=session, staff=staff, complaints=found, now=now, how="list")
     return found

@@ -24,14 +24,14 @@ from models import (
     ProposalEvent,
     StaffUser,
 )
-from services import proposal_news
+from services import audit, proposal_news
 from services.catalogue import Catalogue, TimeStandard
-from services.eligibility import ApplicantFacts, MemberFacts, check_eligibility
+from services.eligibility import ApplicantFacts, MemberFacts, RuleFailure, check_eligibility
 from services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.nik import normalise
 from services.numbering import insert_numbered, normalise_number
 from services.persons import group_members, groups_of_person
-from services.roles import CASE_WRITERS, DECIDERS, Role
+from services.roles import CASE_READERS, CASE_WRITERS, DECIDERS, Role
 from services.staff import require_office, require_role
 from services.workdays import Lateness, lateness
 
@@ -191,6 +191,23 @@ def get_proposal(*, session: Session, staff: StaffUser, proposal_id: int) -> Pro
     return proposal
 
 
+def record_reads(
+    *, session: Session, staff: StaffUser, proposals: list[Proposal], now: datetime, how: str
+) -> None:
+    """Showing staff a proposal shows its applicant (a name, a NIK): one audit row for each,
+    a list's rows too."""
+    for proposal in proposals:
+        audit.record(
+            session=session,
+            action="read",
+            entity="proposal",
+            entity_id=proposal.id,
+            now=now,
+            staff=staff,
+            detail=f"{proposal.number}: {how}",
+        )
+
+
 def proposal_by_number(*, session: Session, number: str) -> Proposal | None:
     cleaned = normalise_number(number)
     return session.exec(select(Proposal).where(Proposal.number == cleaned)).first()
@@ -270,8 +287,12 @@ def transition(
         case Action.COMPLETE:
             _require_step_role(staff, current)
             if position != total:
+                number, sop_total = _sop_place(session, proposal, catalogue, position, total)
                 raise Conflict(
-                    "error.not_last_step", number=proposal.number, position=position, total=total
+                    "error.not_last_step",
+                    number=proposal.number,
+                    position=number,
+                    total=sop_total,
                 )
             to_position, status = position, Status.COMPLETED
         case Action.RETURN:
@@ -334,8 +355,43 @@ def transition(
     return proposal
 
 
+def _sop_place(
+    session: Session, proposal: Proposal, catalogue: Catalogue | None, position: int, total: int
+) -> tuple[int, int]:
+    """(the SOP's number of step ``position``, the SOP's number of steps); Sigap's own
+    positions when the catalogue is not at hand or does not match the stored steps."""
+    programme = session.get(Programme, proposal.programme_id)
+    spec = catalogue.programme(programme.code) if catalogue and programme else None
+    if spec is None or len(spec.steps) != total:
+        return position, total
+    return spec.sop_place(position)
+
+
+def may_record_step(staff: StaffUser, step: ProgrammeStep) -> bool:
+    """Whether ``staff`` records this step's work (advances or completes it): the roles the
+    SOP names for the step, and the office's admin."""
+    return staff.role == Role.ADMIN or staff.role in step.allowed_roles
+
+
+def allowed_actions(
+    *, staff: StaffUser, proposal: Proposal, step: ProgrammeStep, total: int
+) -> list[Action]:
+    """What ``staff`` may do with the proposal now, by the same rules :func:`transition`
+    checks, so a page offers nothing it would then refuse."""
+    if proposal.status != Status.IN_PROGRESS or staff.office_id != proposal.office_id:
+        return []
+    found: list[Action] = []
+    if may_record_step(staff, step):
+        found.append(Action.ADVANCE if proposal.step_position < total else Action.COMPLETE)
+    if staff.role in DECIDERS:
+        if proposal.step_position > 1:
+            found.append(Action.RETURN)
+        found.append(Action.REJECT)
+    return found
+
+
 def _require_step_role(staff: StaffUser, step: ProgrammeStep) -> None:
-    if staff.role != Role.ADMIN and staff.role not in step.allowed_roles:
+    if not may_record_step(staff, step):
         raise Forbidden(
             "error.step_role",
             step=step.name,
@@ -385,22 +441,28 @@ def search_proposals(
     desa: str | None = None,
     status: str | None = None,
     programme_code: str | None = None,
+    step_position: int | None = None,
     limit: int = 50,
 ) -> list[Proposal]:
     """Proposals of one office; the applicant is matched as a person or as a group.
 
-    A NIK matches exactly, as the applicant or as a member of the applicant group, never by
-    prefix (see :func:`services.persons.search_persons`).
+    A number matches by any part of it ("0002" finds UEP-2026-0002 and KUBE-2026-0002), as
+    people remember numbers. A NIK matches exactly, as the applicant or as a member of the
+    applicant group, never by prefix (see :func:`services.persons.search_persons`).
     """
     query = select(Proposal).where(Proposal.office_id == office_id)
     if number:
-        query = query.where(Proposal.number == normalise_number(number))
+        query = query.where(
+            col(Proposal.number).contains(normalise_number(number), autoescape=True)
+        )
     if status:
         query = query.where(Proposal.status == status)
     if programme_code:
         query = query.join(Programme, col(Programme.id) == Proposal.programme_id).where(
             Programme.code == programme_code
         )
+    if step_position:
+        query = query.where(Proposal.step_position == step_position)
     if nik or name or desa:
         person_filters = []
         group_filters = []
@@ -431,3 +493,26 @@ def search_proposals(
         )
     query = query.order_by(col(Proposal.submitted_at).desc(), col(Proposal.id).desc())
     return list(session.exec(query.limit(limit)).all())
+
+
+def applicant_eligibility(
+    *,
+    session: Session,
+    staff: StaffUser,
+    catalogue: Catalogue,
+    programme_code: str,
+    now: datetime,
+    person_id: int | None = None,
+    group_id: int | None = None,
+) -> list[RuleFailure]:
+    """Every rule of the programme the person or group fails, as :func:`create_proposal`
+    would check them, without filing anything (a preview for staff; empty means eligible)."""
+    require_role(staff, CASE_READERS)
+    programme = session.exec(select(Programme).where(Programme.code == programme_code)).first()
+    spec = catalogue.programme(programme_code)
+    if programme is None or spec is None:
+        raise NotFound("error.not_found", what=f"Programme {programme_code}")
+    require_office(staff, programme.office_id, what=f"Programme {programme_code}")
+    office = session.get_one(Office, programme.office_id)
+    facts = _applicant_facts(session=session, staff=staff, person_id=person_id, group_id=group_id)
+    return check_eligibility(spec, facts, office_code=office.code, today=now.date())

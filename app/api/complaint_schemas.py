@@ -52,11 +52,16 @@ class AnswerIn(_In):
     via: AnswerVia | None = None
 
 
+class ReassignIn(_In):
+    staff_id: Id = Field(description="The officer (or Kabid, Kadis) who takes it over")
+
+
 class ComplaintEventPublic(BaseModel):
     at: datetime
     kind: str
     staff_id: int | None
     text: str
+    staff_name: str | None = None
 
 
 class AttachmentPublic(BaseModel):
@@ -103,14 +108,19 @@ class ComplaintPublic(BaseModel):
     received_at: datetime
     due_at: datetime
     overdue: bool
+    # While open: "on_time", "due_soon" (under 12 hours left) or "breached"; else none.
+    urgency: Literal["on_time", "due_soon", "breached"] | None = None
+    # Seconds until the deadline while open (negative once breached).
+    seconds_left: int | None = None
     first_response_at: datetime | None
     answered_at: datetime | None
     closed_at: datetime | None
     claimed_by: str | None
+    claimed_by_id: int | None = None
     cycle: int
     rating: int | None
     rating_comment: str | None
-    # What the reader may do next: "claim", "answer".
+    # What the reader may do next: "claim", "answer", "reassign".
     actions: list[str] = []
     events: list[ComplaintEventPublic] = []
     # The conversation: the complainant's words and files, the officers' answers.

@@ -13,20 +13,18 @@ from sqlmodel import Session, select
 
 from app.api.complaint_schemas import (
     AnswerIn,
-    AttachmentPublic,
-    ComplaintEventPublic,
     ComplaintPublic,
     ComplaintReportOut,
     OfflineComplaintIn,
-    ThreadEntryPublic,
+    ReassignIn,
 )
 from app.api.deps import CatalogueDep, CurrentStaff, NowDep, RecordId, SessionDep, SettingsDep
 from app.api.schemas import ERRORS
 from app.files import file_response
-from models import Complaint, ComplaintAttachment, Programme, StaffUser
+from app.presenters.complaints import complaint_public
+from models import Programme, StaffUser
 from services import complaints as service
 from services.complaint_attachments import open_for_staff
-from services.complaint_categories import category
 from services.complaint_reports import complaint_report
 from services.errors import InvalidInput, NotFound
 from services.outbox import ensure_conversation, parse_address
@@ -35,83 +33,6 @@ from services.staff import require_role
 from services.storage import storage_for
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
-
-
-def attachment_public(row: ComplaintAttachment, base: str) -> AttachmentPublic:
-    located = row.latitude is not None and row.longitude is not None
-    return AttachmentPublic(
-        id=row.id or 0,
-        kind=row.kind,
-        status=row.status,
-        file_name=row.file_name,
-        mime_type=row.mime_type,
-        size=row.size,
-        map_url=service.map_link(row.latitude, row.longitude)  # type: ignore[arg-type]
-        if located
-        else None,
-        url=f"{base}/{row.complaint_id}/attachments/{row.id}" if row.status == "stored" else None,
-    )
-
-
-def complaint_public(
-    session: Session,
-    complaint: Complaint,
-    viewer: StaffUser,
-    now: datetime,
-    *,
-    events: bool,
-    base: str = "/api/v1/complaints",
-) -> ComplaintPublic:
-    programme = session.get(Programme, complaint.programme_id) if complaint.programme_id else None
-    claimer = session.get(StaffUser, complaint.claimed_by_id) if complaint.claimed_by_id else None
-    found = category(complaint.category)
-    return ComplaintPublic(
-        id=complaint.id or 0,
-        number=complaint.number,
-        status=complaint.status,
-        category=complaint.category,
-        category_label=found.label.id if found else complaint.category,
-        channel=complaint.channel,
-        lapor_tracking=complaint.lapor_tracking,
-        programme_code=programme.code if programme else None,
-        description=complaint.description,
-        complainant=service.visible_name(complaint, viewer),
-        complainant_contact=service.visible_contact(complaint, viewer),
-        source_detail=complaint.source_detail,
-        in_chat=complaint.conversation_id is not None,
-        confidential=complaint.confidential,
-        received_at=complaint.received_at,
-        due_at=complaint.due_at,
-        overdue=complaint.status == service.Status.OPEN and complaint.due_at < now,
-        first_response_at=complaint.first_response_at,
-        answered_at=complaint.answered_at,
-        closed_at=complaint.closed_at,
-        claimed_by=claimer.full_name if claimer else None,
-        cycle=complaint.cycle,
-        rating=complaint.rating,
-        rating_comment=complaint.rating_comment,
-        actions=[str(a) for a in service.staff_actions(viewer, complaint)],
-        events=[
-            ComplaintEventPublic(at=e.at, kind=e.kind, staff_id=e.staff_id, text=e.text)
-            for e in service.events(session=session, complaint_id=complaint.id or 0)
-        ]
-        if events
-        else [],
-        thread=[
-            ThreadEntryPublic(
-                at=entry.event.at,
-                kind=entry.event.kind,
-                side=entry.side,
-                officer=entry.officer,
-                text=entry.event.text,
-                via=entry.event.via,
-                attachments=[attachment_public(a, base) for a in entry.attachments],
-            )
-            for entry in service.thread(session=session, complaint=complaint)
-        ]
-        if events
-        else [],
-    )
 
 
 @router.get(
@@ -125,8 +46,19 @@ def inbox(
     staff: CurrentStaff,
     now: NowDep,
     include_answered: bool = False,
+    status: Annotated[list[service.Status] | None, Query()] = None,
+    category: Annotated[str | None, Query(max_length=40)] = None,
+    channel: Annotated[str | None, Query(max_length=20)] = None,
 ) -> list[ComplaintPublic]:
-    rows = service.inbox(session=session, staff=staff, now=now, include_answered=include_answered)
+    rows = service.inbox(
+        session=session,
+        staff=staff,
+        now=now,
+        include_answered=include_answered,
+        statuses=status or None,
+        category=category,
+        channel=channel,
+    )
     return [complaint_public(session, c, staff, now, events=False) for c in rows]
 
 
@@ -197,6 +129,32 @@ def claim(
     complaint = service.claim(session=session, staff=staff, complaint_id=complaint_id, now=now)
     service.record_reads(session=session, staff=staff, complaints=[complaint], now=now, how="claim")
     return complaint_public(session, complaint, staff, now, events=False)
+
+
+@router.post(
+    "/{complaint_id}/reassign",
+    summary="Hand a complaint to another officer of the office (a Kabid and up, or its holder)",
+    response_model=ComplaintPublic,
+    responses=ERRORS,
+)
+def reassign(
+    complaint_id: RecordId,
+    body: ReassignIn,
+    session: SessionDep,
+    staff: CurrentStaff,
+    now: NowDep,
+) -> ComplaintPublic:
+    complaint = service.reassign(
+        session=session,
+        staff=staff,
+        complaint_id=complaint_id,
+        assignee_id=body.staff_id,
+        now=now,
+    )
+    service.record_reads(
+        session=session, staff=staff, complaints=[complaint], now=now, how="reassign"
+    )
+    return complaint_public(session, complaint, staff, now, events=True)
 
 
 @router.post(
@@ -327,16 +285,11 @@ def report(
 
 
 def read_complaint(
-    session: Session,
-    staff: StaffUser,
-    complaint_id: int,
-    now: datetime,
-    *,
-    base: str = "/api/v1/complaints",
+    session: Session, staff: StaffUser, complaint_id: int, now: datetime
 ) -> ComplaintPublic:
     """One complaint in full, for an officer of its office; the read is audited."""
     complaint = service.for_staff(session=session, staff=staff, complaint_id=complaint_id)
     service.record_reads(
         session=session, staff=staff, complaints=[complaint], now=now, how="details"
     )
-    return complaint_public(session, complaint, staff, now, events=True, base=base)
+    return complaint_public(session, complaint, staff, now, events=True)

@@ -3,22 +3,19 @@ owes, with their due dates and lateness. Rules in services/proposal_records.py."
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel, Field
-from sqlmodel import Session
 
 from app.api.deps import CaseReader, CaseWriter, CatalogueDep, NowDep, RecordId, SessionDep
+from app.api.record_schemas import OutputIn, OutputPublic, ReportDuePublic, ReportIn
 from app.api.schemas import ERRORS
-from models import Office, Programme, ProposalOutput
-from services.catalogue import Catalogue
+from app.presenters.proposals import output_public, programme_spec
+from models import Office
 from services.proposal_records import (
     NewGroupReport,
     NewOutput,
-    output_name,
     outputs_of,
     record_group_report,
     record_output,
@@ -27,51 +24,6 @@ from services.proposal_records import (
 from services.proposals import get_proposal
 
 router = APIRouter(tags=["proposals"])
-
-
-class OutputIn(BaseModel):
-    kind: str = Field(max_length=40, description="A kind the step lists (GET the programme)")
-    step_position: int | None = Field(
-        default=None, ge=1, description="Which step produced it; the current one when left out"
-    )
-    number: str = Field(default="", max_length=120, description="The decree's or record's number")
-    issued_on: date | None = None
-    file_path: str | None = Field(
-        default=None, max_length=300, description="Where its scan is kept (a relative path)"
-    )
-    note: str = Field(default="", max_length=500)
-
-
-class OutputPublic(BaseModel):
-    id: int
-    step_position: int
-    kind: str
-    name: str = Field(description="The kind as the SOP names it")
-    number: str
-    issued_on: date | None
-    file_path: str | None
-    note: str
-    recorded_by_id: int | None
-    recorded_at: datetime
-
-
-def output_public(
-    session: Session, catalogue: Catalogue, output: ProposalOutput, programme_id: int
-) -> OutputPublic:
-    programme = session.get(Programme, programme_id)
-    spec = catalogue.programme(programme.code) if programme else None
-    return OutputPublic(
-        id=output.id or 0,
-        step_position=output.step_position,
-        kind=output.kind,
-        name=output_name(spec, output, "id"),
-        number=output.number,
-        issued_on=output.issued_on,
-        file_path=output.file_path,
-        note=output.note,
-        recorded_by_id=output.recorded_by_id,
-        recorded_at=output.recorded_at,
-    )
 
 
 @router.get(
@@ -83,9 +35,9 @@ def list_outputs(
     proposal_id: RecordId, session: SessionDep, staff: CaseReader, catalogue: CatalogueDep
 ) -> list[OutputPublic]:
     proposal = get_proposal(session=session, staff=staff, proposal_id=proposal_id)
+    _, spec = programme_spec(session, catalogue, proposal)
     return [
-        output_public(session, catalogue, o, proposal.programme_id)
-        for o in outputs_of(session=session, proposal_id=proposal.id or 0)
+        output_public(spec, o) for o in outputs_of(session=session, proposal_id=proposal.id or 0)
     ]
 
 
@@ -117,26 +69,8 @@ def add_output(
         now=now,
     )
     proposal = get_proposal(session=session, staff=staff, proposal_id=proposal_id)
-    return output_public(session, catalogue, output, proposal.programme_id)
-
-
-class ReportIn(BaseModel):
-    programme_code: str = Field(max_length=60)
-    kind: str = Field(max_length=40)
-    period: str = Field(max_length=10, description="2026-Q1 for a quarter, 2026 for the year end")
-    submitted_on: date
-    file_path: str | None = Field(default=None, max_length=300)
-    note: str = Field(default="", max_length=500)
-
-
-class ReportDuePublic(BaseModel):
-    kind: str
-    name: str
-    period: str
-    due_on: date
-    submitted_on: date | None
-    days_late: int = Field(description="Handed in late by, or overdue by, in days; 0 if neither")
-    report_id: int | None
+    _, spec = programme_spec(session, catalogue, proposal)
+    return output_public(spec, output)
 
 
 @router.get(

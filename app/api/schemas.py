@@ -156,15 +156,37 @@ class TransitionIn(_In):
     note: Note = Field(default="", description="Required for return and reject")
 
 
+class ApplicantMember(BaseModel):
+    id: int
+    name: str
+    nik: str = Field(description="Whole for the roles that check it against a KTP, else masked")
+    role: str = Field(description="ketua, sekretaris, bendahara, anggota")
+    desa: str
+    phone: str
+
+
 class ApplicantPublic(BaseModel):
     kind: Literal["person", "group"]
     id: int
     name: str
-    nik: str | None = Field(default=None, description="A person applicant's NIK")
+    nik: str | None = Field(
+        default=None,
+        description="A person applicant's NIK: whole for the roles that check it, else masked",
+    )
+    desa: str = ""
+    kecamatan: str = ""
+    address: str = ""
+    phone: str = Field(default="", description="The person's, or the group chair's, phone")
+    members: list[ApplicantMember] = Field(
+        default=[], description="A group's members in order; the first is the chair (ketua)"
+    )
 
 
 class StepRef(BaseModel):
     position: int
+    sop_label: str = Field(
+        default="", description='The step as the SOP numbers it: "5", or "5a"/"5b" for a split'
+    )
     code: str
     name: str
     allowed_roles: list[str]
@@ -186,12 +208,16 @@ class ProposalPublic(BaseModel):
     status: str
     version: int
     applicant: ApplicantPublic
-    total_steps: int
+    total_steps: int = Field(description="Steps as Sigap records them")
+    sop_total: int = Field(description="Steps as the SOP numbers them (Tahap x dari N)")
     current_step: CurrentStep
     next_step: StepRef | None
     submitted_at: datetime
     closed_at: datetime | None
     rejection_reason: str | None
+    actions: list[str] = Field(
+        default=[], description="What the reader may do now: advance, complete, return, reject"
+    )
 
 
 class ProposalSummary(BaseModel):
@@ -209,6 +235,7 @@ class EventPublic(BaseModel):
     action: str
     from_position: int | None
     to_position: int | None
+    to_sop_label: str | None = None
     to_step: str | None
     staff_id: int | None
     staff_username: str | None

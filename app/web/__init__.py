@@ -1,4 +1,4 @@
-"""The staff's web pages: log in, the office at a glance, proposals, complaints."""
+"""The staff's web pages: log in, the office at a glance, proposals, complaints, notices."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError
 
 import messages
-from app.web import privacy, proposal_records, staff_admin
-from app.web.complaints2 import router as complaints2_router
+from app.web import complaint_pages, group_reports, privacy, proposal_pages, staff_admin
 from app.web.pages import LANG, reason, render, router
 from app.web.session import PASSWORD_PAGE, FormExpired, LoginRequired, PasswordChangeRequired
 from services.errors import DomainError
@@ -22,12 +21,12 @@ Handler = Callable[[Request, Exception], Awaitable[Response]]
 
 def install(app: FastAPI) -> None:
     """Mount the pages; their errors answer as pages, the API's stay JSON."""
-    # Before the pages: "/staff/complaints/new" is no complaint id.
-    app.include_router(complaints2_router)
     app.include_router(router)
+    app.include_router(proposal_pages.router)
+    app.include_router(complaint_pages.router)
+    app.include_router(group_reports.router)
     app.include_router(privacy.router)
     app.include_router(staff_admin.router)
-    app.include_router(proposal_records.router)
     app.add_api_route("/", _to_staff_pages, include_in_schema=False)
 
     @app.exception_handler(LoginRequired)

@@ -1,5 +1,9 @@
 """The staff pages. Thin: each reads a form, calls the same services as the staff API, and
-renders a template; rules (who may move a step, whose complaint is whose) stay in services."""
+renders a template; rules (who may move a step, whose complaint is whose) stay in services.
+
+Here: logging in and out, the office at a glance, the chats linked to people and staff, the
+notices, and what every page module shares (``render``, ``_signed_in``, ``_refused``). The
+proposal pages are in proposal_pages.py, the complaint pages in complaint_pages.py."""
 
 from __future__ import annotations
 
@@ -9,17 +13,14 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 
 import messages
-from app.api.complaints import complaint_public, read_complaint
 from app.api.deps import NowDep, RecordId
-from app.api.proposals import history_public, proposal_public
 from app.login import authenticate
-from app.web.outputs import late_words, outputs_context
 from app.web.qr import qr_svg
 from app.web.session import (
     COOKIE,
@@ -33,7 +34,6 @@ from bot.channels import registered
 from core.db import unit_of_work
 from models import Office, StaffUser
 from services import attempts, chat_links, link_codes
-from services import complaints as complaint_service
 from services.complaint_reports import complaint_report
 from services.errors import DomainError, InvalidInput
 from services.notices import KINDS as NOTICE_KINDS
@@ -45,13 +45,8 @@ from services.notices import (
     notices_of_office,
 )
 from services.proposals import (
-    Action,
-    get_proposal,
     programmes_of_office,
     proposals_per_step,
-    search_proposals,
-    step_view,
-    transition,
 )
 from services.roles import DECIDERS
 from services.staff import log_out
@@ -80,7 +75,6 @@ def render(
     base = {
         "t": _t,
         "when": lambda moment: format_moment(moment, tz, LANG) if moment else "",
-        "late_words": late_words,
         "staff": staff,
         "office": office,
         "form_token": form_token(request),
@@ -198,99 +192,6 @@ def dashboard(request: Request, now: NowDep) -> HTMLResponse:
     return render(request, "dashboard.html", context, staff=staff, office=office)
 
 
-# --- proposals -----------------------------------------------------------------------------
-
-
-@router.get("/proposals")
-def proposals(
-    request: Request,
-    now: NowDep,
-    programme: Annotated[str, Query(max_length=60)] = "",
-    status: Annotated[str, Query(max_length=20)] = "in_progress",
-    number: Annotated[str, Query(max_length=30)] = "",
-) -> HTMLResponse:
-    with unit_of_work(request.app.state.engine) as session:
-        staff, office = _signed_in(request, session, now)
-        found = search_proposals(
-            session=session,
-            office_id=office.id or 0,
-            number=number.strip() or None,
-            status=status or None,
-            programme_code=programme or None,
-            limit=200,
-        )
-        offered = programmes_of_office(session=session, office_id=office.id or 0)
-        context = {
-            "rows": [(p, step_view(session=session, proposal=p, now=now)) for p in found],
-            "programmes": offered,
-            "codes": {p.id: p.code for p in offered},
-            "filters": {"programme": programme, "status": status, "number": number},
-        }
-    return render(request, "proposals.html", context, staff=staff, office=office)
-
-
-def _proposal_page(
-    request: Request,
-    session: Session,
-    staff: StaffUser,
-    office: Office,
-    now: datetime,
-    proposal_id: int,
-    *,
-    status_code: int = 200,
-    **extra: Any,
-) -> HTMLResponse:
-    proposal = get_proposal(session=session, staff=staff, proposal_id=proposal_id)
-    person_id = proposal.applicant_person_id
-    context = {
-        "proposal": proposal_public(session, staff, proposal, now),
-        "history": history_public(session, proposal),
-        "actions": list(Action),
-        "chats": _chats_of(request, session, person_id, now) if person_id else None,
-        "view": step_view(session=session, proposal=proposal, now=now),
-        **outputs_context(session, request.app.state.catalogue, proposal),
-        **extra,
-    }
-    return render(
-        request, "proposal.html", context, staff=staff, office=office, status_code=status_code
-    )
-
-
-@router.get("/proposals/{proposal_id}")
-def proposal(request: Request, proposal_id: RecordId, now: NowDep) -> HTMLResponse:
-    with unit_of_work(request.app.state.engine) as session:
-        staff, office = _signed_in(request, session, now)
-        return _proposal_page(request, session, staff, office, now, proposal_id)
-
-
-@router.post("/proposals/{proposal_id}/move")
-def move_proposal(
-    request: Request,
-    proposal_id: RecordId,
-    now: NowDep,
-    action: Annotated[Action, Form()],
-    version: Annotated[int, Form(ge=0)],
-    note: Annotated[str, Form(max_length=500)] = "",
-    form_token: Annotated[str, Form()] = "",
-) -> Response:
-    check_form(request, form_token)
-    try:
-        with unit_of_work(request.app.state.engine) as session:
-            staff, _ = _signed_in(request, session, now)
-            transition(
-                session=session,
-                staff=staff,
-                proposal_id=proposal_id,
-                action=action,
-                expected_version=version,
-                now=now,
-                note=note.strip(),
-            )
-    except DomainError as exc:
-        return _refused(request, now, exc, _proposal_page, proposal_id, note=note)
-    return _see_other(f"/staff/proposals/{proposal_id}?saved=1")
-
-
 # --- who is behind a chat ------------------------------------------------------------------
 
 
@@ -397,93 +298,6 @@ def office_chat_link_code(
             session=session, staff=staff, kind=kind, now=now, settings=request.app.state.settings
         )
         return _code_page(request, staff, office, issued, "/staff/chats")
-
-
-# --- complaints ----------------------------------------------------------------------------
-
-
-@router.get("/complaints")
-def complaints(request: Request, now: NowDep, answered: bool = False) -> HTMLResponse:
-    with unit_of_work(request.app.state.engine) as session:
-        staff, office = _signed_in(request, session, now)
-        rows = complaint_service.inbox(
-            session=session, staff=staff, now=now, include_answered=answered
-        )
-        listed = [
-            complaint_public(session, c, staff, now, events=False, base="/staff/complaints")
-            for c in rows
-        ]
-    context = {"complaints": listed, "answered": answered}
-    return render(request, "complaints.html", context, staff=staff, office=office)
-
-
-def _complaint_page(
-    request: Request,
-    session: Session,
-    staff: StaffUser,
-    office: Office,
-    now: datetime,
-    complaint_id: int,
-    *,
-    status_code: int = 200,
-    **extra: Any,
-) -> HTMLResponse:
-    shown = read_complaint(session, staff, complaint_id, now, base="/staff/complaints")
-    context = {"complaint": shown, **extra}
-    return render(
-        request, "complaint.html", context, staff=staff, office=office, status_code=status_code
-    )
-
-
-@router.get("/complaints/{complaint_id}")
-def complaint(request: Request, complaint_id: RecordId, now: NowDep) -> HTMLResponse:
-    with unit_of_work(request.app.state.engine) as session:
-        staff, office = _signed_in(request, session, now)
-        return _complaint_page(request, session, staff, office, now, complaint_id)
-
-
-@router.post("/complaints/{complaint_id}/claim")
-def claim_complaint(
-    request: Request,
-    complaint_id: RecordId,
-    now: NowDep,
-    form_token: Annotated[str, Form()] = "",
-) -> Response:
-    check_form(request, form_token)
-    with unit_of_work(request.app.state.engine) as session:
-        staff, _ = _signed_in(request, session, now)
-        complaint_service.claim(session=session, staff=staff, complaint_id=complaint_id, now=now)
-    return _see_other(f"/staff/complaints/{complaint_id}?done=claimed")
-
-
-@router.post("/complaints/{complaint_id}/answer")
-def answer_complaint(
-    request: Request,
-    complaint_id: RecordId,
-    now: NowDep,
-    text: Annotated[str, Form(max_length=3000)] = "",
-    via: Annotated[str, Form(max_length=20)] = "",
-    form_token: Annotated[str, Form()] = "",
-) -> Response:
-    check_form(request, form_token)
-    try:
-        with unit_of_work(request.app.state.engine) as session:
-            staff, _ = _signed_in(request, session, now)
-            if via and via not in set(complaint_service.AnswerVia):
-                raise InvalidInput("error.validation")
-            complaint_service.answer(
-                session=session,
-                staff=staff,
-                complaint_id=complaint_id,
-                text=text,
-                now=now,
-                via=complaint_service.AnswerVia(via) if via else None,
-            )
-            given = complaint_service.events(session=session, complaint_id=complaint_id)[-1].via
-    except DomainError as exc:
-        return _refused(request, now, exc, _complaint_page, complaint_id, text=text)
-    # The notice says what really happened: sent to a chat, or given by phone, letter...
-    return _see_other(f"/staff/complaints/{complaint_id}?done=answered&via={given}")
 
 
 # --- notices -------------------------------------------------------------------------------

@@ -106,13 +106,10 @@ def steps_text(turn: Turn, programme: Programme) -> str:
     """The SOP's steps numbered as the SOP numbers them (a step Sigap splits in two is 5a and
     5b), each with its time standard where the SOP gives one; a SOP without any says so once."""
     lang = turn.lang
-    numbers = programme.sop_numbers()
     lines = []
-    for i, step in enumerate(programme.steps):
-        label = str(numbers[i])
-        if numbers.count(numbers[i]) > 1:
-            label += "abcdefghij"[i - numbers.index(numbers[i])]
+    for position, step in enumerate(programme.steps, start=1):
         words = standard_words(step.time_standard, lang)
+        label = programme.sop_label(position)
         lines.append(f"{label}) {step.name.get(lang)}" + (f" ({words})" if words else ""))
     timed = any(step.time_standard for step in programme.steps)
     heading = turn.t("bot.programme.steps" if timed else "programme.steps.plain")

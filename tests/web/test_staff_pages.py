@@ -24,7 +24,7 @@ def _proposal(live: LiveSigap, number: str) -> Proposal:
 
 def _open_proposal(page: Page, number: str) -> None:
     page.goto("/staff/proposals")
-    page.get_by_label("Nomor usulan").fill(number)
+    page.get_by_label("Cari").fill(number)
     page.get_by_role("button", name="Tampilkan").click()
     page.get_by_role("link", name=number).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Usulan {number}")
@@ -97,15 +97,22 @@ class TestMovingProposals:
         after = _proposal(live_sigap, "UEP-2026-0001")
         assert (after.step_position, after.version) == (2, before.version + 1)
 
-    def test_a_step_that_is_not_the_operators_to_record_is_refused_with_the_reason(
+    def test_a_step_that_is_not_the_operators_to_record_is_not_offered_and_refused_if_forged(
         self, page: Page, live_sigap: LiveSigap
     ) -> None:
         # Step 3 of UEP Lamandau is the Kepala Dinas's decision.
+        proposal = _proposal(live_sigap, "UEP-2026-0003")
         log_in(page, "lamandau.operator")
         _open_proposal(page, "UEP-2026-0003")
-        page.get_by_label("Tindakan").select_option("advance")
-        page.get_by_role("button", name="Simpan").click()
-        expect(page.get_by_role("alert")).to_contain_text("head")
+        expect(page.locator("#move")).to_have_count(0)
+        expect(page.locator("#no-actions")).to_contain_text("Kepala Dinas")
+        token = page.locator("input[name=form_token]").first.get_attribute("value")
+        response = page.request.post(
+            f"/staff/proposals/{proposal.id}/move",
+            form={"action": "advance", "version": str(proposal.version), "form_token": token or ""},
+        )
+        assert response.status == 403
+        assert "hanya boleh dicatat oleh" in response.text()
         assert _proposal(live_sigap, "UEP-2026-0003").step_position == 3
 
     def test_sending_a_proposal_back_needs_a_reason(
@@ -159,7 +166,7 @@ class TestAnsweringComplaints:
         log_in(page, "buton-tengah.pengaduan")
         page.goto("/staff/complaints")
         page.get_by_role("link", name=number).click()
-        expect(page.locator("#description")).to_have_text("Bantuan bulan ini belum cair.")
+        expect(page.locator("#thread li").first).to_contain_text("Bantuan bulan ini belum cair.")
         page.get_by_role("button", name="Tangani").click()
         expect(page.get_by_role("status")).to_contain_text("Anda tangani")
         page.get_by_label("Jawaban untuk pelapor").fill("Sudah kami cek: cair hari Jumat.")
