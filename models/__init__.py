@@ -19,6 +19,7 @@ from models.person import BeneficiaryGroup, GroupMember, Person
 from models.programme import Programme, ProgrammeStep
 from models.proposal import Proposal, ProposalEvent
 from models.proposal_records import GroupReport, LateDigest, ProposalOutput
+from models.register import RegisterImport, RegisterImportFile
 from models.staff import AuditLog, LoginFailure, StaffSession, StaffUser
 
 __all__ = [
@@ -48,6 +49,8 @@ __all__ = [
     "Proposal",
     "ProposalEvent",
     "ProposalOutput",
+    "RegisterImport",
+    "RegisterImportFile",
     "SendCount",
     "SendRate",
     "StaffSession",
