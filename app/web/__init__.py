@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError
 
 import messages
-from app.web import privacy, proposal_records, staff_admin
+from app.web import privacy, proposal_records, register_pages, staff_admin
 from app.web.complaints2 import router as complaints2_router
 from app.web.pages import LANG, reason, render, router
 from app.web.session import PASSWORD_PAGE, FormExpired, LoginRequired, PasswordChangeRequired
@@ -28,6 +28,7 @@ def install(app: FastAPI) -> None:
     app.include_router(privacy.router)
     app.include_router(staff_admin.router)
     app.include_router(proposal_records.router)
+    app.include_router(register_pages.router)
     app.add_api_route("/", _to_staff_pages, include_in_schema=False)
 
     @app.exception_handler(LoginRequired)
