@@ -24,20 +24,3 @@ def normalise(text: str | None) -> str | None:
     if not phonenumbers.is_valid_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def forms(text: str | None) -> tuple[str, str] | None:
-    """The number in E.164 and as Indonesians write it (``0812-3456-7890``), or None when
-    ``text`` is no valid phone number. One parse for both, for lists of many thousands."""
-    if not text or len(text) > 40:
-        return None
-    try:
-        number = phonenumbers.parse(text, REGION)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return (
-        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
-        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL),
-    )

@@ -469,12 +469,15 @@ def check_row(raw: RawRow, *, today: date) -> Kpm | list[RowError]:
         errors.append(RowError.of(number, "id_dtks", "register.row.dtks"))
 
     phone_text = _text(cells.get("telepon"))
-    e164 = national = ""
+    e164 = written = ""
     if phone_text:
-        if found := phones.forms(phone_text):
-            e164, national = found[0], found[1][:20]
-        else:
+        e164 = phones.normalise(phone_text) or ""
+        if not e164:
             errors.append(RowError.of(number, "telepon", "register.row.phone", value=phone_text))
+        # Kept as written (as a registration keeps it), unless a spreadsheet number dropped
+        # its leading 0 or it would not fit: then as matched.
+        fits = phone_text.startswith(("0", "+")) and len(phone_text) <= 20
+        written = phone_text if fits else e164
 
     marital = ""
     if marital_text := _text(cells.get("status_perkawinan")):
@@ -539,8 +542,7 @@ def check_row(raw: RawRow, *, today: date) -> Kpm | list[RowError]:
         address=texts["alamat"],
         desa=texts["desa"],
         kecamatan=texts["kecamatan"],
-        # Kept as a person reads it (0812-3456-7890); matched in E.164.
-        phone=national,
+        phone=written,
         phone_e164=e164,
         birth_place=texts["tempat_lahir"],
         occupation=texts["pekerjaan"],

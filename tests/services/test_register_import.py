@@ -133,7 +133,7 @@ class TestACsvList:
         assert [on_file[nik(i + 1)].phone_e164 for i in range(4)] == [
             "+6281270000001", "+6281270000002", "+624013123456", "+6281270000004",
         ]  # fmt: skip
-        assert on_file[nik(1)].phone == "0812-7000-0001"
+        assert on_file[nik(1)].phone == "+62 812-7000-0001"  # as written
 
     def test_bad_rows_are_named_and_the_good_ones_go_in(
         self, engine: Engine, office: Office
