@@ -55,7 +55,7 @@ from core.db import unit_of_work
 from models import AuditLog, Person, RegisterImport, RegisterImportFile, StaffUser
 from services import audit, phones
 from services.csv_import import MARITAL_WORDS, SEX_WORDS, RowError, parse_date
-from services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from services.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from services.nik import IdentityError, normalise, validate_kk, validate_nik
 from services.roles import CASE_WRITERS, require_office, require_role
 
@@ -976,7 +976,8 @@ def work(*, engine: Engine, import_id: int, clock: Callable[[], datetime]) -> No
             engine=engine, source=io.BytesIO(content), office_id=job.office_id, now=now,
             write=not checking, staff=staff, name=job.filename, after=after, on_chunk=progress,
         )  # fmt: skip
-    except InvalidInput as exc:
+    except DomainError as exc:
+        # The file is no list, or the uploader may no longer import: said on the page.
         with unit_of_work(engine) as session:
             job = session.get_one(RegisterImport, import_id)
             job.status, job.finished_at = "failed", clock()

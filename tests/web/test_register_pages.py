@@ -6,14 +6,14 @@ checked list can be cancelled; a complaint officer has no such page."""
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, col, select
 
-from models import AuditLog, Person, RegisterImport
+from models import AuditLog, Person, RegisterImport, RegisterImportFile, StaffUser
 from services.nik import make_nik
 from tests.services.test_register_import import as_csv, family
 from tests.web.conftest import LiveSigap, log_in
@@ -140,3 +140,34 @@ def test_a_complaint_officer_has_no_register_page(page: Page, live_sigap: LiveSi
         other = session.exec(select(RegisterImport).order_by(col(RegisterImport.id))).first()
     if other is not None:
         assert page.goto(f"/staff/register/{other.id}").status == 403  # type: ignore[union-attr]
+
+
+def test_an_import_whose_worker_stopped_goes_on_from_its_page(
+    page: Page, live_sigap: LiveSigap
+) -> None:
+    """As a restart leaves it: the first family's chunk committed, the worker gone."""
+    data = as_csv([family(1, NIK=kpm(9201)), family(2, NIK=kpm(9202))])
+    long_ago = datetime.now(UTC) - timedelta(minutes=10)
+    with Session(live_sigap.engine) as session:
+        operator = session.exec(
+            select(StaffUser).where(StaffUser.username == "buton-tengah.operator")
+        ).one()
+        job = RegisterImport(
+            office_id=operator.office_id, staff_id=operator.id or 0, filename="kpm-besar.csv",
+            size=len(data), status="importing", rows_read=2, will_create=2, last_row=3,
+            created=1, created_at=long_ago, heartbeat_at=long_ago,
+        )  # fmt: skip
+        session.add(job)
+        session.flush()
+        session.add(RegisterImportFile(import_id=job.id or 0, content=data))
+        session.commit()
+        job_id = job.id
+
+    log_in(page, "buton-tengah.operator", then=f"/staff/register/{job_id}")
+    expect(page.get_by_role("alert")).to_contain_text("terhenti")
+    page.get_by_role("button", name="Lanjutkan").click()
+    expect(page.locator("#summary")).to_contain_text("Selesai: 2 orang baru", timeout=20_000)
+    with Session(live_sigap.engine) as session:
+        # Row 3 was the stopped worker's; only row 4's family was written now.
+        assert session.exec(select(Person).where(Person.nik == kpm(9201))).first() is None
+        assert session.exec(select(Person).where(Person.nik == kpm(9202))).one()
