@@ -13,10 +13,12 @@ import csv
 import os
 import tempfile
 import time
+import zipfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from xml.sax.saxutils import escape
 
-from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from bench.common import databases, fresh_database
 from core.db import make_engine, unit_of_work
@@ -77,12 +79,55 @@ def _write_csv(path: Path, rows: list[list[str]]) -> None:
 
 
 def _write_xlsx(path: Path, rows: list[list[str]]) -> None:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet()
-    sheet.append(HEADER)
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
+    """As Excel and LibreOffice save a sheet: text in the shared-strings table (openpyxl writes
+    every string inline, which is slower to read and not what offices upload)."""
+    strings: dict[str, int] = {}
+
+    def cell(column: int, row: int, text: str) -> str:
+        index = strings.setdefault(text, len(strings))
+        return f'<c r="{get_column_letter(column)}{row}" t="s"><v>{index}</v></c>'
+
+    body = "".join(
+        f'<row r="{r}">' + "".join(cell(c, r, v) for c, v in enumerate(values, 1)) + "</row>"
+        for r, values in enumerate([HEADER, *rows], 1)
+    )
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006"
+    kinds = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    shared = "".join(f"<si><t>{escape(text)}</t></si>" for text in strings)
+    parts = {
+        "[Content_Types].xml": (
+            f'<Types xmlns="{package}/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{kinds}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{kinds}.worksheet+xml"/>'
+            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kinds}.sharedStrings+xml"/>'
+            "</Types>"
+        ),
+        "_rels/.rels": (
+            f'<Relationships xmlns="{package}/relationships"><Relationship Id="r1" '
+            f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+            '<sheet name="KPM" sheetId="1" r:id="r1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{package}/relationships">'
+            f'<Relationship Id="r1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="r2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet xmlns="{main}"><sheetData>{body}</sheetData></worksheet>'
+        ),
+        "xl/sharedStrings.xml": f'<sst xmlns="{main}" count="{len(strings)}">{shared}</sst>',
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, xml in parts.items():
+            archive.writestr(name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' + xml)
 
 
 def _timed(url: str, path: Path, *, write: bool) -> tuple[float, str]:
