@@ -2,7 +2,7 @@
 spouse, members, DTKS/DTSEN id, KKS number), and the register imports of the staff pages
 (checked, then imported in the background) with their uploaded files
 
-Revision ID: 0014
+Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-03 10:14:02.995278
 
@@ -17,7 +17,7 @@ from alembic import op
 import models.base
 
 # revision identifiers, used by Alembic.
-revision: str = "0014"
+revision: str = "0013"
 down_revision: str | Sequence[str] | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
