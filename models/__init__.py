@@ -1,6 +1,6 @@
 """Tables. Importing this package registers every table on SQLModel.metadata."""
 
-from models.base import UTCDateTime, utcnow
+from models.base import BigId, UTCDateTime, utcnow
 from models.chat import (
     BULK,
     REPLY,
@@ -13,7 +13,7 @@ from models.chat import (
 from models.complaint import Complaint, ComplaintAttachment, ComplaintDraft, ComplaintEvent
 from models.link import LinkCode
 from models.notice import Notice, NoticeDelivery
-from models.office import Office
+from models.office import NumberCounter, Office
 from models.ops import SendCount
 from models.person import BeneficiaryGroup, GroupMember, Person
 from models.programme import Programme, ProgrammeStep
@@ -27,6 +27,7 @@ __all__ = [
     "REPLY",
     "AuditLog",
     "BeneficiaryGroup",
+    "BigId",
     "Complaint",
     "ComplaintAttachment",
     "ComplaintDraft",
@@ -40,6 +41,7 @@ __all__ = [
     "LoginFailure",
     "Notice",
     "NoticeDelivery",
+    "NumberCounter",
     "Office",
     "OutboxMessage",
     "Person",
