@@ -11,7 +11,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError
 
 import messages
-from app.web import complaint_pages, group_reports, privacy, proposal_pages, staff_admin
+from app.web import (
+    complaint_pages,
+    group_reports,
+    privacy,
+    proposal_pages,
+    register_pages,
+    staff_admin,
+)
 from app.web.pages import LANG, reason, render, router
 from app.web.session import PASSWORD_PAGE, FormExpired, LoginRequired, PasswordChangeRequired
 from services.errors import DomainError
@@ -27,6 +34,7 @@ def install(app: FastAPI) -> None:
     app.include_router(group_reports.router)
     app.include_router(privacy.router)
     app.include_router(staff_admin.router)
+    app.include_router(register_pages.router)
     app.add_api_route("/", _to_staff_pages, include_in_schema=False)
 
     @app.exception_handler(LoginRequired)

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, select
 
 import messages
-from app.api.deps import NowDep, RecordId
+from app.api.deps import BigRecordId, NowDep, RecordId
 from app.files import file_response
 from app.presenters.complaints import PAGE_BASE, complaint_public, countdown_words, event_words
 from app.web.pages import LANG, _refused, _see_other, _signed_in, render
@@ -324,7 +324,7 @@ def complaint(request: Request, complaint_id: RecordId, now: NowDep) -> HTMLResp
 
 @router.get("/complaints/{complaint_id}/attachments/{attachment_id}")
 def attachment(
-    request: Request, complaint_id: RecordId, attachment_id: RecordId, now: NowDep
+    request: Request, complaint_id: RecordId, attachment_id: BigRecordId, now: NowDep
 ) -> Response:
     with unit_of_work(request.app.state.engine) as session:
         staff = current_staff(request, session, now)
