@@ -45,6 +45,8 @@ PASSWORD = "sigap-demo"
 class LiveSigap:
     url: str
     engine: Engine
+    # Where the server keeps the files complainants send (a photo a test puts there shows).
+    attachments: Path | None = None
 
 
 @pytest.fixture(scope="module")
@@ -65,9 +67,10 @@ def live_sigap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSigap]:
         run_workers=False,
         telegram_bot_username="sigap_demo_bot",
         whatsapp_display_number="6281100000000",
+        attachments_dir=path.parent / "attachments",
     )
     with serving(create_app(settings), lifespan="on") as base:
-        yield LiveSigap(url=base, engine=engine)
+        yield LiveSigap(url=base, engine=engine, attachments=settings.attachments_dir)
     engine.dispose()
 
 
