@@ -18,18 +18,22 @@ from services.complaints import (
     Action,
     ClockPolicy,
     NewComplaint,
+    Status,
     add_information,
     answer,
     claim,
     clock_rules,
     file_complaint,
+    inbox,
     rate,
+    reassign,
     record_offline,
     reopen,
     settle,
+    staff_actions,
     sweep,
 )
-from services.errors import Conflict, InvalidInput
+from services.errors import Conflict, Forbidden, InvalidInput
 from services.outbox import ensure_conversation
 from services.roles import Role
 from services.staff import create_staff
@@ -466,3 +470,100 @@ def test_every_channel_answer_route_and_action_has_its_words() -> None:
             assert messages.render(f"web.complaint.via.{via}", lang)
         for action in Action:
             assert messages.render(f"complaint.action.{action}", lang)
+
+
+class TestReassigning:
+    """A Kabid (or Kadis, or admin) hands a complaint to another officer; an officer hands on
+    the one they hold. The new holder is told in their chat; reminders then go to them."""
+
+    def test_the_kabid_hands_an_unclaimed_complaint_to_an_officer_who_is_told(
+        self, session: Session, buteng: dict[str, StaffUser]
+    ) -> None:
+        complaint = _file(session)
+        assert Action.REASSIGN in staff_actions(buteng["kabid"], complaint)
+        assert Action.REASSIGN not in staff_actions(buteng["officer"], complaint)
+        moved = reassign(
+            session=session,
+            staff=buteng["kabid"],
+            complaint_id=complaint.id or 0,
+            assignee_id=buteng["officer2"].id or 0,
+            now=RECEIVED + timedelta(hours=1),
+        )
+        session.commit()
+        assert moved.claimed_by_id == buteng["officer2"].id
+        assert _kinds(session, complaint)[-1] == "reassigned"
+        told = _sent_to(session, "telegram:502")
+        assert any(complaint.number in text and "DIALIHKAN KE ANDA" in text for text in told)
+        # The holder hands it on; the one it left no longer may.
+        assert Action.REASSIGN in staff_actions(buteng["officer2"], moved)
+        reassign(
+            session=session,
+            staff=buteng["officer2"],
+            complaint_id=complaint.id or 0,
+            assignee_id=buteng["officer"].id or 0,
+            now=RECEIVED + timedelta(hours=2),
+        )
+        session.commit()
+        with pytest.raises(Forbidden):
+            reassign(
+                session=session,
+                staff=buteng["officer2"],
+                complaint_id=complaint.id or 0,
+                assignee_id=buteng["officer2"].id or 0,
+                now=RECEIVED + timedelta(hours=3),
+            )
+
+    def test_not_to_someone_outside_the_office_or_its_complaint_handlers(
+        self, session: Session, buteng: dict[str, StaffUser]
+    ) -> None:
+        complaint = _file(session)
+        with pytest.raises(InvalidInput) as info:
+            reassign(
+                session=session,
+                staff=buteng["kabid"],
+                complaint_id=complaint.id or 0,
+                assignee_id=buteng["ppid"].id or 0,  # an operator handles no complaints
+                now=RECEIVED,
+            )
+        assert info.value.key == "complaint.error.assignee"
+        moved = reassign(
+            session=session,
+            staff=buteng["kabid"],
+            complaint_id=complaint.id or 0,
+            assignee_id=buteng["officer"].id or 0,
+            now=RECEIVED,
+        )
+        with pytest.raises(Conflict) as again:
+            reassign(
+                session=session,
+                staff=buteng["kabid"],
+                complaint_id=moved.id or 0,
+                assignee_id=buteng["officer"].id or 0,
+                now=RECEIVED,
+            )
+        assert again.value.key == "complaint.error.same_assignee"
+
+    def test_the_inbox_filters_by_status_category_and_channel(
+        self, session: Session, buteng: dict[str, StaffUser]
+    ) -> None:
+        first, second = _file(session), _file(session)
+        answer(
+            session=session,
+            staff=buteng["officer"],
+            complaint_id=second.id or 0,
+            text="Sudah cair kemarin.",
+            now=RECEIVED + timedelta(hours=3),
+        )
+        session.commit()
+        officer, now = buteng["officer"], RECEIVED + timedelta(hours=4)
+
+        def numbers(**filters: object) -> list[str]:
+            found = inbox(session=session, staff=officer, now=now, **filters)  # type: ignore[arg-type]
+            return [c.number for c in found]
+
+        assert numbers() == [first.number]
+        assert numbers(statuses=[Status.ANSWERED]) == [second.number]
+        assert set(numbers(statuses=list(Status))) == {first.number, second.number}
+        assert numbers(statuses=list(Status), category="pungli") == []
+        assert numbers(statuses=list(Status), channel="telegram") == numbers(statuses=list(Status))
+        assert numbers(statuses=list(Status), channel="walk_in") == []

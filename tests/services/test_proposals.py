@@ -15,7 +15,16 @@ from services.catalogue_sync import apply_catalogue
 from services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.nik import make_nik
 from services.persons import PersonIn, register_person
-from services.proposals import Action, create_proposal, history, step_view, transition
+from services.proposals import (
+    Action,
+    allowed_actions,
+    create_proposal,
+    history,
+    search_proposals,
+    step_view,
+    steps_of,
+    transition,
+)
 from services.roles import Role
 from services.staff import create_staff
 
@@ -343,3 +352,92 @@ class TestLateness:
         late = step_view(session=session, proposal=proposal, now=wednesday)
         assert late.lateness is not None and late.lateness.is_late
         assert late.lateness.working_days_late == 1
+
+
+class TestWhatEachRoleIsOffered:
+    """What a page offers is what transition accepts: for every role at every step of UEP
+    Lamandau, each offered action goes through and each action not offered is refused."""
+
+    def test_offered_is_accepted_and_not_offered_is_refused(
+        self, session: Session, catalogue: Catalogue, lamandau: dict[str, StaffUser]
+    ) -> None:
+        proposal = _uep(session, catalogue, lamandau[Role.OPERATOR], MONDAY)
+        roles = _step_roles(catalogue)
+        for position in range(1, len(roles) + 1):
+            steps = steps_of(session=session, programme_id=proposal.programme_id)
+            for role, staff in lamandau.items():
+                offered = allowed_actions(
+                    staff=staff, proposal=proposal, step=steps[position - 1], total=len(steps)
+                )
+                if role == Role.OPERATOR and position == 1:
+                    assert offered == [Action.ADVANCE]
+                for action in Action:
+                    savepoint = session.begin_nested()
+                    try:
+                        transition(
+                            session=session,
+                            staff=staff,
+                            proposal_id=proposal.id or 0,
+                            action=action,
+                            expected_version=proposal.version,
+                            now=MONDAY + timedelta(hours=position),
+                            note="Berkas belum lengkap.",
+                        )
+                        accepted = True
+                    except (Forbidden, Conflict):
+                        accepted = False
+                    savepoint.rollback()
+                    session.expire_all()
+                    proposal = session.get_one(Proposal, proposal.id)
+                    assert accepted == (action in offered), (position, role, action)
+            if position < len(roles):
+                proposal = transition(
+                    session=session,
+                    staff=lamandau[Role.ADMIN],
+                    proposal_id=proposal.id or 0,
+                    action=Action.ADVANCE,
+                    expected_version=proposal.version,
+                    now=MONDAY + timedelta(hours=position, minutes=30),
+                )
+                session.commit()
+
+    def test_nothing_is_offered_on_a_closed_proposal_or_to_another_office(
+        self, session: Session, catalogue: Catalogue, lamandau: dict[str, StaffUser]
+    ) -> None:
+        proposal = _uep(session, catalogue, lamandau[Role.OPERATOR], MONDAY)
+        steps = steps_of(session=session, programme_id=proposal.programme_id)
+        stranger = lamandau[Role.ADMIN].model_copy(update={"office_id": 999})
+        assert allowed_actions(staff=stranger, proposal=proposal, step=steps[0], total=6) == []
+        proposal = transition(
+            session=session,
+            staff=lamandau[Role.HEAD],
+            proposal_id=proposal.id or 0,
+            action=Action.REJECT,
+            expected_version=proposal.version,
+            now=MONDAY,
+            note="Bukan warga Lamandau.",
+        )
+        session.commit()
+        for staff in lamandau.values():
+            assert allowed_actions(staff=staff, proposal=proposal, step=steps[0], total=6) == []
+
+
+class TestSearchingByNumber:
+    def test_a_part_of_a_number_finds_it_a_whole_number_only_itself(
+        self, session: Session, catalogue: Catalogue, lamandau: dict[str, StaffUser]
+    ) -> None:
+        proposal = _uep(session, catalogue, lamandau[Role.OPERATOR], MONDAY)
+        office_id = proposal.office_id
+
+        def found(number: str) -> list[str]:
+            return [
+                p.number
+                for p in search_proposals(session=session, office_id=office_id, number=number)
+            ]
+
+        assert found("0001") == [proposal.number]
+        assert found("lmd-2026") == [proposal.number]
+        assert found(proposal.number.lower()) == [proposal.number]
+        assert found("0002") == []
+        assert found("UEP-LMD-2026-0002") == []
+        assert found("%") == []  # no wildcard
