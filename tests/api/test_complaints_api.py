@@ -266,3 +266,34 @@ def test_an_answer_outside_the_chat_records_how_it_was_given_and_sends_nothing(
     assert body["thread"][-1]["via"] == "phone_call"
     with Session(db) as session:
         assert session.exec(select(OutboxMessage)).all() == []
+
+
+def test_the_kabid_reassigns_by_the_api_and_the_inbox_shows_every_status_asked_for(
+    staff: StaffFactory,
+) -> None:
+    operator = staff(BUTON_TENGAH, "operator")
+    created = operator.post("/api/v1/complaints/offline", json=WALK_IN).json()
+    officer = staff(BUTON_TENGAH, "complaint_officer")
+    kabid = staff(BUTON_TENGAH, "supervisor")
+    assert "reassign" not in officer.get(f"/api/v1/complaints/{created['id']}").json()["actions"]
+    moved = kabid.post(
+        f"/api/v1/complaints/{created['id']}/reassign", json={"staff_id": officer.info["id"]}
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["claimed_by_id"] == officer.info["id"]
+    assert moved.json()["events"][-1]["kind"] == "reassigned"
+    refused = officer.post(
+        f"/api/v1/complaints/{created['id']}/reassign", json={"staff_id": operator.info["id"]}
+    )
+    assert refused.status_code == 422
+    assert refused.json()["error"] == "complaint.error.assignee"
+
+    answered = officer.post(
+        f"/api/v1/complaints/{created['id']}/answer",
+        json={"text": "Sudah cair.", "via": "phone_call"},
+    )
+    assert answered.status_code == 200, answered.text
+    assert officer.get("/api/v1/complaints").json() == []
+    listed = officer.get("/api/v1/complaints?status=answered&status=closed").json()
+    assert [c["number"] for c in listed] == [created["number"]]
+    assert listed[0]["urgency"] is None and listed[0]["seconds_left"] is None

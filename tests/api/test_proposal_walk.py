@@ -40,8 +40,11 @@ def test_a_uep_lamandau_proposal_walks_all_six_steps_by_the_right_roles(
 ) -> None:
     proposal = file_uep(staff, people)
     assert proposal["total_steps"] == 6
+    assert (proposal["sop_total"], proposal["current_step"]["sop_label"]) == (6, "1")
     assert proposal["number"] == "UEP-LMD-2026-0001"
     assert proposal["current_step"]["position"] == 1
+    # What the reader may do: an operator is never offered a return or a rejection.
+    assert proposal["actions"] == ["advance"]
 
     # (who records the step, action): the SOP's actors, step by step.
     walk = [
