@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, col, select
 
 from core.db import unit_of_work
-from models import Office, Person, Proposal, ProposalOutput
+from models import Office, Person, Programme, Proposal, ProposalOutput, StaffUser
 from services.nik import make_nik
 from services.persons import PersonIn, register_person
+from services.proposals import Action, transition
 from tests.web.conftest import LiveSigap, log_in
 
 
@@ -270,3 +272,55 @@ class TestWhoMayDoWhat:
         page.get_by_role("button", name="Simpan").click()
         expect(page.get_by_role("alert")).to_contain_text("sudah diubah orang lain")
         expect(page.locator("#current-step")).to_contain_text("Tahap 2 dari 6")
+
+
+class TestGroupReports:
+    def test_a_bekasi_kube_owes_its_three_reports_and_one_is_recorded(
+        self, page: Page, live_sigap: LiveSigap
+    ) -> None:
+        now = datetime.now(UTC)
+        with unit_of_work(live_sigap.engine) as session:
+            proposal = session.exec(
+                select(Proposal)
+                .join(Programme, col(Programme.id) == Proposal.programme_id)
+                .where(Programme.code == "kube-bekasi", Proposal.step_position == 3)
+            ).one()
+            admin = session.exec(
+                select(StaffUser).where(StaffUser.username == "bekasi.admin")
+            ).one()
+            # The Wali Kota's decree (step 3) and the handover (step 4) are done today.
+            for _ in range(2):
+                proposal = transition(
+                    session=session,
+                    staff=admin,
+                    proposal_id=proposal.id or 0,
+                    action=Action.ADVANCE,
+                    expected_version=proposal.version,
+                    now=now,
+                )
+            proposal_id = proposal.id
+        log_in(page, "bekasi.operator", then=f"/staff/proposals/{proposal_id}")
+        page.get_by_role("link", name="Laporan kelompok (triwulan dan akhir tahun)").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Laporan kelompok")
+        rows = page.locator("#reports tbody tr")
+        expect(rows).to_have_count(6)  # three kinds, for this quarter and for the year's end
+        table = page.locator("#reports")
+        for kind in ("Laporan Bantuan Sosial", "Laporan Pelaksanaan", "Laporan Aset"):
+            expect(table).to_contain_text(kind)
+        local = now.astimezone(ZoneInfo("Asia/Jakarta"))
+        quarter = (local.month - 1) // 3 + 1
+        expect(table).to_contain_text(f"Triwulan {quarter} {local.year}")
+        expect(table).to_contain_text(f"Akhir tahun {local.year}")
+
+        # A period that is none is refused beside its field, in words.
+        page.get_by_label("Jenis laporan").select_option("laporan-aset")
+        page.get_by_label("Periode").fill(f"{local.year}-Q5")
+        page.get_by_role("button", name="Catat laporan").click()
+        expect(page.locator("#e-period")).to_be_visible()
+        expect(page.get_by_label("Periode")).to_have_attribute("aria-invalid", "true")
+
+        page.get_by_label("Periode").fill(f"{local.year}-Q{quarter}")
+        page.get_by_role("button", name="Catat laporan").click()
+        expect(page.get_by_role("status")).to_contain_text("Laporan kelompok dicatat")
+        recorded = page.locator("#reports tbody tr", has_text="Laporan Aset").first
+        expect(recorded).to_contain_text("tepat waktu")
