@@ -97,6 +97,7 @@ class ComplaintPublic(BaseModel):
     channel: str
     lapor_tracking: str | None
     programme_code: str | None
+    programme_name: str | None = None
     description: str
     complainant: str
     # Hidden, as the name is, from officers when the complainant asked for confidentiality.

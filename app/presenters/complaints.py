@@ -94,6 +94,7 @@ def complaint_public(
         channel=complaint.channel,
         lapor_tracking=complaint.lapor_tracking,
         programme_code=programme.code if programme else None,
+        programme_name=programme.name if programme else None,
         description=complaint.description,
         complainant=service.visible_name(complaint, viewer),
         complainant_contact=service.visible_contact(complaint, viewer),
