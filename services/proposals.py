@@ -26,12 +26,12 @@ from models import (
 )
 from services import proposal_news
 from services.catalogue import Catalogue, TimeStandard
-from services.eligibility import ApplicantFacts, MemberFacts, check_eligibility
+from services.eligibility import ApplicantFacts, MemberFacts, RuleFailure, check_eligibility
 from services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.nik import normalise
 from services.numbering import insert_numbered, normalise_number
 from services.persons import group_members, groups_of_person
-from services.roles import CASE_WRITERS, DECIDERS, Role
+from services.roles import CASE_READERS, CASE_WRITERS, DECIDERS, Role
 from services.staff import require_office, require_role
 from services.workdays import Lateness, lateness
 
@@ -431,3 +431,26 @@ def search_proposals(
         )
     query = query.order_by(col(Proposal.submitted_at).desc(), col(Proposal.id).desc())
     return list(session.exec(query.limit(limit)).all())
+
+
+def applicant_eligibility(
+    *,
+    session: Session,
+    staff: StaffUser,
+    catalogue: Catalogue,
+    programme_code: str,
+    now: datetime,
+    person_id: int | None = None,
+    group_id: int | None = None,
+) -> list[RuleFailure]:
+    """Every rule of the programme the person or group fails, as :func:`create_proposal`
+    would check them, without filing anything (a preview for staff; empty means eligible)."""
+    require_role(staff, CASE_READERS)
+    programme = session.exec(select(Programme).where(Programme.code == programme_code)).first()
+    spec = catalogue.programme(programme_code)
+    if programme is None or spec is None:
+        raise NotFound("error.not_found", what=f"Programme {programme_code}")
+    require_office(staff, programme.office_id, what=f"Programme {programme_code}")
+    office = session.get_one(Office, programme.office_id)
+    facts = _applicant_facts(session=session, staff=staff, person_id=person_id, group_id=group_id)
+    return check_eligibility(spec, facts, office_code=office.code, today=now.date())

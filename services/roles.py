@@ -22,6 +22,12 @@ class Role(StrEnum):
 
 # Who may register people and groups, file proposals and import spreadsheets.
 CASE_WRITERS = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.HEAD, Role.ADMIN})
+# Who sees a NIK and a No. KK whole: those who check them against a KTP and a KK when they
+# register people and file proposals. Complaint officers see them masked (7308************).
+NIK_READERS = CASE_WRITERS
+# Who changes the office's own settings (opening hours, contacts, the complaint clock where
+# its SOP states none).
+OFFICE_SETTERS = frozenset({Role.HEAD, Role.ADMIN})
 # Everyone on staff reads case data of their own office (complaint officers need context).
 CASE_READERS = frozenset(Role)
 # Sending a proposal back or rejecting it is a decision, not a clerical step.

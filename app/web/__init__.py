@@ -11,9 +11,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError
 
 import messages
-from app.web import privacy, proposal_records, staff_admin
+from app.web import (
+    admin_pages,
+    lang,
+    people_pages,
+    privacy,
+    proposal_records,
+    staff_admin,
+)
 from app.web.complaints2 import router as complaints2_router
-from app.web.pages import LANG, reason, render, router
+from app.web.lang import current
+from app.web.pages import reason, render, router
 from app.web.session import PASSWORD_PAGE, FormExpired, LoginRequired, PasswordChangeRequired
 from services.errors import DomainError
 
@@ -28,6 +36,10 @@ def install(app: FastAPI) -> None:
     app.include_router(privacy.router)
     app.include_router(staff_admin.router)
     app.include_router(proposal_records.router)
+    app.include_router(lang.router)
+    app.include_router(people_pages.router)
+    app.include_router(admin_pages.router)
+    app.add_middleware(lang.LanguageFromCookie)
     app.add_api_route("/", _to_staff_pages, include_in_schema=False)
 
     @app.exception_handler(LoginRequired)
@@ -41,8 +53,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(FormExpired)
     async def _expired(request: Request, _exc: FormExpired) -> HTMLResponse:
-        text = messages.render("web.form.expired", LANG)
-        return render(request, "message.html", {"text": text}, status_code=403)
+        text = messages.render("web.form.expired", current())
+        title = messages.render("ui.expired", current())
+        return render(request, "message.html", {"text": text, "title": title}, status_code=403)
 
     for kind in (DomainError, RequestValidationError, DataError):
         app.add_exception_handler(kind, _as_page_under_staff(app.exception_handlers[kind]))
@@ -55,7 +68,7 @@ def _as_page_under_staff(json_handler: Handler) -> Handler:
         if isinstance(exc, DomainError):
             text, status = reason(exc), exc.status
         else:
-            text, status = messages.render("error.validation", LANG), 422
+            text, status = messages.render("error.validation", current()), 422
         return render(request, "message.html", {"text": text}, status_code=status)
 
     return handle

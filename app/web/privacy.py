@@ -17,7 +17,8 @@ from sqlmodel import Session
 
 import messages
 from app.api.deps import MAX_ID, NowDep, RecordId
-from app.web.pages import LANG, reason, render
+from app.web.lang import current
+from app.web.pages import reason, render
 from app.web.session import check_form, current_staff
 from core.db import unit_of_work
 from models import AuditLog, Office, Person, StaffUser
@@ -39,7 +40,7 @@ DayQ = Annotated[str, Query(max_length=10)]
 
 
 def _t(key: str, **params: Any) -> str:
-    return messages.render(key, LANG, **params)
+    return messages.render(key, current(), **params)
 
 
 def action_word(code: str) -> str:
