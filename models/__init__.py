@@ -13,7 +13,7 @@ from models.chat import (
 from models.complaint import Complaint, ComplaintAttachment, ComplaintDraft, ComplaintEvent
 from models.link import LinkCode
 from models.notice import Notice, NoticeDelivery
-from models.office import Office
+from models.office import Office, OfficeSetting
 from models.ops import SendCount
 from models.person import BeneficiaryGroup, GroupMember, Person
 from models.programme import Programme, ProgrammeStep
@@ -40,6 +40,7 @@ __all__ = [
     "Notice",
     "NoticeDelivery",
     "Office",
+    "OfficeSetting",
     "OutboxMessage",
     "Person",
     "Programme",
