@@ -17,6 +17,7 @@ from app.web import (
     people_pages,
     privacy,
     proposal_records,
+    report_pages,
     staff_admin,
 )
 from app.web.complaints2 import router as complaints2_router
@@ -38,6 +39,7 @@ def install(app: FastAPI) -> None:
     app.include_router(proposal_records.router)
     app.include_router(lang.router)
     app.include_router(people_pages.router)
+    app.include_router(report_pages.router)
     app.include_router(admin_pages.router)
     app.add_middleware(lang.LanguageFromCookie)
     app.add_api_route("/", _to_staff_pages, include_in_schema=False)
