@@ -140,7 +140,7 @@ def update_person(
     require_office(staff, person.office_id, what="Person")
     if person.erased_at is not None:
         raise Conflict("people.error.erased")
-    if seen is not None and abs((person.updated_at - seen).total_seconds()) >= 1:
+    if seen is not None and person.updated_at != seen:
         raise Conflict("people.error.stale")
     info, kk = _checked(data, now)
     other = session.exec(
