@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 import messages
 from app.api.deps import MAX_ID, NowDep, RecordId
+from app.web.labels import channel_word
 from app.web.lang import current
 from app.web.pages import reason, render
 from app.web.session import check_form, current_staff
@@ -117,7 +118,7 @@ def _who(row: AuditLog, names: dict[int, StaffUser]) -> str:
         member = names[row.staff_id]
         return f"{member.full_name} ({member.username})"
     if row.actor.startswith("chat:"):
-        return _t("privacy.actor.chat", channel=row.actor.split(":")[1])
+        return _t("privacy.actor.chat", channel=channel_word(row.actor.split(":")[1]))
     if row.actor == "cli":
         return _t("privacy.actor.cli")
     if row.actor == "system" or not row.actor:
