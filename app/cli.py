@@ -579,6 +579,63 @@ def person_erase(
     )
 
 
+import_cli = typer.Typer(help="Import an office's own lists.", no_args_is_help=True)
+cli.add_typer(import_cli, name="import")
+
+
+@import_cli.command("persons")
+def import_persons(
+    file: Annotated[Path, typer.Argument(help="The KPM list: CSV or XLSX.")],
+    office: Annotated[str, typer.Option(help="Office code (e.g. 74.14) or slug.")],
+    check: Annotated[
+        bool, typer.Option("--check", help="Check every row and report; write nothing.")
+    ] = False,
+) -> None:
+    """Register the families of an office's KPM list (see the README's "KPM register"): each
+    person matched by NIK, created or updated; a bad row is reported by its number and
+    reason, and the other rows go in. --check exits 1 when any row would be rejected."""
+    from core.db import make_engine
+    from services import register_import
+    from services.errors import DomainError
+
+    if not file.is_file():
+        raise typer.BadParameter(f"no such file: {file}", param_hint="FILE")
+    with _session() as session:
+        found = _office(session, office)
+        office_id, office_name = found.id or 0, found.name
+    verb = "checking" if check else "importing"
+    typer.echo(f"{verb} {file.name} for {office_name}", err=True)
+
+    def progress(_session: Any, done: Any, totals: Any) -> None:
+        for error in done.errors:
+            where = f"row {error.row}" + (f", {error.column}" if error.column else "")
+            typer.echo(f"{where}: {error.message_en}")
+        typer.echo(f"... {totals.read:,} rows read (up to row {totals.last_row:,})", err=True)
+
+    engine = make_engine(get_settings().sqlalchemy_url)
+    try:
+        with file.open("rb") as source:
+            outcome = register_import.import_register(
+                engine=engine, source=source, office_id=office_id, now=_now(), write=not check,
+                actor="cli", name=file.name, on_chunk=progress,
+            )  # fmt: skip
+    except DomainError as exc:
+        fail(str(exc))
+    finally:
+        engine.dispose()
+    if outcome.ignored:
+        typer.echo(f"columns ignored: {', '.join(outcome.ignored)}")
+    totals = outcome.totals
+    would = "would be " if check else ""
+    typer.echo(
+        f"{totals.read:,} rows read ({outcome.kind}): {totals.created:,} {would}created, "
+        f"{totals.updated:,} {would}updated, {totals.unchanged:,} unchanged, "
+        f"{totals.rejected:,} rejected"
+    )
+    if check and totals.rejected:
+        raise typer.Exit(1)
+
+
 @cli.command("backup")
 def backup_command(
     file: Annotated[Path, typer.Argument(help="The new backup file (must not exist).")],

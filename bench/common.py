@@ -37,7 +37,7 @@ def postgres_available() -> bool:
 
 
 @contextmanager
-def fresh_database(kind: str) -> Iterator[str]:
+def fresh_database(kind: str, schema: str = "sigap_bench") -> Iterator[str]:
     """An empty migrated database: a temporary SQLite file, or the bench PostgreSQL wiped."""
     if kind == "sqlite":
         with tempfile.TemporaryDirectory() as folder:
@@ -48,15 +48,15 @@ def fresh_database(kind: str) -> Iterator[str]:
     # Its own schema, so a benchmark never touches tables a test run is using.
     engine = make_engine(_pg(PG_URL))
     with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS sigap_bench CASCADE"))
-        conn.execute(text("CREATE SCHEMA sigap_bench"))
-    url = _pg(PG_URL) + "?options=-csearch_path%3Dsigap_bench"
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = _pg(PG_URL) + f"?options=-csearch_path%3D{schema}"
     upgrade(url)
     try:
         yield url
     finally:
         with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA IF EXISTS sigap_bench CASCADE"))
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
         engine.dispose()
 
 

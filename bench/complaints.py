@@ -27,7 +27,9 @@ BATCH = 20_000
 
 def _populate(engine: Engine) -> None:
     with Session(engine) as session:
-        office = Office(code="74.14", slug="buton-tengah", name="Dinas Sosial Buton Tengah")
+        office = Office(
+            code="74.14", slug="buton-tengah", short_code="BTG", name="Dinas Sosial Buton Tengah"
+        )
         session.add(office)
         session.commit()
         office_id = office.id
@@ -50,7 +52,7 @@ def _populate(engine: Engine) -> None:
                 next_check = received + timedelta(hours=24)
             rows.append(
                 {
-                    "number": f"ADU-{received.year}-{i + 1:07d}",
+                    "number": f"ADU-BTG-{received.year}-{i + 1:05d}",
                     "office_id": office_id,
                     "category": "lainnya",
                     "channel": "telegram",
@@ -97,7 +99,7 @@ def run() -> None:
             )
 
             rng = random.Random(11)
-            numbers = [f"ADU-%d-{rng.randint(1, TOTAL):07d}" for _ in range(LOOKUPS)]
+            numbers = [f"ADU-BTG-%d-{rng.randint(1, TOTAL):05d}" for _ in range(LOOKUPS)]
             samples = []
             with Session(engine) as session:
                 for pattern in numbers:

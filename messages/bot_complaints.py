@@ -56,7 +56,7 @@ ID: dict[str, str] = {
     "bot.complaint.list_title": "Pengaduan Anda. Pilih nomor, atau ketik nomor tiket:",
     "bot.complaint.list_none": (
         "Belum ada pengaduan dari chat ini. Bila punya nomor tiket, ketik nomornya "
-        "(contoh: ADU-2026-00001)."
+        "(contoh: ADU-BTG-2026-00001)."
     ),
     "bot.complaint.list_unknown": "Pilihan tidak dikenal. Pilih nomor, atau ketik nomor tiket:",
     "bot.complaint.status.open": "Sedang diproses",
@@ -91,7 +91,9 @@ ID: dict[str, str] = {
         "Maaf, Anda belum terdaftar sebagai petugas pengaduan. Hubungi admin Dinas Sosial."
     ),
     "bot.officer.not_found": "Pengaduan {number} tidak ditemukan.",
-    "bot.officer.usage": "Format: klaim ADU-2026-00001, atau jawab ADU-2026-00001 isi jawaban.",
+    "bot.officer.usage": (
+        "Format: klaim ADU-BTG-2026-00001, atau jawab ADU-BTG-2026-00001 isi jawaban."
+    ),
     "bot.officer.claimed": (
         "Pengaduan {number} ditangani oleh {name}. Balas pesan pengaduannya, atau ketik "
         "jawab {number} isi jawaban."
@@ -151,7 +153,7 @@ EN: dict[str, str] = {
     "bot.complaint.list_title": "Your complaints. Choose one, or type a ticket number:",
     "bot.complaint.list_none": (
         "No complaints from this chat yet. If you have a ticket number, type it "
-        "(e.g. ADU-2026-00001)."
+        "(e.g. ADU-BTG-2026-00001)."
     ),
     "bot.complaint.list_unknown": "Unknown choice. Choose one, or type a ticket number:",
     "bot.complaint.status.open": "Being handled",
@@ -186,7 +188,9 @@ EN: dict[str, str] = {
         "Sorry, you are not registered as a complaint officer. Ask the office's admin."
     ),
     "bot.officer.not_found": "Complaint {number} was not found.",
-    "bot.officer.usage": "Format: klaim ADU-2026-00001, or jawab ADU-2026-00001 answer text.",
+    "bot.officer.usage": (
+        "Format: klaim ADU-BTG-2026-00001, or jawab ADU-BTG-2026-00001 answer text."
+    ),
     "bot.officer.claimed": (
         "Complaint {number} is handled by {name}. Reply to its message, or type "
         "jawab {number} answer text."

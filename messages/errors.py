@@ -30,7 +30,6 @@ ID = {
     "error.group_member_missing": "Anggota dengan NIK {nik} belum terdaftar.",
     "error.unknown_role": "Peran {role} tidak dikenal.",
     "error.username_taken": "Nama pengguna {username} sudah dipakai.",
-    "error.number_busy": "Nomor usulan sedang dipakai penulis lain; silakan coba lagi.",
     "error.link_code_target": (
         "Kode tautan dibuat untuk satu orang, satu petugas, atau grup petugas satu kantor."
     ),
@@ -70,7 +69,6 @@ EN = {
     "error.group_member_missing": "No person registered with NIK {nik}.",
     "error.unknown_role": "Unknown role {role}.",
     "error.username_taken": "Username {username} is already taken.",
-    "error.number_busy": "Another writer is numbering a proposal; please try again.",
     "error.link_code_target": (
         "A link code is made for one person, one staff member, or one office's officers' chat."
     ),

@@ -54,6 +54,7 @@ ID: dict[str, str] = {
     "identity.marital_status.cerai_hidup": "cerai hidup",
     "identity.marital_status.cerai_mati": "cerai mati",
     "identity.marital_status.ditinggal_suami": "ditinggal suami tanpa batas waktu",
+    "identity.marital_status.unknown": "belum tercatat",
 }
 
 EN: dict[str, str] = {
@@ -106,4 +107,5 @@ EN: dict[str, str] = {
     "identity.marital_status.cerai_hidup": "divorced",
     "identity.marital_status.cerai_mati": "widowed",
     "identity.marital_status.ditinggal_suami": "left by her husband indefinitely",
+    "identity.marital_status.unknown": "not recorded",
 }

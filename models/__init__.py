@@ -1,6 +1,6 @@
 """Tables. Importing this package registers every table on SQLModel.metadata."""
 
-from models.base import UTCDateTime, utcnow
+from models.base import BigId, UTCDateTime, utcnow
 from models.chat import (
     BULK,
     REPLY,
@@ -13,12 +13,13 @@ from models.chat import (
 from models.complaint import Complaint, ComplaintAttachment, ComplaintDraft, ComplaintEvent
 from models.link import LinkCode
 from models.notice import Notice, NoticeDelivery
-from models.office import Office, OfficeSetting
+from models.office import NumberCounter, Office, OfficeSetting
 from models.ops import SendCount
 from models.person import BeneficiaryGroup, GroupMember, Person
 from models.programme import Programme, ProgrammeStep
 from models.proposal import Proposal, ProposalEvent
 from models.proposal_records import GroupReport, LateDigest, ProposalOutput
+from models.register import RegisterImport, RegisterImportFile
 from models.staff import AuditLog, LoginFailure, StaffSession, StaffUser
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "REPLY",
     "AuditLog",
     "BeneficiaryGroup",
+    "BigId",
     "Complaint",
     "ComplaintAttachment",
     "ComplaintDraft",
@@ -39,6 +41,7 @@ __all__ = [
     "LoginFailure",
     "Notice",
     "NoticeDelivery",
+    "NumberCounter",
     "Office",
     "OfficeSetting",
     "OutboxMessage",
@@ -49,6 +52,8 @@ __all__ = [
     "Proposal",
     "ProposalEvent",
     "ProposalOutput",
+    "RegisterImport",
+    "RegisterImportFile",
     "SendCount",
     "SendRate",
     "StaffSession",

@@ -5,8 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy import BigInteger, DateTime, Integer, TypeDecorator
 from sqlalchemy.engine import Dialect
+
+# The id of a table that grows with every message, event, session or attempt: 64 bits on
+# PostgreSQL, where a serial integer stops at 2,147,483,647. SQLite's INTEGER is 64 bits
+# already, and only a column declared exactly INTEGER is the rowid that numbers itself.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def utcnow() -> datetime:

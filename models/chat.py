@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from models.base import UTCDateTime, utcnow
+from models.base import BigId, UTCDateTime, utcnow
 
 
 class InboundMessage(SQLModel, table=True):
@@ -20,7 +20,7 @@ class InboundMessage(SQLModel, table=True):
         Index("ix_inbound_pending", "status", "conversation_id", "id"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
     channel: str = Field(max_length=20)
     platform_id: str = Field(max_length=80)
     conversation_id: int | None = Field(default=None, foreign_key="conversation.id")
@@ -64,7 +64,7 @@ class ProofAttempt(SQLModel, table=True):
 
     __tablename__ = "proof_attempt"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
     conversation_id: int = Field(foreign_key="conversation.id", index=True)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     succeeded: bool = False
@@ -98,9 +98,9 @@ class OutboxMessage(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
     conversation_id: int = Field(foreign_key="conversation.id")
-    inbound_id: int | None = Field(default=None, foreign_key="inbound_message.id")
+    inbound_id: int | None = Field(default=None, foreign_key="inbound_message.id", sa_type=BigId)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     text: str
     # Menu choices as [[{"label": "1. Info", "value": "1"}], ...]; each adapter renders them.

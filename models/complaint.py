@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-from models.base import UTCDateTime, utcnow
+from models.base import BigId, UTCDateTime, utcnow
 
 
 class Complaint(SQLModel, table=True):
@@ -60,7 +60,7 @@ class ComplaintEvent(SQLModel, table=True):
 
     __tablename__ = "complaint_event"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
     complaint_id: int = Field(foreign_key="complaint.id", index=True)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     kind: str = Field(max_length=30)
@@ -83,9 +83,9 @@ class ComplaintAttachment(SQLModel, table=True):
     __tablename__ = "complaint_attachment"
     __table_args__ = (Index("ix_complaint_attachment_fetch", "status", "id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
     complaint_id: int = Field(foreign_key="complaint.id", index=True)
-    event_id: int | None = Field(default=None, foreign_key="complaint_event.id")
+    event_id: int | None = Field(default=None, foreign_key="complaint_event.id", sa_type=BigId)
     kind: str = Field(max_length=12)  # photo, document, voice, location
     channel: str = Field(max_length=20)
     # The platform's reference: Telegram's file_id, WhatsApp's media id.

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from models.base import UTCDateTime, utcnow
+from models.base import BigId, UTCDateTime, utcnow
 
 
 class LinkCode(SQLModel, table=True):
@@ -17,7 +17,7 @@ class LinkCode(SQLModel, table=True):
 
     __tablename__ = "link_code"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
     code_hash: str = Field(max_length=64, unique=True, index=True)
     kind: str = Field(max_length=12)
     office_id: int = Field(foreign_key="office.id", index=True)

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.base import UTCDateTime, utcnow
+from models.base import BigId, UTCDateTime, utcnow
 
 
 class Notice(SQLModel, table=True):
@@ -47,7 +47,7 @@ class NoticeDelivery(SQLModel, table=True):
     __tablename__ = "notice_delivery"
     __table_args__ = (UniqueConstraint("notice_id", "conversation_id", "kind"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
     notice_id: int = Field(foreign_key="notice.id", index=True)
     conversation_id: int = Field(foreign_key="conversation.id")
     kind: str = Field(max_length=12)  # notice, reminder

@@ -32,6 +32,18 @@ class Person(SQLModel, table=True):
         default="", max_length=16, index=True, sa_column_kwargs={"server_default": ""}
     )
     registries: str = Field(default="", max_length=60)  # comma-separated: "DTKS,PMKS"
+    # The household as the office's KPM register lists it (the BPNT SOP's data of a KPM): the
+    # head of the family, their spouse, the other members' names, the family's id in DTKS (or
+    # DTSEN, which replaced it) and its Kartu Keluarga Sejahtera number. "" where not known.
+    head_of_family: str = Field(default="", max_length=120, sa_column_kwargs={"server_default": ""})
+    spouse_name: str = Field(default="", max_length=120, sa_column_kwargs={"server_default": ""})
+    household_members: str = Field(
+        default="", max_length=500, sa_column_kwargs={"server_default": ""}
+    )
+    dtks_id: str = Field(
+        default="", max_length=40, index=True, sa_column_kwargs={"server_default": ""}
+    )
+    kks_number: str = Field(default="", max_length=20, sa_column_kwargs={"server_default": ""})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     # Erased on the person's request (UU PDP): what named them is gone, the row stays so

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from models.base import UTCDateTime, utcnow
+from models.base import BigId, UTCDateTime, utcnow
 
 
 class Proposal(SQLModel, table=True):
@@ -31,7 +31,7 @@ class ProposalEvent(SQLModel, table=True):
 
     __tablename__ = "proposal_event"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
     proposal_id: int = Field(foreign_key="proposal.id", index=True)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     staff_id: int | None = Field(default=None, foreign_key="staff_user.id")

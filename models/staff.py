@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from models.base import UTCDateTime, utcnow
+from models.base import BigId, UTCDateTime, utcnow
 
 
 class StaffUser(SQLModel, table=True):
@@ -31,7 +31,7 @@ class StaffUser(SQLModel, table=True):
 class StaffSession(SQLModel, table=True):
     __tablename__ = "staff_session"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
     token_hash: str = Field(max_length=64, unique=True, index=True)
     staff_id: int = Field(foreign_key="staff_user.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -48,7 +48,7 @@ class LoginFailure(SQLModel, table=True):
 
     __tablename__ = "login_failure"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
     at: datetime = Field(sa_type=UTCDateTime, index=True)
     # As typed, lower-cased (an unknown name is throttled like a known one).
     username: str = Field(max_length=80, index=True)
@@ -63,11 +63,11 @@ class AuditLog(SQLModel, table=True):
     # What was read or changed: the viewer's filter by person, and its office's scope.
     __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     staff_id: int | None = Field(default=None, foreign_key="staff_user.id", index=True)
     actor: str = Field(default="", max_length=80)  # "staff:3", "chat:telegram:123"
     action: str = Field(max_length=20)  # read, create, update, import
     entity: str = Field(max_length=30)
-    entity_id: int | None = None
+    entity_id: int | None = Field(default=None, sa_type=BigId)  # an attachment's, too
     detail: str = Field(default="", max_length=300)

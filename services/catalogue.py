@@ -118,6 +118,8 @@ class ComplaintClock(_Frozen):
 class Office(_Frozen):
     code: RegionCode
     slug: Slug
+    # In the office's complaint and proposal numbers: "BTG" in ADU-BTG-2026-00123.
+    short_code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
     name: LocalizedText
     province: NonEmpty
     # Contact details are optional because not every seed SOP publishes them.
@@ -505,7 +507,7 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
     if not offices_path.is_file():
         raise CatalogueError(f"{offices_path}: file not found")
     offices = _parse(_OfficesFile, offices_path).offices
-    for field in ("code", "slug"):
+    for field in ("code", "slug", "short_code"):
         duplicated = _duplicates(getattr(o, field) for o in offices)
         if duplicated:
             raise CatalogueError(f"{offices_path}: office {field} used twice: {duplicated}")

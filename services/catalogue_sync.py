@@ -48,6 +48,7 @@ def _upsert_office(session: Session, spec: OfficeSpec) -> Office:
         office = Office(code=spec.code, slug=spec.slug, name=spec.name.id)
         session.add(office)
     office.slug = spec.slug
+    office.short_code = spec.short_code
     office.name = spec.name.id
     office.address = spec.address or ""
     office.phone = spec.phone or ""

@@ -60,7 +60,7 @@ from services.complaint_clock import clock_rules as clock_rules
 from services.complaint_clock import hours_left
 from services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.nik import mask_nik
-from services.numbering import insert_numbered, normalise_number
+from services.numbering import COMPLAINT_PREFIX, COMPLAINT_WIDTH, complaint_number, next_number
 from services.outbox import queue, queue_to_address
 from services.roles import Role
 from services.staff import require_office, require_role
@@ -234,34 +234,33 @@ def file_complaint(
         rules = office_settings.with_settings(session=session, rules=policy)
         policy = rules.for_complaint(office.code, programme.code if programme else None)
     parts = in_parts(data.description, what="description")
-    complaint = insert_numbered(
-        session,
-        Complaint(
-            number="",
-            office_id=office.id or 0,
-            programme_id=data.programme_id,
-            category=data.category,
-            channel=data.channel,
-            lapor_tracking=(data.lapor_tracking or "").strip() or None,
-            description=parts[0],
-            photo_ref=data.photo_ref,
-            latitude=data.latitude,
-            longitude=data.longitude,
-            confidential=data.confidential,
-            complainant_name=data.complainant_name.strip()[:120],
-            complainant_contact=data.complainant_contact.strip()[:120],
-            person_id=data.person_id,
-            conversation_id=data.conversation_id,
-            received_at=now,
-            clock_started_at=now,
-            due_at=policy.due_at(now, office.timezone),
-            clock_rule=policy.rule,
-            recorded_by_id=recorded_by.id if recorded_by else None,
-            source_detail=data.source_detail.strip()[:120],
+    complaint = Complaint(
+        number=next_number(
+            session, prefix=COMPLAINT_PREFIX, office=office, now=now, width=COMPLAINT_WIDTH
         ),
-        prefix=f"ADU-{now.year}-",
-        width=5,
+        office_id=office.id or 0,
+        programme_id=data.programme_id,
+        category=data.category,
+        channel=data.channel,
+        lapor_tracking=(data.lapor_tracking or "").strip() or None,
+        description=parts[0],
+        photo_ref=data.photo_ref,
+        latitude=data.latitude,
+        longitude=data.longitude,
+        confidential=data.confidential,
+        complainant_name=data.complainant_name.strip()[:120],
+        complainant_contact=data.complainant_contact.strip()[:120],
+        person_id=data.person_id,
+        conversation_id=data.conversation_id,
+        received_at=now,
+        clock_started_at=now,
+        due_at=policy.due_at(now, office.timezone),
+        clock_rule=policy.rule,
+        recorded_by_id=recorded_by.id if recorded_by else None,
+        source_detail=data.source_detail.strip()[:120],
     )
+    session.add(complaint)
+    session.flush()
     received = ComplaintEvent(
         complaint_id=complaint.id or 0,
         at=now,
@@ -315,8 +314,11 @@ def get_complaint(*, session: Session, complaint_id: int) -> Complaint:
 
 
 def complaint_by_number(*, session: Session, number: str) -> Complaint | None:
-    cleaned = normalise_number(number)
-    return session.exec(select(Complaint).where(Complaint.number == cleaned)).first()
+    """The complaint a number names, typed in either form (see ``services/numbering.py``)."""
+    stored = complaint_number(number)
+    if stored is None:
+        return None
+    return session.exec(select(Complaint).where(Complaint.number == stored)).first()
 
 
 def add_attachments(
@@ -423,9 +425,10 @@ def _chat_condition(conversation: Conversation) -> ColumnElement[bool]:
 def for_chat(*, session: Session, conversation: Conversation, number: str) -> Complaint | None:
     """The complaint if this chat filed it or the person it is linked to is the complainant;
     None for anyone else, as for a number that does not exist."""
-    query = select(Complaint).where(
-        Complaint.number == normalise_number(number), _chat_condition(conversation)
-    )
+    stored = complaint_number(number)
+    if stored is None:
+        return None
+    query = select(Complaint).where(Complaint.number == stored, _chat_condition(conversation))
     return session.exec(query).first()
 
 

@@ -57,7 +57,9 @@ PERSON_REQUIRED = ("nik", "no_kk", "nama", "tanggal_lahir", "jenis_kelamin", "st
 PROPOSAL_COLUMNS = ("program", "nik_pemohon", "nama_kelompok", "nik_anggota", "catatan")
 PROPOSAL_REQUIRED = ("program",)
 
-_SEX = {
+# How spreadsheets write sex and marital status (after header-style folding), shared with the
+# KPM register (services/register_import.py).
+SEX_WORDS = {
     "l": "L",
     "lk": "L",
     "laki_laki": "L",
@@ -68,7 +70,7 @@ _SEX = {
     "perempuan": "P",
     "wanita": "P",
 }
-_MARITAL = {s: s for s in MARITAL_STATUSES} | {
+MARITAL_WORDS = {s: s for s in MARITAL_STATUSES} | {
     "belum_menikah": "belum_kawin",
     "menikah": "kawin",
     "janda": "cerai_mati",
@@ -228,12 +230,12 @@ def _person_from_row(row: int, cells: dict[str, str]) -> tuple[PersonIn | None, 
         errors.append(
             RowError.of(row, "tanggal_lahir", "api.csv.date", value=cells["tanggal_lahir"])
         )
-    sex = _SEX.get(_header_name(cells["jenis_kelamin"]))
+    sex = SEX_WORDS.get(_header_name(cells["jenis_kelamin"]))
     if sex is None:
         errors.append(
             RowError.of(row, "jenis_kelamin", "api.csv.sex", value=cells["jenis_kelamin"])
         )
-    marital = _MARITAL.get(_header_name(cells["status_perkawinan"]))
+    marital = MARITAL_WORDS.get(_header_name(cells["status_perkawinan"]))
     if marital is None:
         errors.append(
             RowError.of(

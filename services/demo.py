@@ -145,7 +145,7 @@ def load_demo(
                 )
             code = _link_code(session, office, people[0], now, settings)
             lines.append(
-                f"  {proposal.number:16} {programme.code:24} step {proposal.step_position}"
+                f"  {proposal.number:20} {programme.code:24} step {proposal.step_position}"
                 f"  NIK {people[0].nik}  HP {people[0].phone}{code}  {people[0].name}"
             )
     lines.extend(_complaints(session, now))

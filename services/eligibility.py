@@ -42,8 +42,9 @@ class MemberFacts:
 
     @property
     def has_married(self) -> bool:
-        # Divorced, widowed and abandoned women have all "telah menikah".
-        return self.marital_status != NEVER_MARRIED
+        # Divorced, widowed and abandoned women have all "telah menikah". Unknown ("": a KPM
+        # register that does not say) is not yet known to have married.
+        return self.marital_status not in (NEVER_MARRIED, "")
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,9 @@ def _in_every_language(name: str, text: LocalizedText | dict[str, str]) -> dict[
 
 def _marital_label(statuses: Iterable[str]) -> dict[str, str]:
     return {
-        lang: ", ".join(messages.render(f"identity.marital_status.{s}", lang) for s in statuses)
+        lang: ", ".join(
+            messages.render(f"identity.marital_status.{s or 'unknown'}", lang) for s in statuses
+        )
         for lang in messages.LANGUAGES
     }
 

@@ -189,6 +189,11 @@ def collect(*, session: Session, person: Person, now: datetime) -> dict[str, Any
             "kecamatan": person.kecamatan,
             "phone": person.phone,
             "registries": person.registries,
+            "head_of_family": person.head_of_family,
+            "spouse_name": person.spouse_name,
+            "household_members": person.household_members,
+            "dtks_id": person.dtks_id,
+            "kks_number": person.kks_number,
             "registered_at": _when(person.created_at),
             "updated_at": _when(person.updated_at),
             "erased_at": _when(person.erased_at),
@@ -382,6 +387,9 @@ def erase(
     person.kk_number = ""
     person.phone = person.phone_e164 = ""
     person.address = person.birth_place = ""
+    # The household as a register listed it names others and numbers the family.
+    person.head_of_family = person.spouse_name = person.household_members = ""
+    person.dtks_id = person.kks_number = ""
     # The year stays for counts by age; the day and month go.
     person.birth_date = date(person.birth_date.year, 1, 1)
     person.updated_at = person.erased_at = now

@@ -161,7 +161,7 @@ def update_person(
         now=now,
         staff=staff,
         # Which fields, never their values: the trail must not become a copy of the data.
-        detail="changed: " + (", ".join(changed) or "other fields"),
+        detail="changed: " + (", ".join(sorted(changed)) or "other fields"),
     )
     return person
 

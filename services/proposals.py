@@ -29,7 +29,7 @@ from services.catalogue import Catalogue, TimeStandard
 from services.eligibility import ApplicantFacts, MemberFacts, RuleFailure, check_eligibility
 from services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.nik import normalise
-from services.numbering import insert_numbered, normalise_number
+from services.numbering import PROPOSAL_WIDTH, next_number, proposal_number
 from services.persons import group_members, groups_of_person
 from services.roles import CASE_READERS, CASE_WRITERS, DECIDERS, Role
 from services.staff import require_office, require_role
@@ -105,22 +105,25 @@ def create_proposal(
             ],
         )
 
-    # Short enough to read out over the phone: UEP-2026-0007.
-    proposal = insert_numbered(
-        session,
-        Proposal(
-            number="",
-            programme_id=programme.id or 0,
-            office_id=programme.office_id,
-            applicant_person_id=person_id,
-            applicant_group_id=group_id,
-            step_position=1,
-            step_entered_at=now,
-            submitted_at=now,
+    # Short enough to read out over the phone: UEP-LMD-2026-0007.
+    proposal = Proposal(
+        number=next_number(
+            session,
+            prefix=programme.kind.split("-")[0].upper(),
+            office=office,
+            now=now,
+            width=PROPOSAL_WIDTH,
         ),
-        prefix=f"{programme.kind.split('-')[0].upper()}-{now.year}-",
-        width=4,
+        programme_id=programme.id or 0,
+        office_id=programme.office_id,
+        applicant_person_id=person_id,
+        applicant_group_id=group_id,
+        step_position=1,
+        step_entered_at=now,
+        submitted_at=now,
     )
+    session.add(proposal)
+    session.flush()
     session.add(
         ProposalEvent(
             proposal_id=proposal.id or 0,
@@ -192,8 +195,11 @@ def get_proposal(*, session: Session, staff: StaffUser, proposal_id: int) -> Pro
 
 
 def proposal_by_number(*, session: Session, number: str) -> Proposal | None:
-    cleaned = normalise_number(number)
-    return session.exec(select(Proposal).where(Proposal.number == cleaned)).first()
+    """The proposal a number names, typed in either form (see ``services/numbering.py``)."""
+    stored = proposal_number(number)
+    if stored is None:
+        return None
+    return session.exec(select(Proposal).where(Proposal.number == stored)).first()
 
 
 def steps_of(*, session: Session, programme_id: int) -> list[ProgrammeStep]:
@@ -394,7 +400,8 @@ def search_proposals(
     """
     query = select(Proposal).where(Proposal.office_id == office_id)
     if number:
-        query = query.where(Proposal.number == normalise_number(number))
+        # A number that is none matches nothing, rather than being ignored.
+        query = query.where(Proposal.number == (proposal_number(number) or ""))
     if status:
         query = query.where(Proposal.status == status)
     if programme_code:

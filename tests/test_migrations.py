@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
-from sqlmodel import SQLModel
+from sqlalchemy import Connection, inspect, text
+from sqlmodel import Session, SQLModel, select
 
 from app.migrate import downgrade, upgrade
 from core.db import make_engine
+from models import (
+    Complaint,
+    InboundMessage,
+    NumberCounter,
+    Office,
+    OutboxMessage,
+    Programme,
+    Proposal,
+)
+from services.catalogue import load_catalogue
+from services.catalogue_sync import apply_catalogue
+from services.complaints import complaint_by_number
+from services.numbering import next_number
+from services.outbox import ensure_conversation
 
 
 def test_migrations_match_the_models(database_url: str) -> None:
@@ -65,3 +81,109 @@ def test_phones_already_on_file_are_normalised_on_the_way_up(database_url: str) 
         rows = conn.execute(text("SELECT phone, phone_e164 FROM person ORDER BY nik")).all()
     engine.dispose()
     assert [tuple(row) for row in rows] == [("0812-3456-7001", "+6281234567001"), ("?", "")]
+
+
+def _office_at_0012(conn: Connection, code: str, slug: str) -> int:
+    conn.execute(
+        text(
+            "INSERT INTO office (code, slug, name, address, phone, email, website, hours,"
+            " timezone, created_at) VALUES (:code, :slug, 'Dinas Sosial', '', '', '', '', '',"
+            " 'Asia/Makassar', CURRENT_TIMESTAMP)"
+        ),
+        {"code": code, "slug": slug},
+    )
+    return int(conn.execute(text("SELECT id FROM office WHERE code = :c"), {"c": code}).scalar())
+
+
+def test_numbers_given_before_stay_valid_and_counting_goes_on_after_them(
+    database_url: str,
+) -> None:
+    downgrade(database_url, "0012")
+    engine = make_engine(database_url)
+    with engine.begin() as conn:
+        buton = _office_at_0012(conn, "74.14", "buton-tengah")
+        bone = _office_at_0012(conn, "73.08", "bone")
+    received = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+    # Numbers were shared by every office: Buton Tengah has 3 and 7 of 2026, Bone 5.
+    given = {"ADU-2025-00009": buton, "ADU-2026-00003": buton, "ADU-2026-00005": bone}
+    given["ADU-2026-00007"] = buton
+    with Session(engine) as session:
+        for number, office_id in given.items():
+            session.add(
+                Complaint(
+                    number=number,
+                    office_id=office_id,
+                    category="lainnya",
+                    channel="walk_in",
+                    description="Bantuan belum masuk.",
+                    received_at=received,
+                    due_at=received,
+                )
+            )
+        programme = Programme(
+            code="uep-lamandau", office_id=bone, kind="uep", name="UEP", applicant_kind="person"
+        )
+        session.add(programme)
+        session.flush()
+        session.add(
+            Proposal(
+                number="UEP-2026-0004",
+                programme_id=programme.id or 0,
+                office_id=bone,
+                step_position=1,
+                step_entered_at=received,
+                submitted_at=received,
+            )
+        )
+        session.commit()
+    engine.dispose()
+
+    upgrade(database_url, "head")
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        counters = {
+            (c.prefix, c.office_id, c.year): c.value
+            for c in session.exec(select(NumberCounter)).all()
+        }
+        assert counters == {
+            ("ADU", buton, 2025): 9,
+            ("ADU", buton, 2026): 7,
+            ("ADU", bone, 2026): 5,
+            ("UEP", bone, 2026): 4,
+        }
+        apply_catalogue(session=session, catalogue=load_catalogue())
+        office = session.get(Office, buton)
+        assert office is not None and office.short_code == "BTG"
+        new = next_number(session, prefix="ADU", office=office, now=received, width=5)
+        assert new == "ADU-BTG-2026-00008"
+        old = complaint_by_number(session=session, number="adu 2026 7")
+        assert old is not None and old.number == "ADU-2026-00007"
+        session.rollback()
+    engine.dispose()
+
+
+def test_the_tables_that_grow_with_every_message_take_ids_past_two_billion(
+    database_url: str,
+) -> None:
+    engine = make_engine(database_url)
+    past = 2**31
+    with Session(engine) as session:
+        conversation_id = ensure_conversation(
+            session, channel="sim", chat_id="1001", now=datetime.now(UTC)
+        )
+        if engine.dialect.name == "postgresql":
+            for table in ("inbound_message", "outbox_message"):
+                session.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {past - 1})")
+                )
+        else:
+            session.add(InboundMessage(id=past - 1, channel="sim", platform_id="old"))
+            session.add(OutboxMessage(id=past - 1, conversation_id=conversation_id, text="old"))
+        inbound = InboundMessage(channel="sim", platform_id="1", conversation_id=conversation_id)
+        session.add(inbound)
+        session.flush()
+        reply = OutboxMessage(conversation_id=conversation_id, inbound_id=inbound.id, text="Halo")
+        session.add(reply)
+        session.commit()
+        assert (inbound.id, reply.id, reply.inbound_id) == (past, past, past)
+    engine.dispose()

@@ -20,7 +20,15 @@ from app.api.complaint_schemas import (
     OfflineComplaintIn,
     ThreadEntryPublic,
 )
-from app.api.deps import CatalogueDep, CurrentStaff, NowDep, RecordId, SessionDep, SettingsDep
+from app.api.deps import (
+    BigRecordId,
+    CatalogueDep,
+    CurrentStaff,
+    NowDep,
+    RecordId,
+    SessionDep,
+    SettingsDep,
+)
 from app.api.schemas import ERRORS
 from app.files import file_response
 from models import Complaint, ComplaintAttachment, Programme, StaffUser
@@ -157,7 +165,7 @@ def by_number(
 )
 def attachment(
     complaint_id: RecordId,
-    attachment_id: RecordId,
+    attachment_id: BigRecordId,
     session: SessionDep,
     staff: CurrentStaff,
     now: NowDep,

@@ -20,6 +20,8 @@ from services.staff import require_role, staff_for_token
 
 # PostgreSQL's integer columns stop here; a larger id would be a database error, not a 404.
 MAX_ID = 2**31 - 1
+# And its BIGINT ones here (models.base.BigId: events, attachments, the audit log).
+MAX_BIG_ID = 2**63 - 1
 
 LOGIN_PATH = "/api/v1/auth/login"
 # auto_error=False: a missing token must leave as our own 401 JSON, not FastAPI's plain one.
@@ -102,3 +104,4 @@ CaseReader = Annotated[StaffUser, Depends(staff_in(CASE_READERS))]
 CaseWriter = Annotated[StaffUser, Depends(staff_in(CASE_WRITERS))]
 
 RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="Record id")]
+BigRecordId = Annotated[int, Path(ge=1, le=MAX_BIG_ID, description="Record id")]

@@ -17,6 +17,7 @@ from app.web import (
     people_pages,
     privacy,
     proposal_records,
+    register_pages,
     report_pages,
     staff_admin,
 )
@@ -37,6 +38,7 @@ def install(app: FastAPI) -> None:
     app.include_router(privacy.router)
     app.include_router(staff_admin.router)
     app.include_router(proposal_records.router)
+    app.include_router(register_pages.router)
     app.include_router(lang.router)
     app.include_router(people_pages.router)
     app.include_router(report_pages.router)

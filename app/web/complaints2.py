@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from app.api.deps import NowDep, RecordId
+from app.api.deps import BigRecordId, NowDep, RecordId
 from app.files import file_response
 from app.web.pages import _refused, _signed_in, render
 from app.web.qr import qr_svg
@@ -33,7 +33,7 @@ router = APIRouter(prefix="/staff", include_in_schema=False)
 
 @router.get("/complaints/{complaint_id}/attachments/{attachment_id}")
 def attachment(
-    request: Request, complaint_id: RecordId, attachment_id: RecordId, now: NowDep
+    request: Request, complaint_id: RecordId, attachment_id: BigRecordId, now: NowDep
 ) -> Response:
     with unit_of_work(request.app.state.engine) as session:
         staff = current_staff(request, session, now)

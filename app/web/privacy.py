@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 import messages
-from app.api.deps import MAX_ID, NowDep, RecordId
+from app.api.deps import MAX_BIG_ID, MAX_ID, NowDep, RecordId
 from app.web.labels import channel_word
 from app.web.lang import current
 from app.web.pages import reason, render
@@ -198,7 +198,7 @@ def audit_log(
     start: DayQ = "",
     end: DayQ = "",
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
-    upto: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
+    upto: Annotated[int | None, Query(ge=0, le=MAX_BIG_ID)] = None,
 ) -> HTMLResponse:
     with unit_of_work(request.app.state.engine) as session:
         member, office = _signed_in(request, session, now)
@@ -254,7 +254,7 @@ def audit_csv(
     action: ActionQ = "",
     start: DayQ = "",
     end: DayQ = "",
-    upto: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
+    upto: Annotated[int | None, Query(ge=0, le=MAX_BIG_ID)] = None,
 ) -> Response:
     with unit_of_work(request.app.state.engine) as session:
         member, office = _signed_in(request, session, now)

@@ -1,8 +1,10 @@
 """The complainant's side after filing: check a ticket, add information, settle, reopen, rate.
 
-Every command also works typed at any moment ("ADU-2026-00001", "selesai ADU-2026-00001",
-"buka ADU-2026-00001 alasannya", "tambah ADU-2026-00001 ...", "nilai ADU-2026-00001"), because
-the officer's answer may arrive days later, long after the conversation moved on.
+Every command also works typed at any moment ("ADU-BTG-2026-00001", "selesai ADU-BTG-2026-00001",
+"buka ADU-BTG-2026-00001 alasannya", "tambah ADU-BTG-2026-00001 ...", "nilai ADU-BTG-2026-00001"),
+because the officer's answer may arrive days later, long after the conversation moved on. A
+ticket from before per-office numbering ("ADU-2026-00001") works the same, and so does one
+typed in small letters or with spaces ("adu btg 2026 1").
 
 A ticket is shown only to the chat that filed it or to the proven person it belongs to;
 anyone else gets the same words as for a number that does not exist.
@@ -21,7 +23,7 @@ from services import complaints as service
 from services.complaint_categories import category as find_category
 from services.complaints import Action
 from services.errors import Conflict, DomainError
-from services.numbering import normalise_number
+from services.numbering import COMPLAINT_NUMBER, complaint_number
 from services.timefmt import format_moment
 
 LIST = "complaint_list"
@@ -31,12 +33,13 @@ REOPEN_REASON = "complaint_reopen_reason"
 RATE = "complaint_rate"
 RATE_COMMENT = "complaint_rate_comment"
 
-# A ticket number as people type it: "ADU" and its parts, whatever the office's numbering.
-NUMBER = r"ADU(?:\s*[-/]\s*\w+)+"
-TICKET = re.compile(rf"^{NUMBER}$", re.IGNORECASE)
+# What looks like a ticket without being one ("ADU-2026", "adu-btg-x"): answered as a number
+# that does not exist, rather than read as a menu choice.
+LIKE_A_TICKET = re.compile(r"^ADU(?:\s*[-/.]\s*\w+)+$", re.IGNORECASE)
 # A verb, a ticket, and whatever follows (the reason, the information).
 COMMAND = re.compile(
-    rf"^(?P<verb>{'|'.join(sorted(COMPLAINANT_VERBS))})\s+(?P<number>{NUMBER})\b\s*(?P<rest>.*)$",
+    rf"^(?P<verb>{'|'.join(sorted(COMPLAINANT_VERBS))})\s+(?P<number>{COMPLAINT_NUMBER})\b\s*"
+    r"(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 SKIP = "9"
@@ -60,7 +63,8 @@ _LABELS = {
 
 
 def normalise(number: str) -> str:
-    return normalise_number(number)
+    """The ticket as stored, or as typed (upper-cased) when it is none."""
+    return complaint_number(number) or " ".join(number.split()).upper()
 
 
 def deadline_words(turn: Turn, complaint: Complaint) -> str:
@@ -93,7 +97,7 @@ def _refused(turn: Turn, error: DomainError) -> None:
 
 def try_command(turn: Turn, text: str) -> bool:
     """Handle a self-contained ticket command; False when ``text`` is not one."""
-    if TICKET.match(text):
+    if complaint_number(text) is not None or LIKE_A_TICKET.match(text):
         number = normalise(text)
         complaint = owned(turn, number)
         if complaint is None:

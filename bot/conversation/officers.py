@@ -1,7 +1,7 @@
 """Officers handle complaints from the chat: in the office's officers' group, or in their own.
 
-``klaim ADU-2026-00001`` (or the "Tangani" button on the announcement) claims a complaint;
-``jawab ADU-2026-00001 <text>``, or a reply to the bot's announcement, answers it. Who is
+``klaim ADU-BTG-2026-00001`` (or the "Tangani" button on the announcement) claims a complaint;
+``jawab ADU-BTG-2026-00001 <text>``, or a reply to the bot's announcement, answers it. Who is
 acting is the *sender*, matched to ``StaffUser.chat``; in a group that is not the group's
 address, so the channel adapter carries the sender's own id. Everything else said in the
 group is the officers' own talk and gets no answer.
@@ -12,16 +12,15 @@ from __future__ import annotations
 import re
 
 from bot.complaint_buttons import OFFICER_VERBS
-from bot.conversation.complaint_track import NUMBER
 from bot.conversation.turn import Turn
 from bot.inbound import InboundEvent
 from models import Complaint, Office, StaffUser
 from services import complaints as service
 from services.errors import DomainError
-from services.numbering import normalise_number
+from services.numbering import COMPLAINT_NUMBER, complaint_number
 
 COMMAND = re.compile(
-    rf"^/?(?P<verb>{'|'.join(sorted(OFFICER_VERBS))})(?:@\w+)?\s+(?P<number>{NUMBER})\b\s*"
+    rf"^/?(?P<verb>{'|'.join(sorted(OFFICER_VERBS))})(?:@\w+)?\s+(?P<number>{COMPLAINT_NUMBER})\b\s*"
     r"(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
@@ -59,7 +58,7 @@ def wants(turn: Turn, event: InboundEvent) -> tuple[str, str, str] | None:
     text = event.input
     found = COMMAND.match(text)
     if found is not None:
-        number = normalise_number(found["number"])
+        number = complaint_number(found["number"]) or found["number"]
         return found["verb"].lower(), number, found["rest"].strip()
     if VERB_ONLY.match(text):
         return "usage", "", ""

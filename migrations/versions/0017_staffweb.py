@@ -2,7 +2,7 @@
 its SOP states none) over its catalogue entry
 
 Revision ID: 0017
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-03 12:00:00
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 import models.base
 
 revision: str = "0017"
-down_revision: str | Sequence[str] | None = "0012"
+down_revision: str | Sequence[str] | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -30,7 +30,7 @@ def test_an_offline_lapor_complaint_needs_its_tracking_number(staff: StaffFactor
     created = operator.post("/api/v1/complaints/offline", json=body)
     assert created.status_code == 201, created.text
     complaint = created.json()
-    assert complaint["number"].startswith("ADU-2026-")
+    assert complaint["number"] == "ADU-BTG-2026-00001"
     assert complaint["lapor_tracking"] == "LAPOR-8812345"
     assert complaint["due_at"] == (START + timedelta(hours=48)).isoformat().replace("+00:00", "Z")
 
@@ -159,9 +159,34 @@ def test_an_officer_finds_a_complaint_by_its_ticket_number(staff: StaffFactory) 
     assert found.status_code == 200, found.text
     assert found.json()["id"] == created.json()["id"]
     assert [e["kind"] for e in found.json()["events"]] == ["received"]
-    assert officer.get("/api/v1/complaints/by-number/ADU-2026-99999").status_code == 404
+    assert officer.get("/api/v1/complaints/by-number/ADU-BTG-2026-99999").status_code == 404
     outsider = staff("73.08", "complaint_officer")
     assert outsider.get(f"/api/v1/complaints/by-number/{number}").status_code == 404
+
+
+def test_a_ticket_is_found_as_typed_and_in_its_form_from_before(
+    staff: StaffFactory, db: Engine
+) -> None:
+    created = staff(BUTON_TENGAH, "operator").post("/api/v1/complaints/offline", json=WALK_IN)
+    assert created.json()["number"] == "ADU-BTG-2026-00001"
+    officer = staff(BUTON_TENGAH, "complaint_officer")
+
+    def found(number: str) -> int:
+        answer = officer.get(f"/api/v1/complaints/by-number/{number}")
+        return answer.json()["id"] if answer.status_code == 200 else answer.status_code
+
+    assert found("adu btg 2026 1") == created.json()["id"]
+    assert found("ADU-BTG-2026-1") == created.json()["id"]
+    assert found("bukan-nomor") == 404
+    # A ticket numbered before each office counted its own.
+    with Session(db) as session:
+        complaint = session.get_one(Complaint, created.json()["id"])
+        complaint.number = "ADU-2026-00012"
+        session.add(complaint)
+        session.commit()
+    assert found("ADU-2026-00012") == created.json()["id"]
+    assert found("adu 2026 12") == created.json()["id"]
+    assert found("ADU-BTG-2026-00001") == 404
 
 
 def test_the_thread_shows_the_complainants_words_files_and_places_and_the_answers(

@@ -8,6 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from models import Proposal
+
 LAMANDAU, BONE = "62.09", "73.08"
 
 
@@ -35,7 +40,7 @@ def test_a_uep_lamandau_proposal_walks_all_six_steps_by_the_right_roles(
 ) -> None:
     proposal = file_uep(staff, people)
     assert proposal["total_steps"] == 6
-    assert proposal["number"].startswith("UEP-2026-")
+    assert proposal["number"] == "UEP-LMD-2026-0001"
     assert proposal["current_step"]["position"] == 1
 
     # (who records the step, action): the SOP's actors, step by step.
@@ -185,6 +190,30 @@ def test_proposals_are_found_by_number_nik_and_name(staff: Any, people: Any) -> 
         found = operator.get("/api/v1/proposals", params=params).json()
         assert [p["number"] for p in found] == [proposal["number"]], params
     assert operator.get("/api/v1/proposals", params={"nik": nik[:10]}).json() == []
+
+
+def test_a_number_is_found_as_people_type_it_and_in_its_form_from_before(
+    staff: Any, people: Any, db: Engine
+) -> None:
+    proposal = file_uep(staff, people)
+    operator = staff(LAMANDAU, "operator")
+
+    def found(number: str) -> list[str]:
+        answer = operator.get("/api/v1/proposals", params={"number": number})
+        assert answer.status_code == 200, answer.text
+        return [p["number"] for p in answer.json()]
+
+    assert found("uep lmd 2026 1") == ["UEP-LMD-2026-0001"]
+    assert found("UEP / LMD / 2026 / 0001") == ["UEP-LMD-2026-0001"]
+    assert found("UEP-BON-2026-0001") == []  # another office's numbering
+    assert found("bukan nomor") == []
+    # A proposal numbered before each office counted its own.
+    with Session(db) as session:
+        row = session.get_one(Proposal, proposal["id"])
+        row.number = "UEP-2026-0007"
+        session.add(row)
+        session.commit()
+    assert found("uep 2026 7") == ["UEP-2026-0007"]
 
 
 def test_the_report_counts_open_proposals_per_step_as_json_and_csv(staff: Any, people: Any) -> None:

@@ -404,7 +404,7 @@ def make_people(engine: Engine) -> People:
         session.flush()
         session.add(GroupMember(group_id=group.id or 0, person_id=siti.id or 0, role="anggota"))
         uep = Proposal(
-            number="UEP-2026-0007",
+            number="UEP-LMD-2026-0007",
             programme_id=programmes["uep-lamandau"].id or 0,
             office_id=lamandau.id or 0,
             applicant_person_id=siti.id,
@@ -414,7 +414,7 @@ def make_people(engine: Engine) -> People:
             submitted_at=datetime(2026, 3, 2, 1, 0, tzinfo=UTC),
         )
         kube = Proposal(
-            number="KUBE-2026-0003",
+            number="KUBE-BON-2026-0003",
             programme_id=programmes["kube-bone"].id or 0,
             office_id=bone.id or 0,
             applicant_group_id=group.id,

@@ -31,7 +31,10 @@ GROUP = -1007770001
 LAMANDAU_GROUP = -1007770002
 OFFICER, OFFICER2, STRANGER = 501, 502, 999
 SITI, OTHER = 9101, 9102
-FIRST = "ADU-2026-00001"
+FIRST = "ADU-BTG-2026-00001"
+LAMANDAU_FIRST = "ADU-LMD-2026-00001"
+# A ticket given before numbers were counted per office.
+OLD = "ADU-2026-00012"
 
 
 @pytest.fixture
@@ -273,6 +276,39 @@ class TestOfficersGroup:
         assert len(answers) == 1
 
 
+def _as_numbered_before(harness: Harness) -> str:
+    """The first complaint, numbered as it would have been before the migration."""
+    with Session(harness.engine) as session:
+        complaint = _complaint(harness)
+        complaint.number = OLD
+        session.add(complaint)
+        session.commit()
+    return OLD
+
+
+class TestNumbersFromBefore:
+    """A ticket numbered before each office counted its own (``ADU-2026-00012``) is still
+    found, however it is typed."""
+
+    async def test_the_complainant_checks_and_settles_an_old_ticket_typed_loosely(
+        self, harness: Harness, buton: str
+    ) -> None:
+        await _file(harness, SITI, buton)
+        ticket = _as_numbered_before(harness)
+        [shown] = await harness.says(SITI, "adu 2026 12")
+        assert f"Pengaduan {ticket}" in shown and "Status: Sedang diproses" in shown
+        await harness.officer_says(GROUP, OFFICER, f"jawab {ticket} Sudah disalurkan.")
+        await harness.says(SITI, "selesai ADU / 2026 / 00012")
+        assert _complaint(harness, ticket).status == "closed"
+
+    async def test_an_officer_claims_an_old_ticket(self, harness: Harness, buton: str) -> None:
+        await _file(harness, SITI, buton)
+        ticket = _as_numbered_before(harness)
+        [claimed] = await harness.officer_says(GROUP, OFFICER, "klaim adu-2026-12")
+        assert f"{ticket} ditangani oleh Ibu Wa Ode" in claimed
+        assert _complaint(harness, ticket).claimed_by_id is not None
+
+
 class TestComplainantSide:
     async def test_status_from_the_same_chat_and_not_from_another(
         self, harness: Harness, buton: str
@@ -283,8 +319,8 @@ class TestComplainantSide:
         assert "paling lambat Kamis, 12 Maret 2026 pukul 10.00 WITA" in shown
 
         [theirs] = await harness.says(OTHER, FIRST)
-        [unknown] = await harness.says(OTHER, "ADU-2026-09999")
-        assert theirs == unknown.replace("ADU-2026-09999", FIRST)
+        [unknown] = await harness.says(OTHER, "ADU-BTG-2026-09999")
+        assert theirs == unknown.replace("ADU-BTG-2026-09999", FIRST)
         assert "tidak ditemukan" in theirs and "Beras" not in theirs
         [command] = await harness.says(OTHER, f"selesai {FIRST}")
         assert command == theirs
@@ -375,9 +411,10 @@ class TestProvenPerson:
         await harness.says(SITI, f"NIK saya {people.siti.nik[:6]} salah ketik di DTKS.")
         await harness.says(SITI, "2")
         [filed] = await harness.says(SITI, "1")
-        assert FIRST in filed and "WIB" in filed  # Lamandau keeps Western Indonesian Time
+        # Lamandau's own first ticket, on Western Indonesian Time.
+        assert LAMANDAU_FIRST in filed and "WIB" in filed
 
-        complaint = _complaint(harness)
+        complaint = _complaint(harness, LAMANDAU_FIRST)
         assert complaint.person_id == people.siti.id
         assert complaint.complainant_name == "Siti Aminah"
         [announcement] = harness.fake.texts(LAMANDAU_GROUP)
@@ -385,7 +422,7 @@ class TestProvenPerson:
 
         # Linked in a second chat by a code from the office, she sees the same ticket there.
         await harness.says(OTHER, issue(harness, Kind.PERSON, person=people.siti))
-        [shown] = await harness.says(OTHER, FIRST)
+        [shown] = await harness.says(OTHER, LAMANDAU_FIRST)
         assert "Status: Sedang diproses" in shown
 
         assert people.siti.nik not in harness.fake.all_params_text()

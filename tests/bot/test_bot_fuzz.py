@@ -84,7 +84,7 @@ def _telegram_updates() -> list[dict[str, Any]]:
         photo_update(n, 5000 + n % 7, caption="rumah"),
         location_update(n, 5000 + n % 7, -2.2, 113.9),
         sticker_update(n, 5000 + n % 7),
-        group_text_update(n, -100555, 501, "klaim ADU-2026-00001", reply_to=7),
+        group_text_update(n, -100555, 501, "klaim ADU-BTG-2026-00001", reply_to=7),
     ]
 
 

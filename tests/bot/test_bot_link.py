@@ -202,7 +202,7 @@ class TestStaffAndOfficers:
         [alert] = harness.fake.texts(OFFICER)[1:]
         assert "Beras bulan Februari" in alert
         # ...and the officer can claim it from there.
-        [claimed] = await harness.says(OFFICER, "klaim ADU-2026-00001")
+        [claimed] = await harness.says(OFFICER, "klaim ADU-BTG-2026-00001")
         assert "Ibu Wa Ode" in claimed
 
     async def test_a_persons_code_is_refused_in_a_group_and_stays_usable(

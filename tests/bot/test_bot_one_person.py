@@ -25,11 +25,11 @@ async def test_one_person_on_both_channels(
 ) -> None:
     # WhatsApp: her number is on file, so asking for the status links the chat at once.
     linked, wa_pick = await wa.says(SITI_WA, "2")
-    assert "Siti Aminah" in linked and "UEP-2026-0007" in wa_pick
+    assert "Siti Aminah" in linked and "UEP-LMD-2026-0007" in wa_pick
     # Telegram: a code from the office links her other chat.
     await harness.says(SITI_TG, issue(harness, Kind.PERSON, person=people.siti))
     [tg_pick] = await harness.says(SITI_TG, "2")
-    assert "UEP-2026-0007" in tg_pick and "KUBE-2026-0003" in tg_pick
+    assert "UEP-LMD-2026-0007" in tg_pick and "KUBE-BON-2026-0003" in tg_pick
     with Session(harness.engine) as session:
         chats = session.exec(select(Conversation).where(Conversation.person_id == people.siti.id))
         assert {c.channel for c in chats.all()} == {"telegram", "whatsapp"}
@@ -38,10 +38,10 @@ async def test_one_person_on_both_channels(
     for typed in ("0", "3", "2", "-", "Nama saya salah ketik di DTKS.", "2"):
         await harness.says(SITI_TG, typed)
     [filed] = await harness.says(SITI_TG, "1")
-    assert "ADU-2026-00001" in filed
+    assert "ADU-LMD-2026-00001" in filed
     # ...and follows it on WhatsApp.
-    [shown] = await wa.says(SITI_WA, "ADU-2026-00001")
-    assert "Pengaduan ADU-2026-00001" in shown and "Sedang diproses" in shown
+    [shown] = await wa.says(SITI_WA, "ADU-LMD-2026-00001")
+    assert "Pengaduan ADU-LMD-2026-00001" in shown and "Sedang diproses" in shown
 
     # The answer goes to the chat the complaint came from, not to every chat of hers.
     with Session(harness.engine, expire_on_commit=False) as session:

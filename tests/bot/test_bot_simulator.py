@@ -92,19 +92,21 @@ class TestOfficersPane:
         for step in ("3", buton, "1", "1", "Beras belum diterima.", "2"):
             await _sim_says(harness, "2001", text=step)
         [filed] = await _sim_says(harness, "2001", text="1")
-        assert "ADU-2026-00001" in str(filed["text"]) and "WITA" in str(filed["text"])
+        assert "ADU-BTG-2026-00001" in str(filed["text"]) and "WITA" in str(filed["text"])
 
         group = pane["chat_id"]
         seen = (await harness.client.get(f"/webhooks/sim/{group}/messages")).json()["messages"]
         [announcement] = seen
-        assert announcement["buttons"] == [[{"label": "Tangani", "value": "klaim ADU-2026-00001"}]]
+        assert announcement["buttons"] == [
+            [{"label": "Tangani", "value": "klaim ADU-BTG-2026-00001"}]
+        ]
         # Someone in the group who is not an officer is turned away.
         [stranger] = await _sim_says(
-            harness, group, choice="klaim ADU-2026-00001", sender_id="someone-else"
+            harness, group, choice="klaim ADU-BTG-2026-00001", sender_id="someone-else"
         )
         assert "belum terdaftar" in str(stranger["text"])
         [claimed] = await _sim_says(
-            harness, group, choice="klaim ADU-2026-00001", sender_id=pane["sender_id"]
+            harness, group, choice="klaim ADU-BTG-2026-00001", sender_id=pane["sender_id"]
         )
         assert "ditangani oleh Petugas Pengaduan Buton Tengah" in str(claimed["text"])
         [answered] = await _sim_says(

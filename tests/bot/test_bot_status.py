@@ -92,7 +92,7 @@ class TestNotByNik:
     ) -> None:
         await harness.says(8002, "2")
         await harness.says(8002, LAMANDAU_DIGIT)
-        [answer] = await harness.says(8002, "UEP-2026-0007")
+        [answer] = await harness.says(8002, "UEP-LMD-2026-0007")
         assert "Tahap" not in answer and "Siti" not in answer
         assert linked_person(harness, 8002) is None
 
@@ -196,7 +196,7 @@ class TestLinkedChat:
         )
         programme = harness.catalogue.programme("uep-lamandau")
         assert programme is not None
-        assert "Usulan UEP-2026-0007" in status
+        assert "Usulan UEP-LMD-2026-0007" in status
         assert programme.steps[1].name.id in status  # current step, in plain words
         assert "Sejak: Senin, 2 Maret 2026 pukul 09.00 WIB" in status
         # Due Wednesday 4 March at 09.00, now Tuesday 10 March: in the standard's own unit.
@@ -214,9 +214,9 @@ class TestLinkedChat:
     async def test_the_group_proposal_is_listed_too(self, harness: Harness, people: People) -> None:
         await harness.says(8011, issue(harness, Kind.PERSON, person=people.siti))
         [pick] = await harness.says(8011, "2")
-        assert "UEP-2026-0007" in pick and "KUBE-2026-0003" in pick
+        assert "UEP-LMD-2026-0007" in pick and "KUBE-BON-2026-0003" in pick
         [kube] = await harness.presses(8011, "2" if pick.index("KUBE") > pick.index("UEP") else "1")
-        assert "Usulan KUBE-2026-0003" in kube and "KUBE Mawar" in kube
+        assert "Usulan KUBE-BON-2026-0003" in kube and "KUBE Mawar" in kube
         assert "Tahap 1 dari 8" in kube  # as the SOP numbers its steps
 
     async def test_keluar_unlinks_at_once(self, harness: Harness, people: People) -> None:

@@ -260,7 +260,7 @@ class TestVerifiedNumber:
         people = make_people(wa.engine)  # Siti's phone on file is her WhatsApp number
         linked, pick = await wa.says(SITI, "2")
         assert "cocok dengan data Siti Aminah" in linked
-        assert "Ada 2 usulan" in pick and "UEP-2026-0007" in pick
+        assert "Ada 2 usulan" in pick and "UEP-LMD-2026-0007" in pick
         with Session(wa.engine) as session:
             conversation = session.exec(select(Conversation)).one()
         assert conversation.person_id == people.siti.id

@@ -45,13 +45,13 @@ class TestOffices:
     def test_the_five_offices_with_their_region_codes_slugs_and_time_zones(
         self, catalogue: Catalogue
     ) -> None:
-        found = {(o.code, o.slug, o.timezone) for o in catalogue.offices}
+        found = {(o.code, o.slug, o.short_code, o.timezone) for o in catalogue.offices}
         assert found == {
-            ("73.08", "bone", "Asia/Makassar"),
-            ("32.75", "bekasi", "Asia/Jakarta"),
-            ("74.14", "buton-tengah", "Asia/Makassar"),
-            ("62.09", "lamandau", "Asia/Pontianak"),
-            ("53.10", "manggarai", "Asia/Makassar"),
+            ("73.08", "bone", "BON", "Asia/Makassar"),
+            ("32.75", "bekasi", "BKS", "Asia/Jakarta"),
+            ("74.14", "buton-tengah", "BTG", "Asia/Makassar"),
+            ("62.09", "lamandau", "LMD", "Asia/Pontianak"),
+            ("53.10", "manggarai", "MGR", "Asia/Makassar"),
         }
 
     def test_contact_details_come_from_the_seeds(self, catalogue: Catalogue) -> None:
@@ -326,6 +326,18 @@ class TestBrokenFiles:
             encoding="utf-8",
         )
         with pytest.raises(CatalogueError, match=r"offices\.yaml: offices\.3\.timezone"):
+            load_catalogue(catalogue_dir)
+
+    def test_a_short_code_two_offices_share_or_not_three_capitals_is_refused(
+        self, catalogue_dir: Path
+    ) -> None:
+        path = catalogue_dir / "offices.yaml"
+        original = path.read_text(encoding="utf-8")
+        path.write_text(original.replace("short_code: BKS", "short_code: BON"), encoding="utf-8")
+        with pytest.raises(CatalogueError, match=r"office short_code used twice: \['BON'\]"):
+            load_catalogue(catalogue_dir)
+        path.write_text(original.replace("short_code: BKS", "short_code: Bks"), encoding="utf-8")
+        with pytest.raises(CatalogueError, match=r"offices\.1\.short_code"):
             load_catalogue(catalogue_dir)
 
     def test_a_missing_offices_file_is_refused(self, tmp_path: Path) -> None:

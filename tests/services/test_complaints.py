@@ -123,11 +123,11 @@ class TestIntake:
         self, session: Session, buteng: dict[str, StaffUser]
     ) -> None:
         complaint = _file(session, chat=_chat(session))
-        assert complaint.number == "ADU-2026-00001"
+        assert complaint.number == "ADU-BTG-2026-00001"
         assert complaint.due_at == RECEIVED + timedelta(hours=48)
         group_messages = _sent_to(session, GROUP)
         assert len(group_messages) == 1
-        assert "PENGADUAN BARU ADU-2026-00001" in group_messages[0]
+        assert "PENGADUAN BARU ADU-BTG-2026-00001" in group_messages[0]
         assert "Rabu, 25 November 2026 pukul 09.00 WITA" in group_messages[0]
         assert "Wa Ode Sitti" in group_messages[0]
         assert "Saluran: Telegram" in group_messages[0]
@@ -222,7 +222,7 @@ class TestTheClock:
         ]
         officer_inbox = _sent_to(session, "telegram:501")
         assert [t.split(":")[0] for t in officer_inbox] == [
-            "PENGADUAN BARU ADU-2026-00001\nKategori",
+            "PENGADUAN BARU ADU-BTG-2026-00001\nKategori",
             "PENGINGAT",
             "PENGINGAT",
         ]

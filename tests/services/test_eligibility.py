@@ -188,6 +188,13 @@ class TestAge:
         teen = person("73.08", 9, born=date(2008, 5, 1), marital="kawin")
         assert check(catalogue, "kube-bone", group(*bone_group(4), teen)) == []
 
+    def test_a_seventeen_year_old_not_known_to_have_married_is_too_young_for_bone(
+        self, catalogue: Catalogue
+    ) -> None:
+        teen = person("73.08", 9, born=date(2008, 5, 1), marital="")
+        failure = only(check(catalogue, "kube-bone", group(*bone_group(4), teen)))
+        assert failure.key == "eligibility.age.too_young_unmarried"
+
     def test_bone_stops_at_sixty(self, catalogue: Catalogue) -> None:
         sixty_today = person("73.08", 8, born=date(1966, 3, 2))
         sixty_one_today = person("73.08", 9, born=date(1965, 3, 2))
@@ -268,6 +275,16 @@ class TestManggaraiWeavers:
         assert "married" in failure.text("en")
         assert "cerai mati" in failure.text("id")
         assert "widowed" in failure.text("en")
+
+    def test_a_status_the_register_did_not_give_is_said_as_not_recorded(
+        self, catalogue: Catalogue
+    ) -> None:
+        members = weavers()
+        members[1] = replace(members[1], marital_status="")
+        failure = only(check(catalogue, "benang-tenun-manggarai", group(*members)))
+        assert failure.key == "eligibility.marital_status"
+        assert "belum tercatat" in failure.text("id")
+        assert "not recorded" in failure.text("en")
 
     def test_dtks_is_not_the_pmks_register(self, catalogue: Catalogue) -> None:
         members = weavers()

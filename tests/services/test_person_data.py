@@ -52,6 +52,11 @@ def world(session: Session) -> World:
     office = build.offices(session)
     buteng = office["buton-tengah"]
     person = build.person(session, buteng, 31, phone="0812-7000-0031")
+    # The household as the KPM register lists it.
+    person.head_of_family, person.spouse_name = "Wa Ode Sitti", "La Ode Ali"
+    person.household_members, person.dtks_id = "Ani; Budi", "7414-000031"
+    person.kks_number = "6013011234567890"
+    session.add(person)
     sibling = build.person(session, buteng, 32, name="La Ode Hamid", kk=person.kk_number)
     chat = build.chat(session, "person-data-1", person)
     proposal = build.proposal(session, buteng, person, "T-0001")
@@ -109,6 +114,12 @@ class TestExport:
         data = json.loads(text)
         assert data["person"]["nik"] == world.nik
         assert data["person"]["phone"] == "0812-7000-0031"
+        assert data["person"]["spouse_name"] == "La Ode Ali"
+        assert data["person"]["household_members"] == "Ani; Budi"
+        assert (data["person"]["dtks_id"], data["person"]["kks_number"]) == (
+            "7414-000031",
+            "6013011234567890",
+        )
         assert data["household"] == [
             {"name": "La Ode Hamid", "nik": world.sibling.nik[:4] + "*" * 12}
         ]
@@ -166,6 +177,9 @@ class TestErase:
         assert (person.name, person.nik) == person_data.pseudonym(person.id or 0)
         assert (person.kk_number, person.phone, person.phone_e164) == ("", "", "")
         assert (person.address, person.birth_place) == ("", "")
+        household = (person.head_of_family, person.spouse_name, person.household_members)
+        assert household == ("", "", "")
+        assert (person.dtks_id, person.kks_number) == ("", "")
         assert person.birth_date == date(1991, 1, 1)
         assert person.erased_at == NOW
         assert person_by_nik(session=session, nik=world.nik) is None

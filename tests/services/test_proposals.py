@@ -92,7 +92,7 @@ class TestWalkingTheSop:
         self, session: Session, catalogue: Catalogue, lamandau: dict[str, StaffUser]
     ) -> None:
         proposal = _uep(session, catalogue, lamandau[Role.OPERATOR], MONDAY)
-        assert proposal.number == f"UEP-{MONDAY.year}-0001"
+        assert proposal.number == f"UEP-LMD-{MONDAY.year}-0001"
         roles = _step_roles(catalogue)
         assert len(roles) == 6
         for position, role in enumerate(roles, start=1):

@@ -35,6 +35,7 @@ from models import (
     Office,
     Person,
     Proposal,
+    RegisterImport,
     StaffUser,
 )
 from services.persons import GroupIn, register_group
@@ -111,6 +112,21 @@ def _values(live: LiveSigap) -> dict[str, str]:
             )
             group = created.id
         complaint = _first(session, select(Complaint.id).where(Complaint.office_id == of))
+        admin = session.exec(
+            select(StaffUser).where(StaffUser.office_id == of, StaffUser.role == "admin")
+        ).first()
+        checked = RegisterImport(  # a KPM list checked and waiting for confirmation
+            office_id=of or 0,
+            staff_id=admin.id if admin else 0,
+            filename="daftar-kpm-lakudo.csv",
+            status="checked",
+            rows_read=3,
+            will_create=2,
+            errors=[{"row": 4, "column": "NIK", "message": "NIK terdiri dari 16 angka."}],
+            error_count=1,
+        )
+        session.add(checked)
+        session.flush()
         values = {
             "proposal_id": _first(session, select(Proposal.id).where(Proposal.office_id == of)),
             "complaint_id": complaint,
@@ -126,6 +142,7 @@ def _values(live: LiveSigap) -> dict[str, str]:
                 session, select(Conversation.id).where(Conversation.office_id == of)
             ),
             "inbound_id": _first(session, select(InboundMessage.id)),
+            "import_id": checked.id,
             "fmt": "json",
             "lang": "id",
         }

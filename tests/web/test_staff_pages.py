@@ -85,16 +85,16 @@ class TestMovingProposals:
     def test_an_operator_advances_a_proposal_and_its_history_shows_it(
         self, page: Page, live_sigap: LiveSigap
     ) -> None:
-        before = _proposal(live_sigap, "UEP-2026-0001")
+        before = _proposal(live_sigap, "UEP-LMD-2026-0001")
         log_in(page, "lamandau.operator")
-        _open_proposal(page, "UEP-2026-0001")
+        _open_proposal(page, "UEP-LMD-2026-0001")
         expect(page.locator("#current-step")).to_contain_text("Tahap 1 dari 6")
         page.get_by_label("Tindakan").select_option("advance")
         page.get_by_role("button", name="Simpan").click()
         expect(page.get_by_role("status")).to_contain_text("kini di tahap 2")
         expect(page.locator("#current-step")).to_contain_text("Tahap 2 dari 6")
         expect(page.locator("#history")).to_contain_text("lamandau.operator")
-        after = _proposal(live_sigap, "UEP-2026-0001")
+        after = _proposal(live_sigap, "UEP-LMD-2026-0001")
         assert (after.step_position, after.version) == (2, before.version + 1)
 
     def test_a_step_that_is_not_the_operators_to_record_is_refused_with_the_reason(
@@ -102,21 +102,21 @@ class TestMovingProposals:
     ) -> None:
         # Step 3 of UEP Lamandau is the Kepala Dinas's decision.
         log_in(page, "lamandau.operator")
-        _open_proposal(page, "UEP-2026-0003")
+        _open_proposal(page, "UEP-LMD-2026-0003")
         page.get_by_label("Tindakan").select_option("advance")
         page.get_by_role("button", name="Simpan").click()
         expect(page.get_by_role("alert")).to_contain_text("head")
-        assert _proposal(live_sigap, "UEP-2026-0003").step_position == 3
+        assert _proposal(live_sigap, "UEP-LMD-2026-0003").step_position == 3
 
     def test_sending_a_proposal_back_needs_a_reason(
         self, page: Page, live_sigap: LiveSigap
     ) -> None:
         log_in(page, "lamandau.kabid")
-        _open_proposal(page, "UEP-2026-0002")
+        _open_proposal(page, "UEP-LMD-2026-0002")
         page.get_by_label("Tindakan").select_option("return")
         page.get_by_role("button", name="Simpan").click()
         expect(page.get_by_role("alert")).to_be_visible()
-        assert _proposal(live_sigap, "UEP-2026-0002").step_position == 2
+        assert _proposal(live_sigap, "UEP-LMD-2026-0002").step_position == 2
         page.get_by_label("Tindakan").select_option("return")
         page.get_by_label("Catatan").fill("Foto usaha belum ada.")
         page.get_by_role("button", name="Simpan").click()
@@ -126,7 +126,7 @@ class TestMovingProposals:
     def test_another_offices_proposal_does_not_open(
         self, page: Page, live_sigap: LiveSigap
     ) -> None:
-        bone = _proposal(live_sigap, "KUBE-2026-0004")
+        bone = _proposal(live_sigap, "KUBE-BON-2026-0001")
         log_in(page, "lamandau.kadis")
         response = page.goto(f"/staff/proposals/{bone.id}")
         assert response is not None and response.status == 404
