@@ -143,6 +143,9 @@ def update_person(
     if seen is not None and person.updated_at != seen:
         raise Conflict("people.error.stale")
     info, kk = _checked(data, now)
+    if data.kecamatan_code is None and person.kecamatan_code and info.nik == person.nik:
+        # Where the person lives now, as registered; a form without it keeps it.
+        data = data.model_copy(update={"kecamatan_code": person.kecamatan_code})
     other = session.exec(
         select(Person).where(Person.nik == info.nik, Person.id != person_id)
     ).first()

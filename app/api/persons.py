@@ -32,11 +32,11 @@ def create_person(
 
 @router.get(
     "",
-    summary="Find people of my office by exact NIK, name or desa",
+    summary="Find people of my office by exact NIK or No. KK, name or desa",
     description=(
-        "A NIK matches only in full (never by prefix, so it cannot be guessed digit by digit); "
-        "name and desa match any part. At least one criterion is required. At most 50 results. "
-        "A complaint officer sees the NIK and the No. KK masked."
+        "A NIK or a No. KK matches only in full (never by prefix, so neither can be guessed "
+        "digit by digit); name and desa match any part. At least one criterion is required. "
+        "At most 50 results. A complaint officer sees the NIK and the No. KK masked."
     ),
     responses=ERRORS,
 )
@@ -47,12 +47,13 @@ def find_persons(
     nik: Annotated[str | None, Query(max_length=40)] = None,
     name: Annotated[str | None, Query(max_length=120)] = None,
     desa: Annotated[str | None, Query(max_length=80)] = None,
+    kk: Annotated[str | None, Query(max_length=40)] = None,
 ) -> list[PersonPublic]:
-    if not (nik or name or desa):
+    if not (nik or name or desa or kk):
         # An empty search would list the whole office: a bulk read nobody needs.
-        raise InvalidInput("api.search.criteria", fields="nik, name, desa")
+        raise InvalidInput("api.search.criteria", fields="nik, kk, name, desa")
     found = persons.find_persons(
-        session=session, staff=staff, now=now, nik=nik, name=name, desa=desa or ""
+        session=session, staff=staff, now=now, nik=nik, name=name, desa=desa or "", kk=kk
     )
     return [person_public(p, staff) for p in found]
 

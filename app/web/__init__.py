@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
 
 import messages
 from app.web import (
@@ -24,7 +27,15 @@ from app.web import (
 from app.web.complaints2 import router as complaints2_router
 from app.web.lang import current
 from app.web.pages import reason, render, router
-from app.web.session import PASSWORD_PAGE, FormExpired, LoginRequired, PasswordChangeRequired
+from app.web.session import (
+    PASSWORD_PAGE,
+    FormExpired,
+    LoginRequired,
+    PasswordChangeRequired,
+    current_staff,
+)
+from core.db import unit_of_work
+from models import Office
 from services.errors import DomainError
 
 Handler = Callable[[Request, Exception], Awaitable[Response]]
@@ -59,7 +70,8 @@ def install(app: FastAPI) -> None:
     async def _expired(request: Request, _exc: FormExpired) -> HTMLResponse:
         text = messages.render("web.form.expired", current())
         title = messages.render("ui.expired", current())
-        return render(request, "message.html", {"text": text, "title": title}, status_code=403)
+        context = {"text": text, "title": title}
+        return await run_in_threadpool(_message_page, request, context, 403)
 
     for kind in (DomainError, RequestValidationError, DataError):
         app.add_exception_handler(kind, _as_page_under_staff(app.exception_handlers[kind]))
@@ -73,9 +85,23 @@ def _as_page_under_staff(json_handler: Handler) -> Handler:
             text, status = reason(exc), exc.status
         else:
             text, status = messages.render("error.validation", current()), 422
-        return render(request, "message.html", {"text": text}, status_code=status)
+        return await run_in_threadpool(_message_page, request, {"text": text}, status)
 
     return handle
+
+
+def _message_page(request: Request, context: dict[str, Any], status: int) -> HTMLResponse:
+    """What went wrong, with the menu when the reader is signed in (so the keyboard and the
+    back button are not the only ways on)."""
+    try:
+        with unit_of_work(request.app.state.engine) as session:
+            staff = current_staff(request, session, datetime.now(UTC))
+            office = session.get_one(Office, staff.office_id)
+            return render(
+                request, "message.html", context, staff=staff, office=office, status_code=status
+            )
+    except (LoginRequired, PasswordChangeRequired, DomainError, SQLAlchemyError):
+        return render(request, "message.html", context, status_code=status)
 
 
 def _to_staff_pages() -> RedirectResponse:
