@@ -1,7 +1,7 @@
 """the staff web: an office's own settings (opening hours, contacts, its complaint clock where
 its SOP states none) over its catalogue entry
 
-Revision ID: 0017
+Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-03 12:00:00
 
@@ -15,7 +15,7 @@ from alembic import op
 
 import models.base
 
-revision: str = "0017"
+revision: str = "0015"
 down_revision: str | Sequence[str] | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
