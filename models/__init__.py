@@ -13,7 +13,7 @@ from models.chat import (
 from models.complaint import Complaint, ComplaintAttachment, ComplaintDraft, ComplaintEvent
 from models.link import LinkCode
 from models.notice import Notice, NoticeDelivery
-from models.office import NumberCounter, Office
+from models.office import NumberCounter, Office, OfficeSetting
 from models.ops import SendCount
 from models.person import BeneficiaryGroup, GroupMember, Person
 from models.programme import Programme, ProgrammeStep
@@ -43,6 +43,7 @@ __all__ = [
     "NoticeDelivery",
     "NumberCounter",
     "Office",
+    "OfficeSetting",
     "OutboxMessage",
     "Person",
     "Programme",

@@ -26,7 +26,8 @@ class InboundMessage(SQLModel, table=True):
     conversation_id: int | None = Field(default=None, foreign_key="conversation.id")
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    # pending, done, or quarantined: failed MAX_ATTEMPTS times (the error and count kept).
+    # pending, done, or quarantined: failed MAX_ATTEMPTS times (the error and count kept);
+    # an admin sends a quarantined one back to pending or discards it (services/quarantine.py).
     status: str = Field(default="pending", max_length=12)
     attempts: int = 0
     processed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -38,3 +38,27 @@ class NumberCounter(SQLModel, table=True):
     office_id: int = Field(primary_key=True, foreign_key="office.id")
     year: int = Field(primary_key=True)
     value: int = Field(sa_type=BigId)
+
+
+class OfficeSetting(SQLModel, table=True):
+    """What an office sets for itself over its catalogue entry: the opening hours and contacts
+    the bot gives (no SOP states them), and its complaint clock where its SOP states none.
+    An empty value (or None) keeps the catalogue's. One row per office, written only through
+    services/office_settings.py, which audits each change."""
+
+    __tablename__ = "office_setting"
+
+    office_id: int = Field(foreign_key="office.id", primary_key=True)
+    hours_id: str = Field(default="", max_length=120)
+    hours_en: str = Field(default="", max_length=120)
+    address: str = Field(default="", max_length=300)
+    phone: str = Field(default="", max_length=60)
+    email: str = Field(default="", max_length=120)
+    website: str = Field(default="", max_length=200)
+    # The complaint clock: "hours" or "working_days" and how many; "" keeps the catalogue's.
+    clock_kind: str = Field(default="", max_length=12)
+    clock_amount: int | None = None
+    # "08:00-16:00": when working days are counted from.
+    clock_office_hours: str = Field(default="", max_length=11)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_by_id: int | None = Field(default=None, foreign_key="staff_user.id")

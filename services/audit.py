@@ -27,7 +27,16 @@ ACTIONS = (
     "erase",
 )
 # What a row can be about, each a table whose office decides who may see the row.
-ENTITIES = ("person", "proposal", "complaint", "group", "staff_user", "office", "audit_log")
+ENTITIES = (
+    "person",
+    "proposal",
+    "complaint",
+    "group",
+    "staff_user",
+    "office",
+    "audit_log",
+    "inbound_message",
+)
 
 
 def record(

@@ -108,6 +108,12 @@ class ComplaintClock(_Frozen):
     source: NonEmpty
     escalation: tuple[EscalationStep, ...] = ()
 
+    @property
+    def from_sop(self) -> bool:
+        """The office's SOP states this rule (``source`` quotes it: "SOP: ..."); otherwise it
+        is a default or a setting of the office's own, which the office may change."""
+        return self.source.startswith("SOP")
+
 
 class Office(_Frozen):
     code: RegionCode

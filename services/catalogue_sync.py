@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from models import Office, Programme, ProgrammeStep
+from services import office_settings
 from services.catalogue import Catalogue
 from services.catalogue import Office as OfficeSpec
 from services.catalogue import Programme as ProgrammeSpec
@@ -56,6 +57,8 @@ def _upsert_office(session: Session, spec: OfficeSpec) -> Office:
     office.hours = spec.opening_hours.id
     office.timezone = spec.timezone
     session.flush()
+    # What the office set for itself (hours, contacts) stays over the catalogue's.
+    office_settings.apply_to_office(session=session, office=office, spec=spec)
     return office
 
 

@@ -157,3 +157,24 @@ def clock_rules(settings: Settings, catalogue: Catalogue) -> ClockRules:
             if p.complaint_response_hours is not None
         },
     )
+
+
+def with_office_clocks(
+    rules: ClockRules, own: Mapping[str, tuple[str, int, str | None]]
+) -> ClockRules:
+    """``rules`` with the clocks offices set for themselves, by office code: ("hours", 72,
+    None) or ("working_days", 3, "08:00-15:00"); each keeps its office's escalation chain."""
+    offices = dict(rules.offices)
+    for code, (kind, amount, office_hours) in own.items():
+        base = offices.get(code, rules.default)
+        if kind == "hours":
+            offices[code] = replace(base, response_hours=amount, working_days=None)
+            continue
+        opens, closes = (office_hours or "08:00-16:00").split("-")
+        offices[code] = replace(
+            base,
+            working_days=amount,
+            opens=time.fromisoformat(opens),
+            closes=time.fromisoformat(closes),
+        )
+    return replace(rules, offices=offices)

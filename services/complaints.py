@@ -49,7 +49,7 @@ from models import (
     Programme,
     StaffUser,
 )
-from services import audit
+from services import audit, office_settings
 from services.complaint_categories import category as find_category
 
 # Re-exported: callers know the clock as part of the complaint.
@@ -117,7 +117,8 @@ def policy_of(session: Session, complaint: Complaint, clock: Clock) -> ClockPoli
         return clock
     office = session.get_one(Office, complaint.office_id)
     programme = session.get(Programme, complaint.programme_id) if complaint.programme_id else None
-    return clock.for_complaint(office.code, programme.code if programme else None)
+    rules = office_settings.with_settings(session=session, rules=clock)
+    return rules.for_complaint(office.code, programme.code if programme else None)
 
 
 def _reopen_days(clock: Clock) -> int:
@@ -230,7 +231,9 @@ def file_complaint(
         if programme is None or programme.office_id != office.id:
             raise InvalidInput("complaint.error.programme")
     if isinstance(policy, ClockRules):
-        policy = policy.for_complaint(office.code, programme.code if programme else None)
+        # The office's own clock, where it set one (services/office_settings.py).
+        rules = office_settings.with_settings(session=session, rules=policy)
+        policy = rules.for_complaint(office.code, programme.code if programme else None)
     parts = in_parts(data.description, what="description")
     complaint = Complaint(
         number=next_number(
@@ -1076,13 +1079,18 @@ def sweep(*, engine: Engine, now: datetime, policy: Clock, batch: int = 200) -> 
             # One flush at commit writes every new event in a single multi-row INSERT.
             offices = {o.id: o for o in session.exec(select(Office)).all()}
             programmes = {p.id: p.code for p in session.exec(select(Programme)).all()}
+            own_clocks = (
+                policy
+                if isinstance(policy, ClockPolicy)
+                else office_settings.with_settings(session=session, rules=policy)
+            )
             with session.no_autoflush:
                 for complaint in due:
                     office = offices[complaint.office_id]
                     own = (
-                        policy
-                        if isinstance(policy, ClockPolicy)
-                        else policy.for_complaint(
+                        own_clocks
+                        if isinstance(own_clocks, ClockPolicy)
+                        else own_clocks.for_complaint(
                             office.code, programmes.get(complaint.programme_id)
                         )
                     )

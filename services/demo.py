@@ -32,7 +32,8 @@ STAFF_ROLES = (
     (Role.OPERATOR, "operator", "Operator Layanan", False, False),
     (Role.COMPLAINT_OFFICER, "pengaduan", "Petugas Pengaduan", True, False),
     (Role.SUPERVISOR, "kabid", "Kepala Bidang", True, False),
-    (Role.HEAD, "kadis", "Kepala Dinas", True, False),
+    # "Kepala" + "Dinas Sosial Kabupaten Bone": the head's title is the office's own name.
+    (Role.HEAD, "kadis", "Kepala", True, False),
     (Role.OPERATOR, "ppid", "Pejabat PPID", True, True),
     (Role.ADMIN, "admin", "Admin Sistem", False, False),
 )

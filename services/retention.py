@@ -29,7 +29,7 @@ from models import AuditLog, InboundMessage, OutboxMessage
 
 CHUNK = 500
 # Statuses after which a row is never read again for its body.
-HANDLED_INBOUND = ("done", "quarantined")
+HANDLED_INBOUND = ("done", "quarantined", "discarded")
 FINISHED_OUTBOX = ("sent", "failed", "unreachable")
 EMPTY_PAYLOAD = "{}"
 

@@ -1,4 +1,5 @@
-"""People an office serves. Every read of a person's data leaves an audit row."""
+"""People an office serves. Every read of a person's data leaves an audit row (written by
+services.persons); what is shown is app.presenters.persons's, as on the staff pages."""
 
 from __future__ import annotations
 
@@ -8,19 +9,12 @@ from fastapi import APIRouter, Query, status
 
 from app.api.deps import CaseReader, CaseWriter, NowDep, RecordId, SessionDep
 from app.api.schemas import ERRORS, PersonPublic
-from models import Person
-from services import audit
+from app.presenters.persons import person_public
+from services import persons
 from services.errors import InvalidInput
-from services.persons import PersonIn, get_person, register_person, search_persons
-from services.staff import require_office
+from services.persons import PersonIn
 
 router = APIRouter(prefix="/persons", tags=["persons"])
-
-
-def person_public(person: Person) -> PersonPublic:
-    data = person.model_dump()
-    data["registries"] = [r for r in person.registries.split(",") if r]
-    return PersonPublic.model_validate(data)
 
 
 @router.post(
@@ -32,19 +26,17 @@ def person_public(person: Person) -> PersonPublic:
 def create_person(
     body: PersonIn, session: SessionDep, staff: CaseWriter, now: NowDep
 ) -> PersonPublic:
-    person = register_person(session=session, office_id=staff.office_id, data=body, now=now)
-    audit.record(
-        session=session, action="create", entity="person", entity_id=person.id, now=now, staff=staff
-    )
-    return person_public(person)
+    person = persons.new_person(session=session, staff=staff, data=body, now=now)
+    return person_public(person, staff)
 
 
 @router.get(
     "",
-    summary="Find people of my office by exact NIK, name or desa",
+    summary="Find people of my office by exact NIK or No. KK, name or desa",
     description=(
-        "A NIK matches only in full (never by prefix, so it cannot be guessed digit by digit); "
-        "name and desa match any part. At least one criterion is required. At most 50 results."
+        "A NIK or a No. KK matches only in full (never by prefix, so neither can be guessed "
+        "digit by digit); name and desa match any part. At least one criterion is required. "
+        "At most 50 results. A complaint officer sees the NIK and the No. KK masked."
     ),
     responses=ERRORS,
 )
@@ -55,33 +47,20 @@ def find_persons(
     nik: Annotated[str | None, Query(max_length=40)] = None,
     name: Annotated[str | None, Query(max_length=120)] = None,
     desa: Annotated[str | None, Query(max_length=80)] = None,
+    kk: Annotated[str | None, Query(max_length=40)] = None,
 ) -> list[PersonPublic]:
-    if not (nik or name or desa):
+    if not (nik or name or desa or kk):
         # An empty search would list the whole office: a bulk read nobody needs.
-        raise InvalidInput("api.search.criteria", fields="nik, name, desa")
-    found = search_persons(
-        session=session, office_id=staff.office_id, nik=nik, name=name, desa=desa
+        raise InvalidInput("api.search.criteria", fields="nik, kk, name, desa")
+    found = persons.find_persons(
+        session=session, staff=staff, now=now, nik=nik, name=name, desa=desa or "", kk=kk
     )
-    for person in found:
-        audit.record(
-            session=session,
-            action="read",
-            entity="person",
-            entity_id=person.id,
-            now=now,
-            staff=staff,
-            detail="search result",
-        )
-    return [person_public(p) for p in found]
+    return [person_public(p, staff) for p in found]
 
 
 @router.get("/{person_id}", summary="One person", responses=ERRORS)
 def read_person(
     person_id: RecordId, session: SessionDep, staff: CaseReader, now: NowDep
 ) -> PersonPublic:
-    person = get_person(session=session, person_id=person_id)
-    require_office(staff, person.office_id, what="Person")
-    audit.record(
-        session=session, action="read", entity="person", entity_id=person.id, now=now, staff=staff
-    )
-    return person_public(person)
+    person = persons.read_person(session=session, staff=staff, person_id=person_id, now=now)
+    return person_public(person, staff)

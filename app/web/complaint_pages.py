@@ -17,11 +17,11 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, select
 
-import messages
 from app.api.deps import BigRecordId, NowDep, RecordId
 from app.files import file_response
 from app.presenters.complaints import PAGE_BASE, complaint_public, countdown_words, event_words
-from app.web.pages import LANG, _refused, _see_other, _signed_in, render
+from app.web.lang import current
+from app.web.pages import _refused, _see_other, _signed_in, render
 from app.web.qr import qr_svg
 from app.web.session import check_form, current_staff
 from bot.channels import registered
@@ -40,12 +40,6 @@ router = APIRouter(prefix="/staff", include_in_schema=False)
 Status = complaint_service.Status
 # What the inbox's status filter offers: each status, and all of them.
 STATUS_CHOICES = ("open", "answered", "closed", "all")
-
-
-def channel_word(code: str) -> str:
-    """ "Datang langsung" for walk_in; a channel without words is shown as its code."""
-    key = f"complaint.channel.{code}"
-    return messages.render(key, LANG) if messages.has(key) else code
 
 
 def _statuses(status: str, answered: bool) -> list[complaint_service.Status]:
@@ -90,14 +84,13 @@ def complaints(
         ]
         context = {
             "complaints": listed,
-            "countdown": lambda seconds: countdown_words(seconds, LANG),
+            "countdown": lambda seconds: countdown_words(seconds, current()),
             "filters": {
                 "status": "open_answered" if answered and status == "open" else status,
                 "category": category_code,
                 "channel": channel,
             },
             "statuses": STATUS_CHOICES,
-            "channel_word": channel_word,
             "categories": load_categories(),
             "channels": _channels(session, staff),
         }
@@ -296,18 +289,17 @@ def _complaint_page(
     )
     context = {
         "complaint": shown,
-        "countdown": countdown_words(shown.seconds_left, LANG),
+        "countdown": countdown_words(shown.seconds_left, current()),
         "events": [
             {
                 "at": e.at,
-                "words": event_words(e, LANG),
+                "words": event_words(e, current()),
                 "css": "escalation" if e.kind.startswith(("remind-", "escalate-")) else "",
             }
             for e in shown.events
         ],
         "assignees": [(s.id, s.full_name) for s in assignees if s.id != shown.claimed_by_id],
         "may_receipt": staff.role in complaint_service.RECORDERS,
-        "channel_word": channel_word,
         **extra,
     }
     return render(

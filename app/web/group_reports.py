@@ -16,7 +16,8 @@ from sqlmodel import Session, col, select
 
 import messages
 from app.api.deps import NowDep, RecordId
-from app.web.pages import LANG, _refused, _see_other, _signed_in, render
+from app.web.lang import current
+from app.web.pages import _refused, _see_other, _signed_in, render
 from app.web.session import check_form
 from core.db import unit_of_work
 from models import Office, Programme, Proposal, StaffUser
@@ -62,7 +63,7 @@ def _reporting_programmes(
     for code in sorted(codes):
         spec = catalogue.programme(code)
         if spec is not None and spec.group_reports is not None:
-            found.append((code, spec.name.get(LANG)))
+            found.append((code, spec.name.get(current())))
     return found
 
 
@@ -91,7 +92,7 @@ def _page(
         catalogue = request.app.state.catalogue
         spec = catalogue.programme(chosen)
         rules = spec.group_reports if spec else None
-        kinds = [(k.kind, k.name.get(LANG)) for k in rules.kinds] if rules else []
+        kinds = [(k.kind, k.name.get(current())) for k in rules.kinds] if rules else []
         for due in report_schedule(
             session=session,
             staff=staff,
@@ -102,9 +103,9 @@ def _page(
         ):
             rows.append(
                 {
-                    "kind": due.kind.name.get(LANG),
+                    "kind": due.kind.name.get(current()),
                     "period": due.period,
-                    "period_words": period_words(due.period, LANG),
+                    "period_words": period_words(due.period, current()),
                     "due_on": due.due_on,
                     "submitted_on": due.report.submitted_on if due.report else None,
                     "days_late": due.days_late,
@@ -119,7 +120,7 @@ def _page(
         "rows": rows,
         "kinds": kinds,
         "periods": list(dict.fromkeys(r["period"] for r in rows)),
-        "period_words": lambda p: period_words(p, LANG),
+        "period_words": lambda p: period_words(p, current()),
         "today": today,
         "may_record": staff.role in CASE_WRITERS and bool(chosen),
         "errors": {field: error} if error and field else {},

@@ -21,6 +21,8 @@ from sqlmodel import Session
 import messages
 from app.api.deps import NowDep, RecordId
 from app.login import authenticate
+from app.web.labels import explain, template_globals
+from app.web.lang import current
 from app.web.qr import qr_svg
 from app.web.session import (
     COOKIE,
@@ -52,6 +54,7 @@ from services.roles import DECIDERS
 from services.staff import log_out
 from services.timefmt import format_moment, zone_abbreviation
 
+# The default; the language of the page being rendered is app.web.lang.current().
 LANG = messages.DEFAULT_LANGUAGE
 REPORT_DAYS = 30
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -59,7 +62,7 @@ router = APIRouter(prefix="/staff", include_in_schema=False)
 
 
 def _t(key: str, **params: Any) -> str:
-    return messages.render(key, LANG, **params)
+    return messages.render(key, current(), **params)
 
 
 def render(
@@ -72,9 +75,15 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     tz = office.timezone if office else "Asia/Jakarta"
+    lang = current()
     base = {
         "t": _t,
-        "when": lambda moment: format_moment(moment, tz, LANG) if moment else "",
+        "lang": lang,
+        "path": request.url.path,
+        "status": status_code,
+        "has": messages.has,
+        "when": lambda moment: format_moment(moment, tz, lang) if moment else "",
+        **template_globals(request.app.state.catalogue),
         "staff": staff,
         "office": office,
         "form_token": form_token(request),
@@ -92,7 +101,7 @@ def _signed_in(request: Request, session: Session, now: datetime) -> tuple[Staff
 
 
 def reason(exc: DomainError) -> str:
-    return messages.render(exc.key, LANG, **exc.params)
+    return explain(exc)
 
 
 def _refused(

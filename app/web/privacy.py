@@ -17,7 +17,9 @@ from sqlmodel import Session
 
 import messages
 from app.api.deps import MAX_BIG_ID, MAX_ID, NowDep, RecordId
-from app.web.pages import LANG, reason, render
+from app.web.labels import channel_word
+from app.web.lang import current
+from app.web.pages import reason, render
 from app.web.session import check_form, current_staff
 from core.db import unit_of_work
 from models import AuditLog, Office, Person, StaffUser
@@ -39,7 +41,7 @@ DayQ = Annotated[str, Query(max_length=10)]
 
 
 def _t(key: str, **params: Any) -> str:
-    return messages.render(key, LANG, **params)
+    return messages.render(key, current(), **params)
 
 
 def action_word(code: str) -> str:
@@ -116,7 +118,7 @@ def _who(row: AuditLog, names: dict[int, StaffUser]) -> str:
         member = names[row.staff_id]
         return f"{member.full_name} ({member.username})"
     if row.actor.startswith("chat:"):
-        return _t("privacy.actor.chat", channel=row.actor.split(":")[1])
+        return _t("privacy.actor.chat", channel=channel_word(row.actor.split(":")[1]))
     if row.actor == "cli":
         return _t("privacy.actor.cli")
     if row.actor == "system" or not row.actor:

@@ -27,7 +27,8 @@ from app.presenters.proposals import (
     timeline_view,
     view_late_words,
 )
-from app.web.pages import LANG, _chats_of, _refused, _see_other, _signed_in, reason, render
+from app.web.lang import current
+from app.web.pages import _chats_of, _refused, _see_other, _signed_in, reason, render
 from app.web.qr import qr_svg
 from app.web.session import check_form
 from bot.channels import registered
@@ -121,11 +122,11 @@ def proposals(
                 p
                 for p in found
                 if p.status == Status.IN_PROGRESS
-                and view_late_words(step_view(session=session, proposal=p, now=now), LANG)
+                and view_late_words(step_view(session=session, proposal=p, now=now), current())
             ]
         record_reads(session=session, staff=staff, proposals=found, now=now, how="list")
         context = {
-            "rows": [list_row(session, catalogue, staff, p, now, LANG) for p in found],
+            "rows": [list_row(session, catalogue, staff, p, now, current()) for p in found],
             "programmes": [(p.code, _programme_name(catalogue, p.code, p.name)) for p in offered],
             "steps": steps,
             "filters": {
@@ -145,7 +146,7 @@ def proposals(
 
 def _programme_name(catalogue: Any, code: str, fallback: str) -> str:
     spec = catalogue.programme(code)
-    return spec.name.get(LANG) if spec else fallback
+    return spec.name.get(current()) if spec else fallback
 
 
 # --- filing a proposal ---------------------------------------------------------------------
@@ -263,14 +264,14 @@ def file_proposal(
         }
         chosen = offered.get(programme)
         if chosen is None or not chosen.active:
-            errors["programme"] = messages.render("casework.intake.programme", LANG)
+            errors["programme"] = messages.render("casework.intake.programme", current())
         else:
             try:
                 person_id, group, who = _applicant(
                     session, staff, chosen.applicant_kind, nik, group_id
                 )
             except _FieldError as exc:
-                errors[exc.field] = messages.render(exc.key, LANG)
+                errors[exc.field] = messages.render(exc.key, current())
             else:
                 failures = applicant_eligibility(
                     session=session,
@@ -283,7 +284,7 @@ def file_proposal(
                 )
                 extra = {
                     "who": who,
-                    "failures": [f.text(LANG) for f in failures],
+                    "failures": [f.text(current()) for f in failures],
                     "checked": True,
                 }
                 if intent == "file" and not failures:
@@ -305,7 +306,7 @@ def file_proposal(
                         return _see_other(f"/staff/proposals/{filed.id}?filed=1")
         field = "nik" if chosen is None or chosen.applicant_kind == "person" else "group_id"
         if extra.get("failures") and intent == "file":
-            errors.setdefault(field, messages.render("casework.intake.ineligible", LANG))
+            errors.setdefault(field, messages.render("casework.intake.ineligible", current()))
         status_code = 422 if errors else 200
         return _intake_page(
             request,
@@ -346,11 +347,11 @@ def _proposal_page(
         "proposal": shown,
         "programme_name": _programme_name(catalogue, shown.programme_code, shown.programme_name),
         "history": history_public(session, catalogue, proposal),
-        "timeline": timeline_view(session, catalogue, proposal, now, LANG),
-        "actor": entry.actor.get(LANG) if entry else "",
-        "late": view_late_words(view, LANG),
+        "timeline": timeline_view(session, catalogue, proposal, now, current()),
+        "actor": entry.actor.get(current()) if entry else "",
+        "late": view_late_words(view, current()),
         "chats": _chats_of(request, session, person_id, now) if person_id else None,
-        "output_kinds": output_kinds(session, catalogue, proposal, LANG)
+        "output_kinds": output_kinds(session, catalogue, proposal, current())
         if staff.role in CASE_WRITERS
         else [],
         "may_receipt": staff.role in CASE_WRITERS,

@@ -9,6 +9,7 @@ from bot.conversation import menu, office
 from bot.conversation.turn import Turn
 from services.catalogue import ComplaintChannel
 from services.notices import describe, upcoming
+from services.office_settings import contact as contact_of
 
 CONTACT = "contact"
 CHANGE_OFFICE = "9"
@@ -31,17 +32,19 @@ def contact_lines(turn: Turn) -> str:
     found = turn.office()
     if found is None:
         return ""
-    _, spec = found
-    lines = [spec.name.get(turn.lang)]
-    if spec.address:
-        lines.append(turn.t("bot.contact.address", address=spec.address))
-    if spec.phone:
-        lines.append(turn.t("bot.contact.phone", phone=spec.phone))
-    if spec.email:
-        lines.append(turn.t("bot.contact.email", email=spec.email))
-    if spec.website:
-        lines.append(turn.t("bot.contact.website", website=spec.website))
-    lines.append(turn.t("bot.contact.hours", hours=spec.opening_hours.get(turn.lang)))
+    row, spec = found
+    # The catalogue's details with what the office set for itself over them.
+    office = contact_of(session=turn.session, office=row, spec=spec, lang=turn.lang)
+    lines = [office.name]
+    if office.address:
+        lines.append(turn.t("bot.contact.address", address=office.address))
+    if office.phone:
+        lines.append(turn.t("bot.contact.phone", phone=office.phone))
+    if office.email:
+        lines.append(turn.t("bot.contact.email", email=office.email))
+    if office.website:
+        lines.append(turn.t("bot.contact.website", website=office.website))
+    lines.append(turn.t("bot.contact.hours", hours=office.hours))
     return "\n".join(lines)
 
 

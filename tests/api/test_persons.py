@@ -79,6 +79,20 @@ def test_a_complaint_officer_may_read_but_not_register(staff: Any, people: Any) 
     assert response.json()["error"] == "error.forbidden_role"
 
 
+def test_a_complaint_officer_reads_the_nik_and_kk_masked_an_operator_whole(
+    staff: Any, people: Any
+) -> None:
+    operator = staff(LAMANDAU, "operator")
+    person = people.register(operator)
+    officer = staff(LAMANDAU, "complaint_officer")
+
+    seen = officer.get(f"/api/v1/persons/{person['id']}").json()
+    assert seen["nik"] == person["nik"][:4] + "*" * 12
+    assert seen["kk_number"] == person["kk_number"][:4] + "*" * 12
+    whole = operator.get(f"/api/v1/persons/{person['id']}").json()
+    assert (whole["nik"], whole["kk_number"]) == (person["nik"], person["kk_number"])
+
+
 def test_bad_input_is_a_4xx_that_names_the_problem_never_a_500(
     staff: Any, people: Any, client: TestClient
 ) -> None:

@@ -99,7 +99,7 @@ class TestOfficeChats:
             ).one()
         assert staff.chat == "sim:web-own-chat"
         page.goto("/staff/chats")
-        expect(page.locator("#my-chat")).to_contain_text("Terhubung di sim")
+        expect(page.locator("#my-chat")).to_contain_text("Terhubung di Simulator")
 
 
 def _dark_modules(path_d: str, border: int) -> set[tuple[int, int]]:

@@ -63,6 +63,7 @@ def test_the_kadis_reads_narrows_and_downloads_the_trail(
     page.on("request", lambda request: asked.append(request.url))
     page.on("request", lambda request: posted.append(request.post_data or ""))
     log_in(page, "buton-tengah.kadis")
+    page.get_by_role("link", name="Administrasi").click()
     page.get_by_role("link", name="Log audit").click()
     table = page.locator("#audit")
     expect(table).to_contain_text("trail-test: someone else")
@@ -144,7 +145,7 @@ def test_impossible_dates_are_refused_as_input(page: Page, live_sigap: LiveSigap
 
 
 def test_an_operator_has_no_audit_log(page: Page, live_sigap: LiveSigap) -> None:
-    log_in(page, "buton-tengah.operator")
+    log_in(page, "buton-tengah.operator", then="/staff/admin")
     expect(page.get_by_role("link", name="Log audit")).to_have_count(0)
     response = page.goto("/staff/audit")
     assert response is not None and response.status == 403
@@ -180,6 +181,7 @@ def test_the_kadis_exports_then_erases_a_persons_data(
     asked: list[str] = []
     page.on("request", lambda request: asked.append(request.url))
     log_in(page, "buton-tengah.kadis")
+    page.get_by_role("link", name="Administrasi").click()
     page.get_by_role("link", name="Data pribadi").click()
     page.get_by_label("NIK orang itu").fill(nik)
     page.get_by_role("button", name="Cari").click()
@@ -227,7 +229,7 @@ def test_the_kadis_exports_then_erases_a_persons_data(
 
 
 def test_an_operator_has_no_personal_data_page(page: Page, live_sigap: LiveSigap) -> None:
-    log_in(page, "buton-tengah.operator")
+    log_in(page, "buton-tengah.operator", then="/staff/admin")
     expect(page.get_by_role("link", name="Data pribadi")).to_have_count(0)
     response = page.goto("/staff/persons/data")
     assert response is not None and response.status == 403

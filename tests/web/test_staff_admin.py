@@ -53,6 +53,7 @@ class TestAccounts:
         self, page: Page, second: Page, live_sigap: LiveSigap
     ) -> None:
         _log_in(page, "bone.admin", PASSWORD)
+        page.get_by_role("link", name="Administrasi").click()
         page.get_by_role("link", name="Petugas", exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Akun petugas")
         # The chats of staff and of the officers' group are linked from the Chat page.
@@ -128,6 +129,8 @@ class TestAccounts:
         expect(own.get_by_role("button")).to_have_count(1)  # only a password reset
 
         _log_in(second, "manggarai.operator", PASSWORD)
+        expect(second.get_by_role("heading", level=1)).to_contain_text("Ringkasan")
+        second.goto("/staff/admin")
         expect(second.get_by_role("link", name="Petugas", exact=True)).to_have_count(0)
         second.goto("/staff/accounts")
         expect(second.get_by_role("alert")).to_contain_text("tidak berhak")

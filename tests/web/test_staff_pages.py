@@ -78,7 +78,7 @@ class TestTheOfficeAtAGlance:
         expect(figures.locator("[data-figure=ikm-n]")).to_have_text("n = 0 penilaian")
         rows = page.locator("#per-step tbody tr")
         expect(rows).to_have_count(3)
-        expect(rows.first).to_contain_text("bpnt-buton-tengah")
+        expect(rows.first).to_contain_text("Bantuan Pangan Non Tunai")  # its name, not its code
 
 
 class TestMovingProposals:
