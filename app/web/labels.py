@@ -63,6 +63,15 @@ def programme_word(catalogue: Catalogue, code: str | None) -> str:
     return spec.name.get(current()) if spec else _t("label.other", code=code)
 
 
+def step_word(catalogue: Catalogue, code: str, position: int) -> str:
+    """A stored step position as the SOP numbers it: Bone's 6th stored step is its "5b", its
+    9th its "8" (Sigap records the SOP's step 5 in two)."""
+    spec = catalogue.programme(code)
+    if spec is None or not 1 <= position <= len(spec.steps):
+        return str(position)
+    return spec.sop_label(position)
+
+
 def _sex(code: object) -> object:
     key = f"identity.sex.{code}"
     return _t(key) if messages.has(key) else code
@@ -93,4 +102,5 @@ def template_globals(catalogue: Catalogue) -> dict[str, Any]:
         "event_word": event_word,
         "kind_word": kind_word,
         "programme_word": lambda code: programme_word(catalogue, code),
+        "step_word": lambda code, position: step_word(catalogue, code, position),
     }

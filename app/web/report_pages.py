@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 import messages
 from app.api.deps import NowDep
 from app.web import charts
-from app.web.labels import channel_word, programme_word
+from app.web.labels import channel_word, programme_word, step_word
 from app.web.lang import current
 from app.web.pages import _signed_in, render
 from core.db import unit_of_work
@@ -98,7 +98,7 @@ def _charts(report: OfficeReport, catalogue: Catalogue) -> dict[str, Any]:
         per_programme.setdefault(row.programme_code, []).append(row)
     step_charts = []
     for code, rows in per_programme.items():
-        labels = [f"{r.position}. {r.name}" for r in rows]
+        labels = [f"{step_word(catalogue, code, r.position)}. {r.name}" for r in rows]
         entered = charts.Series(_t("reports.chart.entered"), [r.entered for r in rows])
         late = charts.Series(_t("reports.chart.late"), [r.late for r in rows])
         text = "; ".join(
@@ -224,7 +224,8 @@ def _rows(report: OfficeReport, catalogue: Catalogue) -> Iterator[list[Any]]:
     yield [_t("web.col.programme"), _t("web.col.step"), _t("reports.chart.entered"),
            _t("reports.chart.late"), _t("reports.col.open_now")]  # fmt: skip
     for row in report.steps:
-        yield [programme_word(catalogue, row.programme_code), f"{row.position}. {row.name}",
+        step = step_word(catalogue, row.programme_code, row.position)
+        yield [programme_word(catalogue, row.programme_code), f"{step}. {row.name}",
                row.entered, row.late if row.timed else "", row.open_now]  # fmt: skip
     yield []
     reach = report.notices

@@ -216,6 +216,16 @@ class TestStepsAsTheSopNumbersThem:
         expect(page.locator("#proposals")).to_contain_text("dari 8")
         expect(page.locator("#proposals")).not_to_contain_text("dari 9")
 
+    def test_the_summary_and_the_report_number_bones_steps_as_its_sop(
+        self, page: Page, live_sigap: LiveSigap
+    ) -> None:
+        log_in(page, "bone.kadis")
+        expect(page.locator("#per-step tbody tr").first).to_contain_text("1. ")
+        page.goto("/staff/reports")
+        steps = page.locator("table.steps[data-programme='kube-bone'] tbody tr td:first-child")
+        labels = [text.split(".")[0] for text in steps.all_inner_texts()]
+        assert labels == ["1", "2", "3", "4", "5a", "5b", "6", "7", "8"]
+
     def test_a_complaint_officer_sees_the_group_members_with_nik_masked(
         self, page: Page, live_sigap: LiveSigap
     ) -> None:
