@@ -15,7 +15,7 @@ ID: dict[str, str] = {
     "bot.command.no_office": 'Kantor "{office}" tidak dikenal.',
     "bot.help": (
         "Sigap melayani warga atas nama Dinas Sosial: syarat dan langkah program bantuan, "
-        "status usulan Anda, pengaduan (dijawab paling lambat 2×24 jam) dan jadwal kegiatan.\n"
+        "status usulan Anda, pengaduan dan jadwal kegiatan.\n"
         "Balas dengan angka pilihan, atau ketik:\n"
         "/menu - menu utama\n"
         "/status - status usulan\n"
@@ -37,8 +37,8 @@ EN: dict[str, str] = {
     "bot.command.no_office": 'Office "{office}" is not known.',
     "bot.help": (
         "Sigap serves citizens on behalf of the Social Affairs Office: the requirements and "
-        "steps of aid programmes, the status of your proposal, complaints (answered within "
-        "2×24 hours) and event schedules.\n"
+        "steps of aid programmes, the status of your proposal, complaints and event "
+        "schedules.\n"
         "Reply with a choice number, or type:\n"
         "/menu - main menu\n"
         "/status - proposal status\n"

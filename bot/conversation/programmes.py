@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlmodel import select
+
 from bot.conversation import menu
 from bot.conversation.turn import Turn
+from models import Office
 from services.catalogue import ComplaintChannel, Programme
+from services.catalogue import Office as OfficeSpec
+from services.complaint_promise import published_clock
 from services.proposal_status import standard_words
 
 PROGRAMMES = "programmes"
@@ -95,7 +100,7 @@ def on_programme(turn: Turn, text: str) -> None:
             duration=programme.duration.get(lang),
         )
     elif text == "5":
-        body = complaint_text(turn, programme.complaint_channels)
+        body = complaint_text(turn, programme.complaint_channels, programme)
     else:
         _page_menu(turn, programme, turn.t("bot.programme.unknown"))
         return
@@ -118,17 +123,33 @@ def steps_text(turn: Turn, programme: Programme) -> str:
 
 
 def complaint_text(
-    turn: Turn, channels: Sequence[ComplaintChannel], hours: int | None = None
+    turn: Turn, channels: Sequence[ComplaintChannel], programme: Programme | None = None
 ) -> str:
-    """The published complaint channels, one per line, and the response promise."""
-    hours = hours or turn.settings.complaint_response_hours
+    """The published complaint channels, one per line, and the answer time the office may
+    promise (its SOP's, or its own setting's; none for a default no SOP states)."""
     if channels:
         listed = "\n".join(_channel_line(turn, c) for c in channels)
     else:
         listed = turn.t("bot.complaints.none_listed")
-    span = f"{hours // 24}×24" if hours % 24 == 0 else str(hours)
-    promise = turn.t("bot.complaints.promise", span=span)
-    return f"{turn.t('bot.complaints.title')}\n{listed}\n\n{promise}"
+    text = f"{turn.t('bot.complaints.title')}\n{listed}"
+    found = _office_of(turn, programme)
+    clock = (
+        published_clock(session=turn.session, office=found[0], spec=found[1], programme=programme)
+        if found
+        else None
+    )
+    if clock is None:
+        return text
+    return f"{text}\n\n{turn.t('bot.complaints.promise', span=clock.describe(turn.lang))}"
+
+
+def _office_of(turn: Turn, programme: Programme | None) -> tuple[Office, OfficeSpec] | None:
+    """The programme's office; without a programme, the chat's."""
+    if programme is None:
+        return turn.office()
+    row = turn.session.exec(select(Office).where(Office.code == programme.office)).first()
+    spec = turn.catalogue.office(programme.office)
+    return (row, spec) if row and spec else None
 
 
 def _channel_line(turn: Turn, channel: ComplaintChannel) -> str:

@@ -114,7 +114,9 @@ class TestOfficeAndProgrammes:
         assert programme.cost.id in cost
 
         [complaints] = await harness.says(9011, "5")
-        assert "2×24 jam" in complaints
+        # Lamandau's own rule (a marked office setting): two working days, never "2×24 jam".
+        assert "paling lama 2 hari kerja" in complaints
+        assert "2×24" not in complaints
 
         [back] = await harness.says(9011, "0")
         assert "Balas dengan angka" in back
@@ -133,6 +135,15 @@ class TestOfficeAndProgrammes:
         [reply] = await harness.says(9012, _office_number(harness, buton))
         assert channels and all(value in reply for value in channels)
         assert "paling lama 2×24 jam" in reply
+
+    async def test_an_office_whose_sop_states_no_answer_time_promises_none(
+        self, harness: Harness
+    ) -> None:
+        bone = "73.08"
+        await harness.says(9013, "3")
+        [reply] = await harness.says(9013, _office_number(harness, bone))
+        assert "0481-21029" in reply  # its channels, as its SOP publishes them
+        assert "ditanggapi paling lama" not in reply
 
     async def test_notices_list_what_where_and_when_of_the_office(self, harness: Harness) -> None:
         with unit_of_work(harness.engine) as session:
