@@ -49,6 +49,14 @@ def ensure_conversation(
     return int(found or 0)
 
 
+def template(name: str, *params: object) -> dict[str, Any]:
+    """The ``extra`` of a business-initiated message that names its template: what it goes as
+    where a platform accepts nothing else (WhatsApp, to a person silent for 24 hours).
+    ``catalogue/whatsapp_templates.yaml`` says what each template's parameters are, in order;
+    channels without templates ignore it."""
+    return {"template": {"name": name, "params": [str(p) for p in params]}}
+
+
 def queue(
     session: Session,
     *,
