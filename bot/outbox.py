@@ -634,7 +634,8 @@ def record_statuses(engine: Engine, statuses: Sequence[DeliveryStatus]) -> None:
                 update(_OUTBOX)
                 .where(
                     _OUTBOX.c.platform_message_id == bindparam("message_id"),
-                    _OUTBOX.c.status.in_(moves_from),
+                    # Not IN (...): an expanding list cannot go with executemany.
+                    or_(*(_OUTBOX.c.status == earlier for earlier in moves_from)),
                 )
                 .values(values),
                 [{"message_id": s.platform_message_id, "error": s.error[:500]} for s in found],

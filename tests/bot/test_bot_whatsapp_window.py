@@ -9,6 +9,7 @@ once its clock is set (``wa.fake.clock``) and refuses a free-form message outsid
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -262,6 +263,22 @@ class TestDeliveryStatuses:
             wa.client, _row(wa, notice).platform_message_id or "", "failed", error_code=131047
         )
         assert _row(wa, notice).status == "unreachable"
+
+    async def test_many_webhooks_at_once_are_all_recorded(self, wa: WhatsAppHarness) -> None:
+        """A broadcast brings statuses in bursts: together, in whatever order, none is lost."""
+        await wa.says(SITI, "halo")
+        rows = [_queue(wa, f"Kabar {n}.") for n in range(6)]
+        assert await wa.deliver() == 6
+        wamids = [_row(wa, row).platform_message_id or "" for row in rows]
+        reports = [
+            wa.fake.report(wa.client, wamid, status)
+            for status in ("read", "delivered")
+            for wamid in wamids
+        ]
+        reports.append(wa.fake.report(wa.client, wamids[0], "failed", error_code=131026))
+        answers = await asyncio.gather(*reports)
+        assert {response.status_code for response in answers} == {200}
+        assert [_row(wa, row).status for row in rows] == ["read"] * 6
 
     async def test_statuses_for_another_number_change_nothing(self, wa: WhatsAppHarness) -> None:
         row, wamid = await self._sent(wa)
