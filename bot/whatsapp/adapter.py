@@ -79,13 +79,17 @@ def statuses(payload: dict[str, Any], *, phone_number_id: str | None) -> list[De
                 continue
             for status in map(_dict, _list(value.get("statuses"))):
                 message_id, kind = status.get("id"), status.get("status")
-                if not isinstance(message_id, str) or not message_id or kind not in STATUSES:
+                if not (isinstance(message_id, str) and message_id and isinstance(kind, str)):
+                    continue
+                if len(message_id) > MAX_PLATFORM_ID:
+                    continue  # no message of ours has such an id; cut, it would name another
+                if kind not in STATUSES:  # "deleted", "warning": nothing for the outbox
                     continue
                 errors = [_dict(e) for e in _list(status.get("errors"))]
                 found.append(
                     DeliveryStatus(
-                        platform_message_id=message_id[:MAX_PLATFORM_ID],
-                        status=str(kind),
+                        platform_message_id=message_id,
+                        status=kind,
                         error="; ".join(_error_text(e) for e in errors),
                         window_closed=any(e.get("code") == RE_ENGAGEMENT for e in errors),
                     )

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from bot.channels import OUTSIDE_WINDOW
+from bot.channels import OUTSIDE_WINDOW, DeliveryStatus
+from bot.whatsapp.adapter import statuses
 from models import Complaint, Conversation, Office, OutboxMessage, Proposal, StaffUser
 from services.complaints import ClockPolicy, NewComplaint, answer, file_complaint
 from services.outbox import ensure_conversation, queue, template
@@ -25,7 +26,7 @@ from services.roles import Role
 from services.staff import create_staff
 from tests.bot.chat_harness import MORNING, make_people
 from tests.bot.whatsapp_harness import SITI, WhatsAppHarness, cloud_message, envelope
-from tests.fakes.whatsapp_server import template_buttons
+from tests.fakes.whatsapp_server import PHONE_NUMBER_ID, FakeWhatsApp, template_buttons
 
 TWO_DAYS_LATER = MORNING + timedelta(days=2)
 ANSWER = "Saldo BPNT Ibu sudah masuk tanggal 20.\nSilakan cek di e-warong."
@@ -292,6 +293,53 @@ class TestDeliveryStatuses:
         response = await wa.post(wa.fake.status_webhook(wamid, "read"), signature=None)
         assert response.status_code == 401
         assert _row(wa, row).status == "sent"
+
+
+class TestReadingStatuses:
+    """What the adapter makes of a status webhook, whatever it holds."""
+
+    def _read(self, *entries: Any) -> list[DeliveryStatus]:
+        value = {"metadata": {"phone_number_id": PHONE_NUMBER_ID}, "statuses": list(entries)}
+        payload = {"entry": [{"changes": [{"field": "messages", "value": value}]}]}
+        return statuses(payload, phone_number_id=PHONE_NUMBER_ID)
+
+    def test_the_four_statuses_and_a_failures_error(self) -> None:
+        failed = FakeWhatsApp().status_webhook("wamid.4", "failed", error_code=131047)
+        entry = failed["entry"][0]["changes"][0]["value"]["statuses"][0]
+        found = self._read(
+            *({"id": f"wamid.{n}", "status": s} for n, s in enumerate(["sent", "delivered"])),
+            {"id": "wamid.3", "status": "read"},
+            entry,
+        )
+        assert [(s.platform_message_id, s.status) for s in found] == [
+            ("wamid.0", "sent"),
+            ("wamid.1", "delivered"),
+            ("wamid.3", "read"),
+            ("wamid.4", "failed"),
+        ]
+        assert found[-1].window_closed
+        assert found[-1].error.startswith("131047 Re-engagement message (More than 24 hours")
+
+    @pytest.mark.parametrize(
+        "entry",
+        [
+            {"id": "wamid.1", "status": ["read"]},
+            {"id": "wamid.1", "status": {"x": 1}},
+            {"id": 7, "status": "read"},
+            {"id": "", "status": "read"},
+            {"id": "wamid." + "9" * 200, "status": "read"},
+            {"id": "wamid.1", "status": "deleted"},
+            {"status": "read"},
+            "read",
+            None,
+        ],
+    )
+    def test_what_is_no_status_of_ours_is_left_out(self, entry: Any) -> None:
+        assert self._read(entry) == []
+
+    def test_an_error_without_its_usual_fields_still_reads(self) -> None:
+        [found] = self._read({"id": "wamid.1", "status": "failed", "errors": [{}, "x", None]})
+        assert (found.status, found.window_closed) == ("failed", False)
 
 
 class TestTheProcessorKeepsTheWindow:
