@@ -19,7 +19,11 @@ How Graph API errors are treated (codes from Meta's Cloud API error reference):
 
 The 24-hour window (bot/whatsapp/window.py): outside it, and for a chat that never wrote, a
 row goes as its template (``extra["template"]``, bot/whatsapp/templates.py) without trying the
-free-form message first; a row without a template is unreachable, as above.
+free-form message first; a row without a template is unreachable, as above. A template
+Sigap cannot fill (a name not in the file, a wrong number of parameters) fails its row at
+once, as do Meta's template errors (132000, 132001 for one not approved, ...). WhatsApp may
+also report 131047 only later, in a status webhook: bot/outbox.record_statuses then queues
+the row again, to go as its template.
 
 The access token is only ever put in the Authorization header; no log line or error text
 contains it.
