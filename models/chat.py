@@ -57,6 +57,9 @@ class Conversation(SQLModel, table=True):
     # The chat's own pace (Telegram: about one message a second): the earliest time, on the
     # database's clock, its next message may go.
     outbound_next_at: float | None = None
+    # When the person last wrote in this chat (as the processor handled it): WhatsApp lets a
+    # business send free-form messages only within 24 hours of it, templates otherwise.
+    last_inbound_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class ProofAttempt(SQLModel, table=True):
@@ -96,6 +99,8 @@ class OutboxMessage(SQLModel, table=True):
             sqlite_where=text("status = 'queued'"),
             postgresql_where=text("status = 'queued'"),
         ),
+        # A platform's delivery status (delivered, read, failed) names the message by its id.
+        Index("ix_outbox_platform_message", "platform_message_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
@@ -107,7 +112,8 @@ class OutboxMessage(SQLModel, table=True):
     buttons: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     # Channel-specific extras an adapter asked for, e.g. a callback query to answer.
     extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    status: str = Field(default="queued", max_length=12)  # queued, sent, failed, unreachable
+    # queued, sent, delivered, read (as the platform reports), failed, unreachable
+    status: str = Field(default="queued", max_length=12)
     priority: int = Field(default=REPLY, sa_column_kwargs={"server_default": "0"})
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

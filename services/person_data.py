@@ -42,6 +42,7 @@ from models import (
 from services import audit
 from services.errors import Conflict, NotFound
 from services.nik import mask_nik
+from services.outbox import forget_template_params
 from services.persons import search_persons
 from services.retention import FINISHED_OUTBOX, HANDLED_INBOUND
 from services.roles import PRIVACY_OFFICERS
@@ -424,14 +425,12 @@ def erase(
             )
             .values(payload={})
         )
-        session.execute(
-            update(OutboxMessage)
-            .where(
-                col(OutboxMessage.conversation_id).in_(chat_ids),
-                col(OutboxMessage.status).in_(FINISHED_OUTBOX),
-            )
-            .values(text="", buttons=[])
+        sent = (
+            col(OutboxMessage.conversation_id).in_(chat_ids),
+            col(OutboxMessage.status).in_(FINISHED_OUTBOX),
         )
+        session.execute(update(OutboxMessage).where(*sent).values(text="", buttons=[]))
+        forget_template_params(session, *sent)
 
     for complaint in complaints:
         complaint.description = ""

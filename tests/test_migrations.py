@@ -187,3 +187,36 @@ def test_the_tables_that_grow_with_every_message_take_ids_past_two_billion(
         session.commit()
         assert (inbound.id, reply.id, reply.inbound_id) == (past, past, past)
     engine.dispose()
+
+
+def test_a_chat_keeps_its_whatsapp_window_across_the_upgrade(database_url: str) -> None:
+    downgrade(database_url, "0012")
+    engine = make_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO conversation (id, channel, chat_id, display_name, language, state,"
+                " data, updated_at) VALUES (1, 'whatsapp', '6281234567001', '', 'id', 'menu',"
+                " '{}', '2026-03-10 02:00:00+00'), (2, 'whatsapp', '6281234567002', '', 'id',"
+                " 'menu', '{}', '2026-03-10 02:00:00+00')"
+            )
+        )
+        for n, at in ((1, "2026-03-09 08:00:00+00"), (2, "2026-03-10 01:30:00+00")):
+            conn.execute(
+                text(
+                    "INSERT INTO inbound_message (channel, platform_id, conversation_id,"
+                    " received_at, payload, status, attempts) VALUES ('whatsapp', :id, 1, :at,"
+                    " '{}', 'done', 0)"
+                ),
+                {"id": f"wamid.{n}", "at": at},
+            )
+    engine.dispose()
+    upgrade(database_url, "head")
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, last_inbound_at FROM conversation ORDER BY id")).all()
+    engine.dispose()
+    # The latest message of the chat that wrote; nothing for the one that never did.
+    assert [row[0] for row in rows] == [1, 2]
+    assert rows[0][1] is not None and str(rows[0][1]).startswith("2026-03-10 01:30:00")
+    assert rows[1][1] is None
