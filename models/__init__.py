@@ -12,7 +12,7 @@ from models.chat import (
 )
 from models.complaint import Complaint, ComplaintAttachment, ComplaintDraft, ComplaintEvent
 from models.link import LinkCode
-from models.notice import Notice, NoticeDelivery
+from models.notice import Notice, NoticeRecipient, NoticeRound
 from models.office import Office
 from models.ops import SendCount
 from models.person import BeneficiaryGroup, GroupMember, Person
@@ -38,7 +38,8 @@ __all__ = [
     "LinkCode",
     "LoginFailure",
     "Notice",
-    "NoticeDelivery",
+    "NoticeRecipient",
+    "NoticeRound",
     "Office",
     "OutboxMessage",
     "Person",

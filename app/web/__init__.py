@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError
 
 import messages
-from app.web import privacy, proposal_records, staff_admin
+from app.web import notice_pages, privacy, proposal_records, staff_admin
 from app.web.complaints2 import router as complaints2_router
 from app.web.pages import LANG, reason, render, router
 from app.web.session import PASSWORD_PAGE, FormExpired, LoginRequired, PasswordChangeRequired
@@ -24,6 +24,7 @@ def install(app: FastAPI) -> None:
     """Mount the pages; their errors answer as pages, the API's stay JSON."""
     # Before the pages: "/staff/complaints/new" is no complaint id.
     app.include_router(complaints2_router)
+    app.include_router(notice_pages.router)
     app.include_router(router)
     app.include_router(privacy.router)
     app.include_router(staff_admin.router)

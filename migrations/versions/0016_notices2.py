@@ -1,0 +1,277 @@
+"""notices to persons, not chats: an audience (programme, kecamatan, desa, step, groups,
+NIKs), a list of reminders, corrections, pause and cancel; each fan-out a round done in
+chunks under a lease; one recipient row per person and round; opting out of broadcasts
+
+Revision ID: 0016
+Revises: 0012
+Create Date: 2026-12-04 09:00:00.000000
+
+"""
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+import models.base
+
+# revision identifiers, used by Alembic.
+revision: str = "0016"
+down_revision: str | Sequence[str] | None = "0012"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Upgrade schema."""
+    with op.batch_alter_table("person", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "broadcasts_stopped_at", models.base.UTCDateTime(timezone=True), nullable=True
+            )
+        )
+    with op.batch_alter_table("conversation", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "broadcasts_stopped_at", models.base.UTCDateTime(timezone=True), nullable=True
+            )
+        )
+
+    with op.batch_alter_table("notice", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("audience", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("reminders", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("revision", sa.Integer(), server_default="1", nullable=False))
+        batch_op.add_column(
+            sa.Column("paused_at", models.base.UTCDateTime(timezone=True), nullable=True)
+        )
+        batch_op.add_column(
+            sa.Column("cancelled_at", models.base.UTCDateTime(timezone=True), nullable=True)
+        )
+        batch_op.add_column(
+            sa.Column("updated_at", models.base.UTCDateTime(timezone=True), nullable=True)
+        )
+
+    op.create_table(
+        "notice_round",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("notice_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("due_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+        sa.Column("cursor", sa.Integer(), nullable=False),
+        sa.Column("upto_recipient_id", sa.Integer(), nullable=True),
+        sa.Column("lease_owner", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
+        sa.Column("lease_expires", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("started_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("finished_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["notice_id"], ["notice.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("notice_id", "kind"),
+    )
+    with op.batch_alter_table("notice_round", schema=None) as batch_op:
+        batch_op.create_index("ix_notice_round_due", ["status", "due_at"], unique=False)
+
+    op.create_table(
+        "notice_recipient",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("notice_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("conversation_id", sa.Integer(), nullable=True),
+        sa.Column("outbox_id", sa.Integer(), nullable=True),
+        sa.Column("via", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+        sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("attendance", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
+        sa.Column("answered_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["conversation_id"], ["conversation.id"]),
+        sa.ForeignKeyConstraint(["notice_id"], ["notice.id"]),
+        sa.ForeignKeyConstraint(["outbox_id"], ["outbox_message.id"]),
+        sa.ForeignKeyConstraint(["person_id"], ["person.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("notice_id", "person_id", "kind"),
+    )
+    with op.batch_alter_table("notice_recipient", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_notice_recipient_chat", ["notice_id", "kind", "conversation_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_notice_recipient_person_id"), ["person_id"], unique=False
+        )
+
+    _carry_notices_over()
+
+    with op.batch_alter_table("notice", schema=None) as batch_op:
+        batch_op.alter_column("audience", existing_type=sa.JSON(), nullable=False)
+        batch_op.alter_column("reminders", existing_type=sa.JSON(), nullable=False)
+        batch_op.alter_column(
+            "updated_at", existing_type=models.base.UTCDateTime(timezone=True), nullable=False
+        )
+        batch_op.drop_index("ix_notice_reminder_due")
+        batch_op.drop_column("remind_at")
+        batch_op.drop_column("reminded_at")
+        batch_op.drop_column("programme_id")
+
+    with op.batch_alter_table("notice_delivery", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_notice_delivery_notice_id"))
+    op.drop_table("notice_delivery")
+
+
+def _carry_notices_over() -> None:
+    """Each notice's programme becomes its audience and its one reminder a list of one; what
+    was still to be sent becomes a round; each chat told becomes its person's recipient row."""
+    bind = op.get_bind()
+    notices = sa.table(
+        "notice",
+        sa.column("id", sa.Integer),
+        sa.column("programme_id", sa.Integer),
+        sa.column("starts_at", models.base.UTCDateTime(timezone=True)),
+        sa.column("send_at", models.base.UTCDateTime(timezone=True)),
+        sa.column("remind_at", models.base.UTCDateTime(timezone=True)),
+        sa.column("reminded_at", models.base.UTCDateTime(timezone=True)),
+        sa.column("status", sa.String),
+        sa.column("created_at", models.base.UTCDateTime(timezone=True)),
+        sa.column("audience", sa.JSON),
+        sa.column("reminders", sa.JSON),
+        sa.column("updated_at", models.base.UTCDateTime(timezone=True)),
+    )
+    rounds = sa.table(
+        "notice_round",
+        sa.column("notice_id", sa.Integer),
+        sa.column("kind", sa.String),
+        sa.column("due_at", models.base.UTCDateTime(timezone=True)),
+        sa.column("status", sa.String),
+        sa.column("cursor", sa.Integer),
+    )
+    codes = dict(bind.execute(sa.text("SELECT id, code FROM programme")).all())
+    for row in bind.execute(sa.select(notices)).all():
+        audience = {"programme": [codes[row.programme_id]]} if row.programme_id in codes else {}
+        reminders = []
+        if row.remind_at is not None:
+            hours = max(1, round((row.starts_at - row.remind_at).total_seconds() / 3600))
+            reminders = [{"hours_before": hours}]
+        bind.execute(
+            notices.update()
+            .where(notices.c.id == row.id)
+            .values(audience=audience, reminders=reminders, updated_at=row.created_at)
+        )
+        due: list[tuple[str, datetime, str]] = []
+        if row.status == "scheduled":
+            due.append(("notice", row.send_at, "scheduled"))
+        else:
+            due.append(("notice", row.send_at, "done"))
+        if row.remind_at is not None:
+            reminded = row.reminded_at is not None or row.status == "cancelled"
+            due.append(("reminder-1", row.remind_at, "done" if reminded else "scheduled"))
+        for kind, at, status in due:
+            bind.execute(
+                rounds.insert().values(
+                    notice_id=row.id, kind=kind, due_at=at, status=status, cursor=0
+                )
+            )
+    bind.execute(
+        sa.text(
+            "INSERT INTO notice_recipient (notice_id, person_id, kind, conversation_id, via,"
+            " status, reason, created_at)"
+            " SELECT d.notice_id, c.person_id,"
+            " CASE d.kind WHEN 'reminder' THEN 'reminder-1' WHEN 'cancel' THEN 'cancellation'"
+            " ELSE 'notice' END, d.conversation_id, 'chat', 'queued', '', d.queued_at"
+            " FROM notice_delivery d JOIN conversation c ON c.id = d.conversation_id"
+            " WHERE c.person_id IS NOT NULL AND d.id = (SELECT MIN(d2.id) FROM notice_delivery d2"
+            " JOIN conversation c2 ON c2.id = d2.conversation_id WHERE d2.notice_id = d.notice_id"
+            " AND d2.kind = d.kind AND c2.person_id = c.person_id)"
+        )
+    )
+
+
+def downgrade() -> None:
+    """Downgrade schema."""
+    op.create_table(
+        "notice_delivery",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("notice_id", sa.Integer(), nullable=False),
+        sa.Column("conversation_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+        sa.Column("queued_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["conversation_id"], ["conversation.id"]),
+        sa.ForeignKeyConstraint(["notice_id"], ["notice.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("notice_id", "conversation_id", "kind"),
+    )
+    with op.batch_alter_table("notice_delivery", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_notice_delivery_notice_id"), ["notice_id"], unique=False
+        )
+    op.execute(
+        "INSERT INTO notice_delivery (notice_id, conversation_id, kind, queued_at)"
+        " SELECT notice_id, conversation_id, CASE WHEN kind LIKE 'reminder-%' THEN 'reminder'"
+        " WHEN kind = 'cancellation' THEN 'cancel' ELSE 'notice' END, MIN(created_at)"
+        " FROM notice_recipient WHERE conversation_id IS NOT NULL"
+        " AND (kind IN ('notice', 'cancellation') OR kind = 'reminder-1')"
+        " GROUP BY notice_id, conversation_id, kind"
+    )
+
+    with op.batch_alter_table("notice", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("programme_id", sa.Integer(), nullable=True))
+        batch_op.add_column(
+            sa.Column("reminded_at", models.base.UTCDateTime(timezone=True), nullable=True)
+        )
+        batch_op.add_column(
+            sa.Column("remind_at", models.base.UTCDateTime(timezone=True), nullable=True)
+        )
+        batch_op.create_foreign_key(
+            "fk_notice_programme_id_programme", "programme", ["programme_id"], ["id"]
+        )
+        batch_op.create_index("ix_notice_reminder_due", ["status", "remind_at"], unique=False)
+    _carry_notices_back()
+    with op.batch_alter_table("notice", schema=None) as batch_op:
+        batch_op.drop_column("updated_at")
+        batch_op.drop_column("cancelled_at")
+        batch_op.drop_column("paused_at")
+        batch_op.drop_column("revision")
+        batch_op.drop_column("reminders")
+        batch_op.drop_column("audience")
+
+    with op.batch_alter_table("notice_recipient", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_notice_recipient_person_id"))
+        batch_op.drop_index("ix_notice_recipient_chat")
+    op.drop_table("notice_recipient")
+    with op.batch_alter_table("notice_round", schema=None) as batch_op:
+        batch_op.drop_index("ix_notice_round_due")
+    op.drop_table("notice_round")
+
+    with op.batch_alter_table("conversation", schema=None) as batch_op:
+        batch_op.drop_column("broadcasts_stopped_at")
+    with op.batch_alter_table("person", schema=None) as batch_op:
+        batch_op.drop_column("broadcasts_stopped_at")
+
+
+def _carry_notices_back() -> None:
+    """The first programme of an audience, the first reminder given in hours; a notice still
+    sending counts as sent."""
+    bind = op.get_bind()
+    codes = {code: pid for pid, code in bind.execute(sa.text("SELECT id, code FROM programme"))}
+    notices = sa.table(
+        "notice",
+        sa.column("id", sa.Integer),
+        sa.column("programme_id", sa.Integer),
+        sa.column("remind_at", models.base.UTCDateTime(timezone=True)),
+        sa.column("starts_at", models.base.UTCDateTime(timezone=True)),
+        sa.column("status", sa.String),
+        sa.column("audience", sa.JSON),
+        sa.column("reminders", sa.JSON),
+    )
+    rows = bind.execute(
+        sa.select(notices.c.id, notices.c.audience, notices.c.reminders, notices.c.starts_at)
+    ).all()
+    for notice_id, audience, reminders, starts_at in rows:
+        programmes = [codes[c] for c in (audience or {}).get("programme", []) if c in codes]
+        hours = next((r["hours_before"] for r in reminders or [] if "hours_before" in r), None)
+        values: dict[str, object] = {"programme_id": programmes[0] if programmes else None}
+        if hours:
+            values["remind_at"] = starts_at - timedelta(hours=hours)
+        bind.execute(notices.update().where(notices.c.id == notice_id).values(**values))
+    bind.execute(notices.update().where(notices.c.status == "sending").values(status="sent"))
