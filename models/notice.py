@@ -81,7 +81,7 @@ class NoticeRecipient(SQLModel, table=True):
 
     __tablename__ = "notice_recipient"
     __table_args__ = (
-        UniqueConstraint("notice_id", "person_id", "kind"),
+        UniqueConstraint("notice_id", "kind", "person_id"),
         Index("ix_notice_recipient_chat", "notice_id", "kind", "conversation_id"),
     )
 

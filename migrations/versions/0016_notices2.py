@@ -118,7 +118,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["outbox_id"], ["outbox_message.id"]),
         sa.ForeignKeyConstraint(["person_id"], ["person.id"]),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("notice_id", "person_id", "kind"),
+        sa.UniqueConstraint("notice_id", "kind", "person_id"),
     )
     with op.batch_alter_table("notice_recipient", schema=None) as batch_op:
         batch_op.create_index(

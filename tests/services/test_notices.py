@@ -267,6 +267,16 @@ class TestOneDesa:
         )
         assert missing.nik_masked == mask_nik(town.hamzah.nik)
 
+    def test_a_household_split_over_two_chunks_still_hears_it_once(
+        self, engine: Engine, session: Session, town: Town
+    ) -> None:
+        _notice(session, town)
+        # Hasnah ends the first chunk of four, her daughter Nurhayati starts the second.
+        assert _run(engine, chunk=4) == 3
+        [hasnah] = _messages(engine, town.hasnah)
+        [nurhayati] = _messages(engine, town.nurhayati)
+        assert hasnah.id == nurhayati.id
+
     def test_a_person_on_two_chats_hears_it_once_on_the_one_used_last(
         self, engine: Engine, session: Session, town: Town
     ) -> None:
