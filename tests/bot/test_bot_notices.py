@@ -175,3 +175,56 @@ class TestWords:
         assert notice_reply("berhenti 12") is None
         assert notice_reply("saya mau berhenti jadi KPM") is None
         assert notice_reply("hadir kemarin") is None
+
+
+class TestTheDemoPath:
+    async def test_a_kpm_who_never_wrote_sees_it_in_the_simulator_and_answers(
+        self, harness: Harness, people: People
+    ) -> None:
+        """As in `make run` (PHONE_CHANNEL=sim): Siti never wrote; the notice goes to the
+        simulator's chat of her phone, with its buttons, and a press is her answer."""
+        with Session(harness.engine, expire_on_commit=False) as session:
+            office = session.exec(select(Office).where(Office.code == "62.09")).one()
+            operator = create_staff(
+                session=session,
+                office_id=office.id or 0,
+                username="lamandau.operator",
+                full_name="Operator",
+                role=Role.OPERATOR,
+                password="password-123",
+            )
+            notice = create_notice(
+                session=session,
+                staff=operator,
+                data=NewNotice(
+                    kind="mentoring",
+                    title="Pendampingan usaha UEP",
+                    place="Balai Desa Nanga Bulik",
+                    starts_at=harness.now + timedelta(days=2),
+                    audience={"programme": ["uep-lamandau"]},
+                ),
+                now=harness.now,
+                phone_channel="sim",
+            )
+            session.commit()
+        run_due(engine=harness.engine, now=harness.now, worker_id="w", phone_channel="sim")
+        await harness.deliver()
+        chat = "6281234567001"  # her phone on file, 0812-3456-7001
+        shown = (await harness.client.get(f"/webhooks/sim/{chat}/messages")).json()["messages"]
+        [message] = shown
+        assert "Pendampingan usaha UEP" in message["text"]
+        assert [row[0]["value"] for row in message["buttons"]] == [
+            f"hadir {notice.id}",
+            f"tidak bisa hadir {notice.id}",
+        ]
+        posted = await harness.client.post(
+            "/webhooks/sim", json={"chat_id": chat, "choice": f"hadir {notice.id}"}
+        )
+        assert posted.status_code == 200
+        harness.process()
+        await harness.deliver()
+        after = message["id"]
+        answers = await harness.client.get(f"/webhooks/sim/{chat}/messages?after={after}")
+        [reply] = answers.json()["messages"]
+        assert reply["text"].startswith("Terima kasih. Kehadiran Anda di Pendampingan usaha UEP")
+        assert _attendance(harness, notice.id or 0) == "yes"
