@@ -30,7 +30,9 @@ from models import AuditLog, InboundMessage, OutboxMessage
 CHUNK = 500
 # Statuses after which a row is never read again for its body.
 HANDLED_INBOUND = ("done", "quarantined")
-FINISHED_OUTBOX = ("sent", "failed", "unreachable")
+# delivered and read come from a platform's receipts; opted_out and cancelled are broadcasts that
+# were withheld (services/notice_fanout.py).
+FINISHED_OUTBOX = ("sent", "delivered", "read", "failed", "unreachable", "opted_out", "cancelled")
 EMPTY_PAYLOAD = "{}"
 
 # The order in which the kinds are worked through.
