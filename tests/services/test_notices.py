@@ -430,11 +430,11 @@ class TestChunks:
         barrier = threading.Barrier(2)
         results: list[int] = []
 
-        def worker(name: str) -> None:
+        def worker(name: str, now: datetime = NOW) -> None:
             own = make_engine(database_url)
             barrier.wait()
             results.append(
-                run_due(engine=own, now=NOW, worker_id=name, phone_channel=PHONE, chunk=4)
+                run_due(engine=own, now=now, worker_id=name, phone_channel=PHONE, chunk=4)
             )
             own.dispose()
 
@@ -447,6 +447,24 @@ class TestChunks:
         with Session(engine) as s:
             rows = s.exec(select(OutboxMessage.conversation_id, OutboxMessage.text)).all()
         assert len(rows) == len(set(rows)) == 46
+
+        # The day before at 08.00 both workers wake at once: each reminder goes once.
+        _deliver(engine)
+        day_before = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
+        results.clear()
+        threads = [threading.Thread(target=worker, args=(f"w{i}", day_before)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert sum(results) == 2 * 23
+        with Session(engine) as s:
+            kinds = s.exec(
+                select(NoticeRecipient.kind, func.count())
+                .where(col(NoticeRecipient.outbox_id).is_not(None))
+                .group_by(NoticeRecipient.kind)
+            ).all()
+        assert dict(kinds) == {"notice": 2 * 24, "reminder-1": 2 * 24}
 
 
 class TestReminders:
