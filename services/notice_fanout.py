@@ -9,11 +9,12 @@ and works it in chunks of persons, in person id order. One chunk is one short tr
 1. the phone channel's chats of the chunk's people who have no linked chat are created
    (``INSERT … SELECT … ON CONFLICT DO NOTHING``, the bulk form of
    :func:`services.outbox.ensure_conversation`);
-2. one recipient row per person (``INSERT … SELECT``, unique per notice, person and round, so
-   a chunk done twice adds nothing): the chat they are reached on, or why none;
-3. one outbox row per chat (``INSERT … SELECT … RETURNING``; a household sharing one phone
+2. one outbox row per chat (``INSERT … SELECT … RETURNING``; a household sharing one phone
    hears it once), at the broadcast priority so people talking to the bot are answered
-   first, and each recipient row pointed at it;
+   first;
+3. one recipient row per person (``INSERT … SELECT``, unique per notice, round and person, so
+   a chunk done twice adds nothing), pointing at its chat's message, or saying why there is
+   none (messages first: a recipient row written complete has its foreign keys checked once);
 4. the round's cursor moves past the chunk.
 
 A worker that dies mid-round leaves the round at a chunk's edge; once its lease has run out the
@@ -509,14 +510,13 @@ def _targets(
     )
 
 
-def _made(pairs: dict[str, int], dialect: str) -> Any:
+def _made(pairs: dict[str, int]) -> Any:
     """The chunk's new outbox rows by chat, as a table from one JSON parameter (PostgreSQL)."""
     payload = json.dumps(pairs)
     clause = sa.text(
         "SELECT CAST(key AS INTEGER) AS chat, CAST(value AS INTEGER) AS row_id"
         " FROM json_each_text(CAST(:made AS json))"
     )
-    del dialect
     return (
         clause.bindparams(made=payload).columns(chat=sa.Integer, row_id=sa.Integer).subquery("made")
     )
@@ -583,7 +583,7 @@ def _fan_chunk(
     if dialect == "postgresql":
         # The rows just made, by chat (hash-joined); other writers may have taken ids between
         # ours, so only our own list says which are ours.
-        table = _made({str(chat): int(row_id) for row_id, chat in made}, dialect)
+        table = _made({str(chat): int(row_id) for row_id, chat in made})
         joined = t.outerjoin(table, table.c.chat == t.c.chat)
         mine: Any = table.c.row_id
     else:
