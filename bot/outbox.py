@@ -43,7 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
-from bot import complaint_buttons
+from bot import complaint_buttons, notice_buttons
 from bot.budget import SendBudget
 from bot.channels import (
     OUTSIDE_WINDOW,
@@ -60,7 +60,7 @@ from bot.channels import (
 from bot.dbclock import now_expression
 from bot.dbthread import DatabaseThread
 from bot.inbound import buttons_from_json
-from models import BULK, REPLY, Conversation, OutboxMessage, SendCount, utcnow
+from models import BULK, REPLY, Conversation, OutboxMessage, Person, SendCount, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,7 @@ MAX_ATTEMPTS = 12  # about an hour of backoff for network trouble, then the row 
 
 _OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
 _CHAT = Conversation.__table__  # type: ignore[attr-defined]
+_PERSON = Person.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,9 @@ class Claimed:
             chat_id=self.chat_id,
             text=self.text,
             # A row a service queued names actions, not buttons: the bot renders its own.
-            buttons=buttons_from_json(self.buttons) or complaint_buttons.from_extra(self.extra),
+            buttons=buttons_from_json(self.buttons)
+            or complaint_buttons.from_extra(self.extra)
+            or notice_buttons.from_extra(self.extra),
             extra=dict(self.extra),
             last_inbound_at=self.last_inbound_at,
             now=self.now,
@@ -172,6 +175,7 @@ def claim(
             .values(outbound_lease_owner=worker_id, outbound_lease_expires=db_now + LEASE)
             .returning(_CHAT.c.id, _CHAT.c.chat_id, _CHAT.c.last_inbound_at)
         ).all()
+        _withhold_stopped(conn, [int(i) for i, _, _ in taken])
         heads = _heads(conn, [int(i) for i, _, _ in taken])
     chats = {int(i): str(chat_id) for i, chat_id, _ in taken}
     wrote = {int(i): last for i, _, last in taken}
@@ -199,6 +203,34 @@ def claim(
     if waiting:
         release(engine, sorted(waiting), worker_id=worker_id)
     return claimed
+
+
+def _withhold_stopped(conn: Connection, chat_ids: list[int]) -> None:
+    """Broadcast rows of chats whose person (or the chat itself) said BERHENTI after the rows
+    were queued: marked opted_out, never sent. Replies and complaint answers are no broadcast."""
+    if not chat_ids:
+        return
+    stopped = (
+        select(_CHAT.c.id)
+        .select_from(_CHAT.outerjoin(_PERSON, _PERSON.c.id == _CHAT.c.person_id))
+        .where(
+            _CHAT.c.id.in_(chat_ids),
+            or_(
+                _CHAT.c.broadcasts_stopped_at.is_not(None),
+                _PERSON.c.broadcasts_stopped_at.is_not(None),
+            ),
+        )
+    )
+    conn.execute(
+        update(_OUTBOX)
+        .where(
+            _OUTBOX.c.status == "queued",
+            _OUTBOX.c.priority == BULK,
+            _OUTBOX.c.conversation_id.in_(stopped),
+            _OUTBOX.c.extra["broadcast"].as_boolean(),
+        )
+        .values(status="opted_out", last_error="broadcasts stopped (BERHENTI)")
+    )
 
 
 def _heads(conn: Connection, chat_ids: list[int]) -> list[Any]:

@@ -50,6 +50,8 @@ class Conversation(SQLModel, table=True):
     office_id: int | None = Field(default=None, foreign_key="office.id")
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     unreachable_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # BERHENTI typed in a chat linked to nobody: no broadcast to this chat until MULAI.
+    broadcasts_stopped_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # One worker at a time sends this chat's outbox: the lease runs until this time of the
     # database's clock (seconds since the epoch), so workers' own clocks never matter.
     outbound_lease_owner: str | None = Field(default=None, max_length=60)
@@ -112,7 +114,8 @@ class OutboxMessage(SQLModel, table=True):
     buttons: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     # Channel-specific extras an adapter asked for, e.g. a callback query to answer.
     extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    # queued, sent, delivered, read (as the platform reports), failed, unreachable
+    # queued, sent, failed, unreachable; delivered and read (a platform's receipts); for a
+    # broadcast also paused, cancelled and opted_out (services/notice_fanout.py).
     status: str = Field(default="queued", max_length=12)
     priority: int = Field(default=REPLY, sa_column_kwargs={"server_default": "0"})
     attempts: int = 0

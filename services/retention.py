@@ -31,7 +31,9 @@ from services.outbox import forget_template_params
 CHUNK = 500
 # Statuses after which a row is never read again for its body.
 HANDLED_INBOUND = ("done", "quarantined", "discarded")
-FINISHED_OUTBOX = ("sent", "delivered", "read", "failed", "unreachable")
+# delivered and read come from a platform's receipts; opted_out and cancelled are broadcasts that
+# were withheld (services/notice_fanout.py).
+FINISHED_OUTBOX = ("sent", "delivered", "read", "failed", "unreachable", "opted_out", "cancelled")
 EMPTY_PAYLOAD = "{}"
 
 # The order in which the kinds are worked through.

@@ -17,6 +17,7 @@ import messages
 from app.web import (
     admin_pages,
     lang,
+    notice_pages,
     people_pages,
     privacy,
     proposal_records,
@@ -45,6 +46,7 @@ def install(app: FastAPI) -> None:
     """Mount the pages; their errors answer as pages, the API's stay JSON."""
     # Before the pages: "/staff/complaints/new" is no complaint id.
     app.include_router(complaints2_router)
+    app.include_router(notice_pages.router)
     app.include_router(router)
     app.include_router(privacy.router)
     app.include_router(staff_admin.router)

@@ -20,7 +20,7 @@ from models import (
     InboundMessage,
     LinkCode,
     Notice,
-    NoticeDelivery,
+    NoticeRecipient,
     Office,
     OutboxMessage,
     Person,
@@ -69,9 +69,9 @@ def world(session: Session) -> World:
     session.flush()
     session.add_all(
         [
-            NoticeDelivery(
-                notice_id=notice.id or 0, conversation_id=chat.id or 0, kind="notice",
-                queued_at=NOW - timedelta(hours=1),
+            NoticeRecipient(
+                notice_id=notice.id or 0, person_id=person.id or 0, kind="notice",
+                conversation_id=chat.id, via="chat", created_at=NOW - timedelta(hours=1),
             ),
             InboundMessage(
                 channel="sim", platform_id="pd-1", conversation_id=chat.id,
