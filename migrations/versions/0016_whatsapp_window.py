@@ -41,5 +41,6 @@ def downgrade() -> None:
     """Downgrade schema."""
     with op.batch_alter_table("outbox_message", schema=None) as batch_op:
         batch_op.drop_index("ix_outbox_platform_message")
-    with op.batch_alter_table("conversation", schema=None) as batch_op:
-        batch_op.drop_column("last_inbound_at")
+    # Plain ALTER TABLE DROP COLUMN (SQLite 3.35+): rebuilding the conversation table would
+    # trip over the rows that point at it (outbox, notice recipients).
+    op.drop_column("conversation", "last_inbound_at")
