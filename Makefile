@@ -31,6 +31,8 @@ constraints:
 
 # Demo mode on the embedded SQLite database, with demo data and the chat simulator.
 run: export DEMO_MODE ?= true
+# Notices reach the demo KPM who never chatted in the simulator, at /simulator?chat=<phone>.
+run: export PHONE_CHANNEL ?= sim
 run: $(STAMP)
 	$(BIN)/sigap db upgrade
 	$(BIN)/sigap seed-demo

@@ -32,7 +32,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import Connection, Engine, and_, case, func, or_, select
+from sqlalchemy import Connection, Engine, case, func, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.db import read_only
@@ -41,7 +41,7 @@ from models import (
     Complaint,
     Conversation,
     InboundMessage,
-    Notice,
+    NoticeRound,
     Office,
     OutboxMessage,
     SendCount,
@@ -57,7 +57,7 @@ _CHAT = Conversation.__table__  # type: ignore[attr-defined]
 _COUNTS = SendCount.__table__  # type: ignore[attr-defined]
 _COMPLAINT = Complaint.__table__  # type: ignore[attr-defined]
 _OFFICE = Office.__table__  # type: ignore[attr-defined]
-_NOTICE = Notice.__table__  # type: ignore[attr-defined]
+_ROUND = NoticeRound.__table__  # type: ignore[attr-defined]
 
 
 def _age(now: datetime, oldest: datetime | None) -> float:
@@ -192,25 +192,25 @@ def database_metrics(conn: Connection, *, now: datetime, channels: Sequence[str]
 
     due = GaugeMetricFamily(
         "sigap_notices_due",
-        "Notices (kind=notice) and reminders (kind=reminder) whose time has come and that "
-        "are not yet broadcast; the notice job takes them every 30 s.",
+        "Rounds of notices whose time has come and that are not yet done: the notice itself "
+        "(kind=notice), reminders (kind=reminder), corrections and cancellations; the notice "
+        "job takes them every few seconds.",
         labels=["kind"],
     )
-    notice_due = and_(_NOTICE.c.status == "scheduled", _NOTICE.c.send_at <= now)
-    reminder_due = and_(
-        _NOTICE.c.status == "sent",
-        _NOTICE.c.reminded_at.is_(None),
-        _NOTICE.c.remind_at <= now,
-        _NOTICE.c.starts_at > now,
+    kind = case(
+        (_ROUND.c.kind.like("reminder-%"), "reminder"),
+        (_ROUND.c.kind.like("correction-%"), "correction"),
+        else_=_ROUND.c.kind,
     )
-    notices, reminders = conn.execute(
-        select(
-            func.sum(case((notice_due, 1), else_=0)),
-            func.sum(case((reminder_due, 1), else_=0)),
-        ).where(or_(notice_due, reminder_due))
-    ).one()
-    due.add_metric(["notice"], int(notices or 0))
-    due.add_metric(["reminder"], int(reminders or 0))
+    rounds = dict(
+        conn.execute(
+            select(kind, func.count())
+            .where(_ROUND.c.status.in_(("scheduled", "running")), _ROUND.c.due_at <= now)
+            .group_by(kind)
+        ).all()
+    )
+    for name in sorted({"notice", "reminder", *rounds}):
+        due.add_metric([str(name)], int(rounds.get(name, 0)))
     families.append(due)
     return families
 

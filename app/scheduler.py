@@ -14,9 +14,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import Engine
 
 from bot.attachments import fetch_pending
+from bot.runtime import new_worker_id
 from core.db import unit_of_work
 from core.settings import Settings
-from services import chat_links, notices, proposal_news, retention, staff
+from services import chat_links, notice_fanout, proposal_news, retention, staff
 from services.catalogue import Catalogue, load_catalogue
 from services.complaints import Clock, clock_rules, sweep
 
@@ -29,10 +30,25 @@ def sweep_complaints(engine: Engine, policy: Clock) -> None:
         log.info("complaint clock: %d reminders/escalations sent", fired)
 
 
-def sweep_notices(engine: Engine) -> None:
-    queued = notices.sweep(engine=engine, now=datetime.now(UTC))
+NOTICE_JOB = "notice-rounds"
+WORKER_ID = new_worker_id()
+
+
+def send_notices(engine: Engine, phone_channel: str | None) -> None:
+    """Fan out every notice round that is due (the notice, reminders, corrections,
+    cancellations), chunk by chunk under a lease, so any number of workers may run it."""
+    queued = notice_fanout.run_due(
+        engine=engine, now=datetime.now(UTC), worker_id=WORKER_ID, phone_channel=phone_channel
+    )
     if queued:
         log.info("notices: %d messages queued", queued)
+
+
+def kick_notices(scheduler: AsyncIOScheduler) -> None:
+    """Run the notice job now rather than at its next turn (a notice to send at once)."""
+    job = scheduler.get_job(NOTICE_JOB)
+    if job is not None:
+        job.modify(next_run_time=datetime.now(UTC))
 
 
 def lapse_links(engine: Engine, days: int) -> None:
@@ -96,12 +112,14 @@ def build_scheduler(
         coalesce=True,
         next_run_time=datetime.now(UTC),
     )
+    # Every 2 s (one indexed query when nothing is due): a notice to send at once starts
+    # within seconds even in a worker process the web process cannot kick.
     scheduler.add_job(
-        sweep_notices,
+        send_notices,
         "interval",
-        seconds=30,
-        args=(engine,),
-        id="notice-clock",
+        seconds=2,
+        args=(engine, settings.phone_channel or None),
+        id=NOTICE_JOB,
         max_instances=1,
         coalesce=True,
         next_run_time=datetime.now(UTC),

@@ -1,11 +1,12 @@
-"""`python -m bench [webhook] [e2e] [sender] [complaints] [register]`: run the named benchmarks
-(all by default; `make bench BENCH=e2e` for one).
+"""`python -m bench [webhook] [e2e] [sender] [complaints] [register] [notices]`: run the named
+benchmarks (all by default; `make bench BENCH=e2e` for one).
 
 Each prints a small table, its figures as ratios against anchors measured in the same run.
 Sizes, rounds and time-outs come from the environment, so a quick run stays small:
 
     BENCH_ROUNDS=1 BENCH_WEBHOOK_SECONDS=3 BENCH_E2E_CHATS=100 \\
-        BENCH_SENDER_MESSAGES=1000 BENCH_SENDER_TIMEOUT=20 BENCH_COMPLAINTS=20000 python -m bench
+        BENCH_SENDER_MESSAGES=1000 BENCH_SENDER_TIMEOUT=20 BENCH_COMPLAINTS=20000 \\
+        BENCH_NOTICE_RECIPIENTS=5000 python -m bench
 
 webhook: BENCH_WEBHOOK_SECONDS (8), BENCH_WEBHOOK_ROUNDS, BENCH_WEBHOOK_CONCURRENCY (16),
     BENCH_WEBHOOK_DRAIN (60 s), BENCH_LOADGEN=python (no wrk);
@@ -15,6 +16,7 @@ sender: BENCH_SENDER_MESSAGES (10000), BENCH_SENDER_RATE (1000), BENCH_SENDER_TI
     BENCH_SENDER_SLOW_SECONDS (0.08);
 complaints: BENCH_COMPLAINTS (1000000);
 register: BENCH_REGISTER_ROWS (100000), BENCH_REGISTER_XLSX_ROWS (100000; 0 skips it).
+notices: BENCH_NOTICE_RECIPIENTS (100000), BENCH_NOTICE_CHUNK (2000).
 BENCH_ROUNDS (3) is every benchmark's rounds unless its own variable says otherwise;
 BENCH_DATABASE_URL (or TEST_DATABASE_URL) is the PostgreSQL to use, when reachable.
 """
@@ -25,7 +27,7 @@ import importlib
 import signal
 import sys
 
-BENCHMARKS = ("webhook", "e2e", "sender", "complaints", "register")
+BENCHMARKS = ("webhook", "e2e", "sender", "complaints", "register", "notices")
 
 
 def main(names: list[str]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal, Protocol
 
 from sqlalchemy import Engine
@@ -19,6 +20,16 @@ from bot.inbound import Button, InboundEvent
 from core.settings import Settings
 
 Adapter = Callable[[dict[str, Any]], InboundEvent]
+
+# Some platforms (WhatsApp) let a business send free-form messages only within a window after
+# the person last wrote, and approved templates otherwise. Any outbox row may name its
+# template as ``extra[TEMPLATE] = {"name": ..., "params": [...]}``; channels without a window
+# ignore it. A row that could not go for want of one is unreachable for this reason; a row
+# the platform refused as outside its window carries ``extra[WINDOW_CLOSED]``, so that only
+# its template is tried again.
+TEMPLATE = "template"
+WINDOW_CLOSED = "window_closed"
+OUTSIDE_WINDOW = "outside 24-hour window"
 
 
 @dataclass(frozen=True)
@@ -30,6 +41,10 @@ class Outgoing:
     text: str
     buttons: tuple[tuple[Button, ...], ...]
     extra: dict[str, Any]
+    # When the person last wrote in this chat (None: never), and the time the send is for: a
+    # channel with a window for free-form messages (WhatsApp) decides by them.
+    last_inbound_at: datetime | None = None
+    now: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +61,23 @@ class SendResult:
     # Why it did not go, for the operators' counts (/metrics): the platform's own error code
     # ("429", "403", "131026"), or "network", "timeout"; empty for a send.
     code: str = ""
+    # For "unreachable": the chat itself cannot be reached (the bot is blocked, no account),
+    # so its other queued rows are given up too until the person writes. False when only this
+    # message cannot go (WhatsApp's window is closed and it has no template), while the rows
+    # behind it may.
+    whole_chat: bool = True
+
+
+@dataclass(frozen=True)
+class DeliveryStatus:
+    """What a platform reports about a message it accepted (WhatsApp's status webhooks):
+    ``sent``, ``delivered``, ``read``, or ``failed`` with why. ``window_closed``: it failed
+    because the person's window for free-form messages had closed (WhatsApp's 131047)."""
+
+    platform_message_id: str
+    status: str
+    error: str = ""
+    window_closed: bool = False
 
 
 class Sender(Protocol):

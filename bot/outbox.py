@@ -43,13 +43,24 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
-from bot import complaint_buttons
+from bot import complaint_buttons, notice_buttons
 from bot.budget import SendBudget
-from bot.channels import Channel, Outgoing, Pacing, Sender, SendResult, registered
+from bot.channels import (
+    OUTSIDE_WINDOW,
+    TEMPLATE,
+    WINDOW_CLOSED,
+    Channel,
+    DeliveryStatus,
+    Outgoing,
+    Pacing,
+    Sender,
+    SendResult,
+    registered,
+)
 from bot.dbclock import now_expression
 from bot.dbthread import DatabaseThread
 from bot.inbound import buttons_from_json
-from models import BULK, REPLY, Conversation, OutboxMessage, SendCount, utcnow
+from models import BULK, REPLY, Conversation, OutboxMessage, Person, SendCount, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +72,7 @@ MAX_ATTEMPTS = 12  # about an hour of backoff for network trouble, then the row 
 
 _OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
 _CHAT = Conversation.__table__  # type: ignore[attr-defined]
+_PERSON = Person.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -79,6 +91,8 @@ class Claimed:
     # never later than the database's own).
     deadline: float
     channel: str = ""
+    last_inbound_at: datetime | None = None  # when the person last wrote in the chat
+    now: datetime | None = None  # the time the claim was made for
 
     def outgoing(self) -> Outgoing:
         return Outgoing(
@@ -86,8 +100,12 @@ class Claimed:
             chat_id=self.chat_id,
             text=self.text,
             # A row a service queued names actions, not buttons: the bot renders its own.
-            buttons=buttons_from_json(self.buttons) or complaint_buttons.from_extra(self.extra),
+            buttons=buttons_from_json(self.buttons)
+            or complaint_buttons.from_extra(self.extra)
+            or notice_buttons.from_extra(self.extra),
             extra=dict(self.extra),
+            last_inbound_at=self.last_inbound_at,
+            now=self.now,
         )
 
     def still_ours(self) -> bool:
@@ -155,10 +173,12 @@ def claim(
                 ),
             )
             .values(outbound_lease_owner=worker_id, outbound_lease_expires=db_now + LEASE)
-            .returning(_CHAT.c.id, _CHAT.c.chat_id)
+            .returning(_CHAT.c.id, _CHAT.c.chat_id, _CHAT.c.last_inbound_at)
         ).all()
-        heads = _heads(conn, [int(i) for i, _ in taken])
-    chats = {int(i): str(chat_id) for i, chat_id in taken}
+        _withhold_stopped(conn, [int(i) for i, _, _ in taken])
+        heads = _heads(conn, [int(i) for i, _, _ in taken])
+    chats = {int(i): str(chat_id) for i, chat_id, _ in taken}
+    wrote = {int(i): last for i, _, last in taken}
     deadline = started + LEASE
     claimed = [
         Claimed(
@@ -172,6 +192,8 @@ def claim(
             priority=int(row.priority),
             deadline=deadline,
             channel=channel,
+            last_inbound_at=wrote[int(row.conversation_id)],
+            now=now,
         )
         for row in heads
         if row.next_attempt_at <= now
@@ -181,6 +203,34 @@ def claim(
     if waiting:
         release(engine, sorted(waiting), worker_id=worker_id)
     return claimed
+
+
+def _withhold_stopped(conn: Connection, chat_ids: list[int]) -> None:
+    """Broadcast rows of chats whose person (or the chat itself) said BERHENTI after the rows
+    were queued: marked opted_out, never sent. Replies and complaint answers are no broadcast."""
+    if not chat_ids:
+        return
+    stopped = (
+        select(_CHAT.c.id)
+        .select_from(_CHAT.outerjoin(_PERSON, _PERSON.c.id == _CHAT.c.person_id))
+        .where(
+            _CHAT.c.id.in_(chat_ids),
+            or_(
+                _CHAT.c.broadcasts_stopped_at.is_not(None),
+                _PERSON.c.broadcasts_stopped_at.is_not(None),
+            ),
+        )
+    )
+    conn.execute(
+        update(_OUTBOX)
+        .where(
+            _OUTBOX.c.status == "queued",
+            _OUTBOX.c.priority == BULK,
+            _OUTBOX.c.conversation_id.in_(stopped),
+            _OUTBOX.c.extra["broadcast"].as_boolean(),
+        )
+        .values(status="opted_out", last_error="broadcasts stopped (BERHENTI)")
+    )
 
 
 def _heads(conn: Connection, chat_ids: list[int]) -> list[Any]:
@@ -354,7 +404,7 @@ def _record_failure(conn: Connection, claimed: Claimed, result: SendResult, now:
         .where(_OUTBOX.c.id == claimed.row_id, _OUTBOX.c.status == "queued")
         .values(values)
     )
-    if result.outcome == "unreachable":
+    if result.outcome == "unreachable" and result.whole_chat:
         # The person blocked the bot: stop trying until they write to us again.
         conn.execute(
             update(_CHAT).where(_CHAT.c.id == claimed.conversation_id).values(unreachable_at=now)
@@ -579,3 +629,108 @@ async def send_pending(
             if all(r is None or r.outcome != "sent" for r in results):
                 break  # nothing went through: what is left waits for a later call
     return sent
+
+
+# --- delivery statuses ------------------------------------------------------------------------
+
+
+# A row's status only moves forward: "delivered" after "read" changes nothing (webhooks may
+# come in any order), and a message delivered or read did reach the person, whatever "failed"
+# is said of it later. "sent" is what the row already says.
+_MOVES_FROM: dict[str, tuple[str, ...]] = {
+    "delivered": ("sent",),
+    "read": ("sent", "delivered"),
+    "failed": ("sent",),
+}
+
+
+def record_statuses(engine: Engine, statuses: Sequence[DeliveryStatus]) -> None:
+    """Apply delivery statuses to the outbox rows with those platform message ids, in one
+    transaction; a status about a message no row names (another app's, or a row already
+    blanked) changes nothing.
+
+    A free-form message refused later as outside the window goes again as its template, on
+    the same row (once: the row then carries WINDOW_CLOSED); without a template the row is
+    unreachable, for that reason. The rows of the chat behind it are not touched."""
+    if not statuses:
+        return
+    with engine.begin() as conn:
+        for status, moves_from in _MOVES_FROM.items():
+            found = [s for s in statuses if s.status == status and not s.window_closed]
+            if not found:
+                continue
+            values: dict[str, Any] = {"status": status}
+            if status == "failed":
+                values["last_error"] = bindparam("error")
+            conn.execute(
+                update(_OUTBOX)
+                .where(
+                    _OUTBOX.c.platform_message_id == bindparam("message_id"),
+                    # Not IN (...): an expanding list cannot go with executemany.
+                    or_(*(_OUTBOX.c.status == earlier for earlier in moves_from)),
+                )
+                .values(values),
+                [{"message_id": s.platform_message_id, "error": s.error[:500]} for s in found],
+            )
+        for closed in (s for s in statuses if s.status == "failed" and s.window_closed):
+            _window_closed(conn, closed)
+
+
+def _window_closed(conn: Connection, status: DeliveryStatus) -> None:
+    rows = conn.execute(
+        select(_OUTBOX.c.id, _OUTBOX.c.extra).where(
+            _OUTBOX.c.platform_message_id == status.platform_message_id,
+            _OUTBOX.c.status == "sent",
+        )
+    ).all()
+    for row_id, extra in rows:
+        extra = dict(extra or {})
+        values: dict[str, Any] = {"last_error": f"{OUTSIDE_WINDOW} ({status.error})"[:500]}
+        if extra.get(TEMPLATE) and not extra.get(WINDOW_CLOSED):
+            # Queued again, due at once (its next_attempt_at has passed): the sender sends
+            # only its template now.
+            values.update(status="queued", extra={**extra, WINDOW_CLOSED: True})
+        else:
+            values.update(status="unreachable")
+        conn.execute(
+            update(_OUTBOX).where(_OUTBOX.c.id == row_id, _OUTBOX.c.status == "sent").values(values)
+        )
+
+
+class StatusRecorder:
+    """Group commit for status webhooks: each waits until its statuses are committed (so a
+    2xx loses nothing), and those that arrive while a batch is written go together in the
+    next, one transaction for many, as a broadcast brings two or three for every message."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._gathering: list[tuple[Sequence[DeliveryStatus], asyncio.Future[None]]] | None = None
+        self._writing: asyncio.Lock | None = None
+
+    async def record(self, statuses: Sequence[DeliveryStatus]) -> None:
+        if not statuses:
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if self._gathering is not None:
+            self._gathering.append((statuses, future))
+            return await future
+        batch = self._gathering = [(statuses, future)]
+        if self._writing is None:
+            self._writing = asyncio.Lock()
+        try:
+            async with self._writing:  # meanwhile, later webhooks join this batch
+                self._gathering = None
+                everything = [s for group, _ in batch for s in group]
+                await asyncio.to_thread(record_statuses, self.engine, everything)
+        except BaseException as exc:
+            # The others of the batch fail with it (a 5xx: the platform sends them again).
+            for _, waiting in batch:
+                if waiting is not future and not waiting.done():
+                    waiting.set_exception(exc if isinstance(exc, Exception) else RuntimeError())
+            if self._gathering is batch:
+                self._gathering = None
+            raise
+        for _, waiting in batch:
+            if not waiting.done():
+                waiting.set_result(None)
+        return await future

@@ -209,9 +209,13 @@ class Processor:
                 shared=shared,
             )
             respond(turn, event)
-            # Someone who writes to us has unblocked the bot; try delivering again.
-            if event.kind != "ignored" and conversation.unreachable_at is not None:
-                conversation.unreachable_at = None
+            if event.kind != "ignored":
+                # Someone who writes to us has unblocked the bot; try delivering again.
+                if conversation.unreachable_at is not None:
+                    conversation.unreachable_at = None
+                # And opened WhatsApp's 24-hour window for free-form messages (kept for every
+                # channel: it is when the person last spoke, wherever).
+                conversation.last_inbound_at = now
             _queue(session, row.conversation_id, row.id, turn.replies, now, event.reply_context)
         except Exception as exc:
             # Only the kind of error: its text may hold what the person typed.

@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     # A webhook body larger than this is refused (413) before it is read any further.
     webhook_max_bytes: int = Field(default=1_048_576, ge=1024)
 
+    # The channel that reaches a person who never wrote to the bot, at the phone on file (its
+    # chat is the number's digits): a notice goes there when the person has no linked chat.
+    # Empty: such persons are listed as not reached.
+    phone_channel: str = "whatsapp"
+
     # Messages per second over all chats of a channel, shared by every worker process.
     telegram_send_rate: float = Field(default=30, gt=0, le=10_000)
     whatsapp_send_rate: float = Field(default=80, gt=0, le=10_000)
@@ -105,6 +110,14 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
+
+    @field_validator("phone_channel")
+    @classmethod
+    def _channel_name(cls, value: str) -> str:
+        name = value.strip().lower()
+        if name and not re.fullmatch(r"[a-z][a-z0-9_]{1,19}", name):
+            raise ValueError("a channel name such as whatsapp, or empty for none")
+        return name
 
     @field_validator("telegram_bot_username")
     @classmethod

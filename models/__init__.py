@@ -12,7 +12,7 @@ from models.chat import (
 )
 from models.complaint import Complaint, ComplaintAttachment, ComplaintDraft, ComplaintEvent
 from models.link import LinkCode
-from models.notice import Notice, NoticeDelivery
+from models.notice import Notice, NoticeRecipient, NoticeRound
 from models.office import NumberCounter, Office, OfficeSetting
 from models.ops import SendCount
 from models.person import BeneficiaryGroup, GroupMember, Person
@@ -40,7 +40,8 @@ __all__ = [
     "LinkCode",
     "LoginFailure",
     "Notice",
-    "NoticeDelivery",
+    "NoticeRecipient",
+    "NoticeRound",
     "NumberCounter",
     "Office",
     "OfficeSetting",

@@ -50,6 +50,8 @@ class Conversation(SQLModel, table=True):
     office_id: int | None = Field(default=None, foreign_key="office.id")
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     unreachable_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # BERHENTI typed in a chat linked to nobody: no broadcast to this chat until MULAI.
+    broadcasts_stopped_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # One worker at a time sends this chat's outbox: the lease runs until this time of the
     # database's clock (seconds since the epoch), so workers' own clocks never matter.
     outbound_lease_owner: str | None = Field(default=None, max_length=60)
@@ -57,6 +59,9 @@ class Conversation(SQLModel, table=True):
     # The chat's own pace (Telegram: about one message a second): the earliest time, on the
     # database's clock, its next message may go.
     outbound_next_at: float | None = None
+    # When the person last wrote in this chat (as the processor handled it): WhatsApp lets a
+    # business send free-form messages only within 24 hours of it, templates otherwise.
+    last_inbound_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class ProofAttempt(SQLModel, table=True):
@@ -96,6 +101,8 @@ class OutboxMessage(SQLModel, table=True):
             sqlite_where=text("status = 'queued'"),
             postgresql_where=text("status = 'queued'"),
         ),
+        # A platform's delivery status (delivered, read, failed) names the message by its id.
+        Index("ix_outbox_platform_message", "platform_message_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
@@ -107,7 +114,9 @@ class OutboxMessage(SQLModel, table=True):
     buttons: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     # Channel-specific extras an adapter asked for, e.g. a callback query to answer.
     extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    status: str = Field(default="queued", max_length=12)  # queued, sent, failed, unreachable
+    # queued, sent, failed, unreachable; delivered and read (a platform's receipts); for a
+    # broadcast also paused, cancelled and opted_out (services/notice_fanout.py).
+    status: str = Field(default="queued", max_length=12)
     priority: int = Field(default=REPLY, sa_column_kwargs={"server_default": "0"})
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

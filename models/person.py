@@ -49,6 +49,8 @@ class Person(SQLModel, table=True):
     # Erased on the person's request (UU PDP): what named them is gone, the row stays so
     # proposals, complaints, counts and the audit trail still add up.
     erased_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The person typed BERHENTI: no broadcast reaches them until they type MULAI.
+    broadcasts_stopped_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class BeneficiaryGroup(SQLModel, table=True):

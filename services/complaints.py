@@ -61,7 +61,7 @@ from services.complaint_clock import hours_left
 from services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.nik import mask_nik
 from services.numbering import COMPLAINT_PREFIX, COMPLAINT_WIDTH, complaint_number, next_number
-from services.outbox import queue, queue_to_address
+from services.outbox import queue, queue_to_address, template
 from services.roles import Role
 from services.staff import require_office, require_role
 from services.timefmt import format_moment
@@ -725,6 +725,7 @@ def _after(
             "complaint.answer_to_complainant",
             now,
             actions=[Action.SETTLE, Action.REOPEN],
+            as_template=template("sigap_complaint_answer", complaint.number, body),
             answer=body,
             number=complaint.number,
         )
@@ -1288,9 +1289,11 @@ def _tell_complainant(
     key: str,
     now: datetime,
     actions: Iterable[Action] = (),
+    as_template: dict[str, Any] | None = None,
     **params: object,
 ) -> None:
-    """In the complainant's language."""
+    """In the complainant's language; ``as_template``: what it goes as where the complainant's
+    platform takes only templates after a silence (services.outbox.template)."""
     if complaint.conversation_id is None:
         return
     conversation = session.get(Conversation, complaint.conversation_id)
@@ -1300,5 +1303,5 @@ def _tell_complainant(
         conversation_id=complaint.conversation_id,
         text=messages.render(key, lang, **params),
         now=now,
-        extra=alert_extra(complaint, actions, lang),
+        extra={**alert_extra(complaint, actions, lang), **(as_template or {})},
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
@@ -149,6 +150,7 @@ def load_demo(
                 f"  NIK {people[0].nik}  HP {people[0].phone}{code}  {people[0].name}"
             )
     lines.extend(_complaints(session, now))
+    lines.extend(_kpm(session, now))
     lines.extend(_notices(session, now))
     lines.append(
         f"staff: <office-slug>.<operator|pengaduan|kabid|kadis|ppid|admin> / {DEMO_PASSWORD}"
@@ -294,6 +296,63 @@ def _complaints(session: Session, now: datetime) -> list[str]:
     return lines
 
 
+# Buton Tengah's KPM register, beyond the applicants: people who never wrote to the bot, each
+# (but two) with a phone on file; a notice to their desa reaches them at their phone.
+KPM: tuple[tuple[str, Literal["L", "P"], str, str, bool], ...] = (
+    ("Wa Ode Sitti", "P", "Boneoge", "Lakudo", True),
+    ("Hasnah", "P", "Boneoge", "Lakudo", True),
+    ("La Ode Hamzah", "L", "Boneoge", "Lakudo", False),
+    ("Nurhayati", "P", "Boneoge", "Lakudo", True),
+    ("Daeng Naba", "L", "Boneoge", "Lakudo", True),
+    ("Hadijah", "P", "Lakudo", "Lakudo", True),
+    ("Yusran", "L", "Lakudo", "Lakudo", True),
+    ("Marlina", "P", "Lakudo", "Lakudo", False),
+    ("Sri Wahyuni", "P", "Mawasangka", "Mawasangka", True),
+    ("Samsul Bahri", "L", "Mawasangka", "Mawasangka", True),
+)
+KPM_SERIAL = 500
+
+
+def kpm_phone(index: int) -> str:
+    return f"0812-7100-{index + 1:04d}"
+
+
+def _kpm(session: Session, now: datetime) -> list[str]:
+    office = session.exec(select(Office).where(Office.slug == "buton-tengah")).first()
+    if office is None:
+        return []
+    lines = ["KPM (Buton Tengah; a notice to their desa shows at /simulator?chat=<number>):"]
+    for index, (name, sex, desa, kecamatan, has_phone) in enumerate(KPM):
+        serial = KPM_SERIAL + index
+        born = date(1970 + index * 2, 1 + index % 12, 1 + index % 27)
+        kecamatan_number = 1 if kecamatan == "Lakudo" else 2
+        person = register_person(
+            session=session,
+            office_id=office.id or 0,
+            data=PersonIn(
+                nik=make_nik(office.code, kecamatan_number, born, sex, serial),
+                kk_number=make_nik(office.code, kecamatan_number, date(2001, 1, 1), "L", serial)[
+                    :12
+                ]
+                + f"{serial:04d}",
+                name=name,
+                birth_place="Buton Tengah",
+                birth_date=born,
+                sex=sex,
+                marital_status="kawin",
+                address=f"Desa {desa}",
+                desa=desa,
+                kecamatan=kecamatan,
+                phone=kpm_phone(index) if has_phone else "",
+                registries=["DTKS"],
+            ),
+            now=now,
+        )
+        number = person.phone_e164.removeprefix("+") or "tanpa HP"
+        lines.append(f"  {person.name:16} {desa:11} {number}")
+    return lines
+
+
 def _notices(session: Session, now: datetime) -> list[str]:
     """A BPNT socialisation in Buton Tengah three days from now, announced at once: menu 4 of
     the bot lists it, and a chat that proves who it is hears the reminder a day before."""
@@ -314,7 +373,7 @@ def _notices(session: Session, now: datetime) -> list[str]:
             place="Aula Kantor Camat Lakudo",
             starts_at=starts_at.astimezone(UTC),
             details="Bawa KTP dan KKS.",
-            programme_code="bpnt-buton-tengah",
+            audience={"programme": ["bpnt-buton-tengah"]},
             send_at=now,
         ),
         now=now,

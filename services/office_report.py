@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from models import (
     Complaint,
     Notice,
-    NoticeDelivery,
+    NoticeRecipient,
     Person,
     Programme,
     ProgrammeStep,
@@ -63,7 +63,7 @@ class StepRow:
 @dataclass(frozen=True)
 class NoticeReach:
     sent: int  # notices broadcast in the period
-    chats: int  # chats each reached (a chat two notices reached counts twice)
+    chats: int  # persons each reached (a person two notices reached counts twice)
     reminders: int
     cancelled: int
 
@@ -207,7 +207,7 @@ def _steps(
 
 
 def _notices(session: Session, office_id: int, start: datetime, end: datetime) -> NoticeReach:
-    """Counted from the notice and delivery rows alone (their id, kind and times), so the
+    """Counted from the notice and recipient rows alone (their id, kind and times), so the
     report keeps working as the notices grow new columns."""
     in_period = (
         Notice.office_id == office_id,
@@ -215,12 +215,17 @@ def _notices(session: Session, office_id: int, start: datetime, end: datetime) -
         col(Notice.sent_at) < end,
     )
     sent = session.exec(select(func.count()).select_from(Notice).where(*in_period)).one()
+    # A recipient row with a chat (its own or the phone's) is a person reached; one without
+    # is a person the notice could not reach (no phone), counted in the notice's own report.
+    kind = case(
+        (col(NoticeRecipient.kind).startswith("reminder"), "reminder"), else_=NoticeRecipient.kind
+    )
     reached = dict(
         session.exec(
-            select(NoticeDelivery.kind, func.count())
-            .join(Notice, col(Notice.id) == NoticeDelivery.notice_id)
-            .where(*in_period)
-            .group_by(col(NoticeDelivery.kind))
+            select(kind, func.count())
+            .join(Notice, col(Notice.id) == NoticeRecipient.notice_id)
+            .where(*in_period, col(NoticeRecipient.conversation_id).is_not(None))
+            .group_by(kind)
         ).all()
     )
     cancelled = session.exec(

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import ColumnElement, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import REPLY, Conversation, OutboxMessage
 
@@ -47,6 +48,28 @@ def ensure_conversation(
         )
     ).one()
     return int(found or 0)
+
+
+def template(name: str, *params: object) -> dict[str, Any]:
+    """The ``extra`` of a business-initiated message that names its template: what it goes as
+    where a platform accepts nothing else (WhatsApp, to a person silent for 24 hours).
+    ``catalogue/whatsapp_templates.yaml`` says what each template's parameters are, in order;
+    channels without templates ignore it."""
+    return {"template": {"name": name, "params": [str(p) for p in params]}}
+
+
+def forget_template_params(session: Session, *conditions: ColumnElement[bool]) -> None:
+    """A template's parameters repeat its message's words: they go when the text goes (the
+    template's name, and the rest of ``extra``, stay)."""
+    rows = session.execute(select(OutboxMessage.id, OutboxMessage.extra).where(*conditions)).all()
+    for row_id, extra in rows:
+        named = (extra or {}).get("template")
+        if isinstance(named, dict) and named.get("params"):
+            session.execute(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == row_id)
+                .values(extra={**extra, "template": {**named, "params": []}})
+            )
 
 
 def queue(

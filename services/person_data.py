@@ -31,7 +31,7 @@ from models import (
     InboundMessage,
     LinkCode,
     Notice,
-    NoticeDelivery,
+    NoticeRecipient,
     OutboxMessage,
     Person,
     Programme,
@@ -42,6 +42,7 @@ from models import (
 from services import audit
 from services.errors import Conflict, NotFound
 from services.nik import mask_nik
+from services.outbox import forget_template_params
 from services.persons import search_persons
 from services.retention import FINISHED_OUTBOX, HANDLED_INBOUND
 from services.roles import PRIVACY_OFFICERS
@@ -164,13 +165,11 @@ def collect(*, session: Session, person: Person, now: datetime) -> dict[str, Any
     programmes = {p.id: p.name for p in session.exec(select(Programme)).all()}
     complaints = _complaints(session, person)
     chats = _chats(session, person)
-    # Notices went to chats: those linked now and those the person's complaints came from.
-    chat_ids = {c.id for c in chats} | {c.conversation_id for c in complaints}
     delivered = session.exec(
-        select(NoticeDelivery, Notice)
-        .join(Notice, col(Notice.id) == NoticeDelivery.notice_id)
-        .where(col(NoticeDelivery.conversation_id).in_([i for i in chat_ids if i is not None]))
-        .order_by(col(NoticeDelivery.queued_at), col(NoticeDelivery.id))
+        select(NoticeRecipient, Notice)
+        .join(Notice, col(Notice.id) == NoticeRecipient.notice_id)
+        .where(NoticeRecipient.person_id == person.id)
+        .order_by(col(NoticeRecipient.created_at), col(NoticeRecipient.id))
     ).all()
     return {
         "exported_at": now.isoformat(),
@@ -278,7 +277,9 @@ def collect(*, session: Session, person: Person, now: datetime) -> dict[str, Any
                 "place": n.place,
                 "starts_at": _when(n.starts_at),
                 "sent_as": d.kind,
-                "queued_at": _when(d.queued_at),
+                "queued_at": _when(d.created_at),
+                "status": d.status,
+                "attendance": d.attendance or "",
             }
             for d, n in delivered
         ],
@@ -424,14 +425,12 @@ def erase(
             )
             .values(payload={})
         )
-        session.execute(
-            update(OutboxMessage)
-            .where(
-                col(OutboxMessage.conversation_id).in_(chat_ids),
-                col(OutboxMessage.status).in_(FINISHED_OUTBOX),
-            )
-            .values(text="", buttons=[])
+        sent = (
+            col(OutboxMessage.conversation_id).in_(chat_ids),
+            col(OutboxMessage.status).in_(FINISHED_OUTBOX),
         )
+        session.execute(update(OutboxMessage).where(*sent).values(text="", buttons=[]))
+        forget_template_params(session, *sent)
 
     for complaint in complaints:
         complaint.description = ""

@@ -37,7 +37,7 @@ from models import (
 from services import chat_links
 from services.catalogue import Catalogue, load_catalogue
 from services.catalogue import Programme as ProgrammeSpec
-from services.outbox import insert_ignoring_conflicts, queue, queue_to_address
+from services.outbox import insert_ignoring_conflicts, queue, queue_to_address, template
 from services.step_time import late_span, standard_span
 from services.timefmt import format_date, format_moment
 from services.workdays import is_working_day, lateness, step_due_at
@@ -111,7 +111,12 @@ def tell_applicants(
             lang=chat.language or messages.DEFAULT_LANGUAGE,
             programme_name=programme.name,
         )
-        queue(session, conversation_id=chat.id or 0, text=text, now=now, priority=BULK)
+        # Every piece of news begins with its line "Kabar usulan <number> (<programme>):",
+        # which the template says itself.
+        news = text.partition("\n")[2] or text
+        name = spec.name.get(chat.language or messages.DEFAULT_LANGUAGE) if spec else None
+        extra = template("sigap_proposal_step", proposal.number, name or programme.name, news)
+        queue(session, conversation_id=chat.id or 0, text=text, now=now, priority=BULK, extra=extra)
     return len(chats)
 
 

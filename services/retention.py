@@ -26,11 +26,14 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from core.settings import Settings
 from models import AuditLog, InboundMessage, OutboxMessage
+from services.outbox import forget_template_params
 
 CHUNK = 500
 # Statuses after which a row is never read again for its body.
 HANDLED_INBOUND = ("done", "quarantined", "discarded")
-FINISHED_OUTBOX = ("sent", "failed", "unreachable")
+# delivered and read come from a platform's receipts; opted_out and cancelled are broadcasts that
+# were withheld (services/notice_fanout.py).
+FINISHED_OUTBOX = ("sent", "delivered", "read", "failed", "unreachable", "opted_out", "cancelled")
 EMPTY_PAYLOAD = "{}"
 
 # The order in which the kinds are worked through.
@@ -148,6 +151,7 @@ def _outbox(session: Session, now: datetime, days: int, progress: Progress, limi
         session.execute(
             update(OutboxMessage).where(col(OutboxMessage.id).in_(ids)).values(text="", buttons=[])
         )
+        forget_template_params(session, col(OutboxMessage.id).in_(ids))
     after = max(ids, default=progress.outbox_after)
     blanked = replace(progress, outbox_after=after, outbox=progress.outbox + len(ids))
     return _next_stage(blanked) if len(ids) < limit else blanked

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from app.main import create_app
 from core.settings import Settings
-from models import InboundMessage, Notice, Office, SendCount, utcnow
+from models import InboundMessage, Notice, NoticeRound, Office, SendCount, utcnow
 from services.complaints import NewComplaint, clock_policy, file_complaint
 from tests.bot import chat_harness
 from tests.bot.chat_harness import Harness, text_update
@@ -83,14 +83,20 @@ async def test_the_queues_the_sends_and_the_complaints_as_prometheus_reads_them(
         )
         # A notice whose time has come, not yet broadcast by the job.
         office = session.exec(select(Office).where(Office.slug == "lamandau")).one()
+        notice = Notice(
+            office_id=office.id or 0,
+            kind="socialisation",
+            title="Sosialisasi UEP",
+            place="Aula Dinas Sosial",
+            starts_at=utcnow() + timedelta(days=2),
+            send_at=utcnow() - timedelta(minutes=1),
+        )
+        session.add(notice)
+        session.flush()
+        session.add(NoticeRound(notice_id=notice.id or 0, kind="notice", due_at=notice.send_at))
         session.add(
-            Notice(
-                office_id=office.id or 0,
-                kind="socialisation",
-                title="Sosialisasi UEP",
-                place="Aula Dinas Sosial",
-                starts_at=utcnow() + timedelta(days=2),
-                send_at=utcnow() - timedelta(minutes=1),
+            NoticeRound(
+                notice_id=notice.id or 0, kind="reminder-1", due_at=utcnow() + timedelta(days=1)
             )
         )
         session.commit()

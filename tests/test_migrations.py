@@ -14,6 +14,9 @@ from core.db import make_engine
 from models import (
     Complaint,
     InboundMessage,
+    Notice,
+    NoticeRecipient,
+    NoticeRound,
     NumberCounter,
     Office,
     OutboxMessage,
@@ -187,3 +190,114 @@ def test_the_tables_that_grow_with_every_message_take_ids_past_two_billion(
         session.commit()
         assert (inbound.id, reply.id, reply.inbound_id) == (past, past, past)
     engine.dispose()
+
+
+def test_a_chat_keeps_its_whatsapp_window_across_the_upgrade(database_url: str) -> None:
+    downgrade(database_url, "0012")
+    engine = make_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO conversation (id, channel, chat_id, display_name, language, state,"
+                " data, updated_at) VALUES (1, 'whatsapp', '6281234567001', '', 'id', 'menu',"
+                " '{}', '2026-03-10 02:00:00+00'), (2, 'whatsapp', '6281234567002', '', 'id',"
+                " 'menu', '{}', '2026-03-10 02:00:00+00')"
+            )
+        )
+        for n, at in ((1, "2026-03-09 08:00:00+00"), (2, "2026-03-10 01:30:00+00")):
+            conn.execute(
+                text(
+                    "INSERT INTO inbound_message (channel, platform_id, conversation_id,"
+                    " received_at, payload, status, attempts) VALUES ('whatsapp', :id, 1, :at,"
+                    " '{}', 'done', 0)"
+                ),
+                {"id": f"wamid.{n}", "at": at},
+            )
+    engine.dispose()
+    upgrade(database_url, "head")
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, last_inbound_at FROM conversation ORDER BY id")).all()
+    engine.dispose()
+    # The latest message of the chat that wrote; nothing for the one that never did.
+    assert [row[0] for row in rows] == [1, 2]
+    assert rows[0][1] is not None and str(rows[0][1]).startswith("2026-03-10 01:30:00")
+    assert rows[1][1] is None
+
+
+def test_notices_to_chats_become_notices_to_persons_on_the_way_up(database_url: str) -> None:
+    """A notice for one programme with its reminder, told to a linked chat before 0017: its
+    audience names the programme, its reminder is a list of one, the reminder still to come
+    is a round, and the chat told is its person's recipient row."""
+    downgrade(database_url, "0012")
+    engine = make_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO office (id, code, slug, name, address, phone, email, website, hours,"
+                " timezone, created_at) VALUES (1, '74.14', 'buton-tengah', 'Dinas Sosial', '',"
+                " '', '', '', '', 'Asia/Makassar', CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO programme (id, code, office_id, kind, name, applicant_kind, active)"
+                " VALUES (1, 'bpnt-buton-tengah', 1, 'bpnt', 'BPNT', 'person', true)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO person (id, office_id, nik, kk_number, name, birth_place,"
+                " birth_date, sex, marital_status, education, occupation, address, desa,"
+                " kecamatan, kecamatan_code, regency_code, phone, phone_e164, registries,"
+                " created_at, updated_at) VALUES (1, 1, '7414015708800007', '7414010101260007',"
+                " 'Rosmini', '', '1980-08-17', 'P', 'kawin', '', '', '', 'Boneoge', '', '', '',"
+                " '', '', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO conversation (id, channel, chat_id, display_name, language, state,"
+                " data, person_id, office_id, updated_at) VALUES (1, 'telegram', '501', '',"
+                " 'id', 'menu', '{}', 1, 1, CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO notice (id, office_id, programme_id, kind, title, place, starts_at,"
+                " details, send_at, remind_at, status, sent_at, created_at) VALUES (1, 1, 1,"
+                " 'socialisation', 'Sosialisasi BPNT', 'Aula', '2026-11-26 01:00:00', '',"
+                " '2026-11-23 01:00:00', '2026-11-25 01:00:00', 'sent', '2026-11-23 01:00:00',"
+                " '2026-11-23 00:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO notice_delivery (notice_id, conversation_id, kind, queued_at)"
+                " VALUES (1, 1, 'notice', '2026-11-23 01:00:00')"
+            )
+        )
+    engine.dispose()
+    upgrade(database_url, "head")
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        notice = session.exec(select(Notice)).one()
+        rounds = session.exec(select(NoticeRound.kind, NoticeRound.status)).all()
+        recipients = session.exec(select(NoticeRecipient)).all()
+    engine.dispose()
+    assert notice.audience == {"programme": ["bpnt-buton-tengah"]}
+    assert notice.reminders == [{"hours_before": 24}]
+    assert sorted(rounds) == [("notice", "done"), ("reminder-1", "scheduled")]
+    [told] = recipients
+    assert (told.person_id, told.kind, told.conversation_id) == (1, "notice", 1)
+    # And back down, with the rows in place: the delivery and the programme return.
+    downgrade(database_url, "0012")
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        deliveries = conn.execute(
+            text("SELECT notice_id, conversation_id, kind FROM notice_delivery")
+        )
+        assert [tuple(r) for r in deliveries] == [(1, 1, "notice")]
+        assert conn.execute(text("SELECT programme_id FROM notice")).scalar_one() == 1
+    engine.dispose()
+    upgrade(database_url, "head")

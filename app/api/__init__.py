@@ -7,6 +7,7 @@ from app.api import (
     complaints,
     groups,
     imports,
+    notices,
     persons,
     programmes,
     proposal_records,
@@ -18,5 +19,6 @@ router = APIRouter(prefix="/api/v1")
 for module in (auth, programmes, persons, groups, proposals, reports, imports, complaints):
     router.include_router(module.router)
 router.include_router(proposal_records.router)
+router.include_router(notices.router)
 
 __all__ = ["router"]

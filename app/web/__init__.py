@@ -19,6 +19,7 @@ from app.web import (
     complaint_pages,
     group_reports,
     lang,
+    notice_pages,
     people_pages,
     privacy,
     proposal_pages,
@@ -44,6 +45,7 @@ Handler = Callable[[Request, Exception], Awaitable[Response]]
 
 def install(app: FastAPI) -> None:
     """Mount the pages; their errors answer as pages, the API's stay JSON."""
+    app.include_router(notice_pages.router)
     app.include_router(router)
     app.include_router(proposal_pages.router)
     app.include_router(complaint_pages.router)

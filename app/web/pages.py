@@ -1,17 +1,17 @@
 """The staff pages. Thin: each reads a form, calls the same services as the staff API, and
 renders a template; rules (who may move a step, whose complaint is whose) stay in services.
 
-Here: logging in and out, the office at a glance, the chats linked to people and staff, the
-notices, and what every page module shares (``render``, ``_signed_in``, ``_refused``). The
-proposal pages are in proposal_pages.py, the complaint pages in complaint_pages.py."""
+Here: logging in and out, the office at a glance, the chats linked to people and staff, and
+what every page module shares (``render``, ``_signed_in``, ``_refused``). The proposal pages
+are in proposal_pages.py, the complaint pages in complaint_pages.py, the notices in
+notice_pages.py."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -38,21 +38,12 @@ from models import Office, StaffUser
 from services import attempts, chat_links, link_codes
 from services.complaint_reports import complaint_report
 from services.errors import DomainError, InvalidInput
-from services.notices import KINDS as NOTICE_KINDS
-from services.notices import (
-    NewNotice,
-    cancel_notice,
-    create_notice,
-    delivery_counts,
-    notices_of_office,
-)
 from services.proposals import (
-    programmes_of_office,
     proposals_per_step,
 )
 from services.roles import DECIDERS
 from services.staff import log_out
-from services.timefmt import format_moment, zone_abbreviation
+from services.timefmt import format_moment
 
 # The default; the language of the page being rendered is app.web.lang.current().
 LANG = messages.DEFAULT_LANGUAGE
@@ -307,113 +298,3 @@ def office_chat_link_code(
             session=session, staff=staff, kind=kind, now=now, settings=request.app.state.settings
         )
         return _code_page(request, staff, office, issued, "/staff/chats")
-
-
-# --- notices -------------------------------------------------------------------------------
-
-
-def _local(day: str, clock: str, tz: str) -> datetime | None:
-    """A date and time typed in the office's own time zone, as an instant; None if unclear."""
-    try:
-        naive = datetime.fromisoformat(f"{day}T{clock}")
-    except ValueError:
-        return None
-    return naive.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
-
-
-def _notices_page(
-    request: Request,
-    session: Session,
-    staff: StaffUser,
-    office: Office,
-    now: datetime,
-    *,
-    status_code: int = 200,
-    **extra: Any,
-) -> HTMLResponse:
-    listed = notices_of_office(session=session, office_id=office.id or 0)
-    context = {
-        "notices": listed,
-        "counts": delivery_counts(session=session, notice_ids=[n.id or 0 for n in listed]),
-        "kinds": NOTICE_KINDS,
-        "programmes": programmes_of_office(session=session, office_id=office.id or 0),
-        "zone": zone_abbreviation(office.timezone),
-        "now": now,
-        "form": extra.pop("form", {}),
-        **extra,
-    }
-    return render(
-        request, "notices.html", context, staff=staff, office=office, status_code=status_code
-    )
-
-
-@router.get("/notices")
-def notices(request: Request, now: NowDep) -> HTMLResponse:
-    with unit_of_work(request.app.state.engine) as session:
-        staff, office = _signed_in(request, session, now)
-        return _notices_page(request, session, staff, office, now)
-
-
-@router.post("/notices")
-def schedule_notice(
-    request: Request,
-    now: NowDep,
-    kind: Annotated[str, Form(max_length=20)],
-    title: Annotated[str, Form(max_length=120)],
-    place: Annotated[str, Form(max_length=200)],
-    date: Annotated[str, Form(max_length=10)],
-    time: Annotated[str, Form(max_length=8)],
-    programme: Annotated[str, Form(max_length=60)] = "",
-    details: Annotated[str, Form(max_length=2000)] = "",
-    send_date: Annotated[str, Form(max_length=10)] = "",
-    send_time: Annotated[str, Form(max_length=8)] = "",
-    remind_hours: Annotated[int, Form(ge=0, le=24 * 7)] = 24,
-    form_token: Annotated[str, Form()] = "",
-) -> Response:
-    check_form(request, form_token)
-    form = {
-        "kind": kind, "title": title, "place": place, "date": date, "time": time,
-        "programme": programme, "details": details, "send_date": send_date,
-        "send_time": send_time, "remind_hours": remind_hours,
-    }  # fmt: skip
-    try:
-        with unit_of_work(request.app.state.engine) as session:
-            staff, office = _signed_in(request, session, now)
-            starts_at = _local(date, time, office.timezone)
-            send_at = (
-                _local(send_date, send_time or "00:00", office.timezone) if send_date else None
-            )
-            if starts_at is None or (send_date and send_at is None):
-                raise InvalidInput("notice.error.when")
-            create_notice(
-                session=session,
-                staff=staff,
-                data=NewNotice(
-                    kind=kind,
-                    title=title,
-                    place=place,
-                    starts_at=starts_at,
-                    details=details,
-                    programme_code=programme or None,
-                    send_at=send_at,
-                    remind_hours=remind_hours,
-                ),
-                now=now,
-            )
-    except DomainError as exc:
-        return _refused(request, now, exc, _notices_page, form=form)
-    return _see_other("/staff/notices?done=created")
-
-
-@router.post("/notices/{notice_id}/cancel")
-def cancel(
-    request: Request,
-    notice_id: RecordId,
-    now: NowDep,
-    form_token: Annotated[str, Form()] = "",
-) -> Response:
-    check_form(request, form_token)
-    with unit_of_work(request.app.state.engine) as session:
-        staff, _ = _signed_in(request, session, now)
-        cancel_notice(session=session, staff=staff, notice_id=notice_id, now=now)
-    return _see_other("/staff/notices?done=cancelled")

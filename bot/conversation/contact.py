@@ -5,7 +5,7 @@ complaint channels the office publishes, which close the first message of the co
 
 from __future__ import annotations
 
-from bot.conversation import menu, office
+from bot.conversation import broadcasts, menu, office
 from bot.conversation.turn import Turn
 from services.catalogue import ComplaintChannel
 from services.notices import describe, upcoming
@@ -49,6 +49,13 @@ def contact_lines(turn: Turn) -> str:
 
 
 def notices(turn: Turn) -> None:
+    """Menu 4: a linked person's own events ("Jadwal saya"), else the office's notices for
+    everyone."""
+    mine = broadcasts.my_schedule(turn)
+    if mine is not None:
+        turn.goto(menu.MENU)
+        turn.say(mine, [("0", turn.t("bot.nav.menu"))])
+        return
     found = turn.office()
     if found is None:
         menu.show(turn)

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.conversation import (
+    broadcasts,
     commands,
     complaint_intake,
     complaint_thread,
@@ -193,4 +194,7 @@ def _command(turn: Turn, event: InboundEvent) -> bool:
     if officer_command is not None:
         officers.respond(turn, command=officer_command, event=event)
         return True
-    return complaint_track.try_command(turn, event.input)
+    if complaint_track.try_command(turn, event.input):
+        return True
+    # BERHENTI, MULAI, HADIR and TIDAK BISA HADIR mean the same in every state.
+    return broadcasts.try_reply(turn, event)

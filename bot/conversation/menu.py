@@ -11,7 +11,7 @@ _WORDS = {
     "1": {"1", "info", "informasi", "program", "programme"},
     "2": {"2", "status", "cek", "usulan", "proposal"},
     "3": {"3", "pengaduan", "aduan", "complaint", "complaints"},
-    "4": {"4", "jadwal", "pengumuman", "schedule", "notices"},
+    "4": {"4", "jadwal", "jadwal saya", "pengumuman", "schedule", "my schedule", "notices"},
     "5": {"5", "kontak", "contact", "alamat", "kantor"},
     "6": {"6", "bahasa", "language", "english", "indonesia"},
 }
@@ -62,6 +62,8 @@ def open_item(turn: Turn, choice: str) -> None:
 
     if choice == "2":
         status.start(turn)
+    elif choice == "4" and turn.conversation.person_id is not None:
+        contact.notices(turn)  # the person's own schedule needs no office picked
     elif choice == "6":
         language.start(turn)
     elif turn.office() is None:

@@ -4,8 +4,10 @@ A numbered choice may come typed as ``1``, ``1.``, ``1)``, ``(1)``, ``no. 1``, `
 ``pilih 1``, ``satu`` or ``one``; :func:`choice` turns each into ``"1"``. A few phrases mean a
 menu item or a move wherever they are typed (:func:`intent`): ``cek status``, ``lapor``,
 ``syarat``, ``menu``, ``kembali`` (one step back), ``terima kasih`` (a polite answer), and
-``-``/``lewati`` to skip a question that may be skipped. Dates have their own reader
-(:mod:`services.dates`).
+``-``/``lewati`` to skip a question that may be skipped. What people answer to a notice is
+read here too (:func:`notice_reply`): ``BERHENTI``/``STOP`` and ``MULAI``/``START`` for
+broadcasts, ``HADIR`` and ``TIDAK BISA HADIR`` (each may name the notice: ``hadir 12``, the
+value of the notice's buttons). Dates have their own reader (:mod:`services.dates`).
 """
 
 from __future__ import annotations
@@ -98,3 +100,47 @@ def intent(text: str) -> Intent | None:
 
 def is_skip(text: str) -> bool:
     return intent(text) is Intent.SKIP
+
+
+class NoticeReply(StrEnum):
+    STOP = "stop"
+    START = "start"
+    ATTEND = "attend"
+    DECLINE = "decline"
+
+
+_NOTICE_REPLIES: dict[NoticeReply, frozenset[str]] = {
+    NoticeReply.STOP: frozenset(
+        {"berhenti", "stop", "stop pengumuman", "berhenti pengumuman", "unsubscribe"}
+    ),
+    NoticeReply.START: frozenset({"mulai", "start", "mulai lagi", "mulai pengumuman"}),
+    NoticeReply.ATTEND: frozenset(
+        {
+            "hadir", "saya hadir", "ya hadir", "akan hadir", "saya akan hadir", "bisa hadir",
+            "insya allah hadir", "insyaallah hadir", "siap hadir", "i will come", "attend",
+        }
+    ),
+    NoticeReply.DECLINE: frozenset(
+        {
+            "tidak bisa hadir", "tidak hadir", "tdk bisa hadir", "tdk hadir",
+            "tidak dapat hadir", "berhalangan", "berhalangan hadir", "saya tidak bisa hadir",
+            "i cannot come", "cannot come", "decline",
+        }
+    ),
+}  # fmt: skip
+_WITH_ID = re.compile(r"^(?P<words>.+?)\s+#?(?P<id>\d{1,9})$")
+
+
+def notice_reply(text: str) -> tuple[NoticeReply, int | None] | None:
+    """What a person answers to notices, and the notice it names if any; None otherwise."""
+    cleaned = _clean(text).strip(".")
+    notice_id = None
+    found = _WITH_ID.match(cleaned)
+    if found is not None:
+        cleaned, notice_id = found["words"], int(found["id"])
+    for reply, phrases in _NOTICE_REPLIES.items():
+        if cleaned in phrases:
+            if notice_id is not None and reply in (NoticeReply.STOP, NoticeReply.START):
+                return None
+            return reply, notice_id
+    return None

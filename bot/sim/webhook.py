@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlmodel import Session, col, select
 
-from bot import complaint_buttons
+from bot import complaint_buttons, notice_buttons
 from bot.inbound import OutboundReply
 from bot.sim import CHANNEL
 from bot.sim.adapter import parse
@@ -78,7 +78,10 @@ def sim_messages(
             "text": r.text,
             # As the sender would show them: a complaint's actions become the bot's buttons.
             "buttons": r.buttons
-            or OutboundReply("", complaint_buttons.from_extra(r.extra)).buttons_json(),
+            or OutboundReply(
+                "",
+                complaint_buttons.from_extra(r.extra) or notice_buttons.from_extra(r.extra),
+            ).buttons_json(),
             "sent_at": r.sent_at.isoformat(),
             # What a reply must name as reply_to_message_id (officers answer by replying).
             "message_id": r.platform_message_id,

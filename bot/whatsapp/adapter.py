@@ -15,6 +15,7 @@ import hashlib
 import logging
 from typing import Any, TypeGuard
 
+from bot.channels import DeliveryStatus
 from bot.inbound import InboundEvent
 from bot.whatsapp import CHANNEL
 
@@ -25,6 +26,8 @@ IGNORED_TYPES = frozenset({"reaction", "system", "deleted", "revoked"})
 # What WhatsApp itself cannot pass on arrives as "unsupported"; these of them are no question.
 IGNORED_UNSUPPORTED = frozenset({"edit", "revoke", "deleted", "reaction"})
 REPLIES = frozenset({"button_reply", "list_reply"})  # a row of a list, a reply button
+STATUSES = frozenset({"sent", "delivered", "read", "failed"})
+RE_ENGAGEMENT = 131047  # failed: the person's 24-hour window had closed
 
 
 def messages(payload: dict[str, Any], *, phone_number_id: str | None) -> list[dict[str, Any]]:
@@ -61,6 +64,45 @@ def messages(payload: dict[str, Any], *, phone_number_id: str | None) -> list[di
                 )
                 found.append({"contact": contact, "message": message})
     return found
+
+
+def statuses(payload: dict[str, Any], *, phone_number_id: str | None) -> list[DeliveryStatus]:
+    """What WhatsApp says of messages we sent to people: ``sent``, ``delivered``, ``read``, or
+    ``failed`` with its error (code, title, details), for the outbox rows they name."""
+    found: list[DeliveryStatus] = []
+    for entry in _list(payload.get("entry")):
+        for change in _list(_dict(entry).get("changes")):
+            change = _dict(change)
+            value = _dict(change.get("value"))
+            to = _dict(value.get("metadata")).get("phone_number_id")
+            if change.get("field") != "messages" or not phone_number_id or to != phone_number_id:
+                continue
+            for status in map(_dict, _list(value.get("statuses"))):
+                message_id, kind = status.get("id"), status.get("status")
+                if not (isinstance(message_id, str) and message_id and isinstance(kind, str)):
+                    continue
+                if len(message_id) > MAX_PLATFORM_ID:
+                    continue  # no message of ours has such an id; cut, it would name another
+                if kind not in STATUSES:  # "deleted", "warning": nothing for the outbox
+                    continue
+                errors = [_dict(e) for e in _list(status.get("errors"))]
+                found.append(
+                    DeliveryStatus(
+                        platform_message_id=message_id,
+                        status=kind,
+                        error="; ".join(_error_text(e) for e in errors),
+                        window_closed=any(e.get("code") == RE_ENGAGEMENT for e in errors),
+                    )
+                )
+    return found
+
+
+def _error_text(error: dict[str, Any]) -> str:
+    details = error.get("error_data")
+    words = [str(error.get("code", "")), str(error.get("title") or error.get("message") or "")]
+    if isinstance(details, dict) and details.get("details"):
+        words.append(f"({details['details']})")
+    return " ".join(w for w in words if w)[:300]
 
 
 def platform_id(stored: dict[str, Any]) -> str:

@@ -9,12 +9,21 @@ How Graph API errors are treated (codes from Meta's Cloud API error reference):
 * ``retry`` (with our backoff, or the Retry-After header when given): HTTP 429 and 5xx,
   network errors, the throttling codes 4, 80007, 130429 (which also slow the whole channel
   down), and the temporary codes 1, 2, 131000, 131016, 131056.
-* ``unreachable`` (the chat is marked unreachable until the person writes again, which is
-  also what reopens WhatsApp's window): 131026 (the number cannot receive the message, e.g.
-  not on WhatsApp) and 131047 (more than 24 hours since the person last wrote; only templates
-  may be sent then).
+* ``unreachable`` (the chat is marked unreachable until the person writes again): 131026
+  (the number cannot receive the message, e.g. not on WhatsApp).
+* 131047 (more than 24 hours since the person last wrote; only templates may be sent then):
+  the row's template goes instead, in the same attempt; a row without one is ``unreachable``
+  alone, "outside 24-hour window", and the chat's other rows still go.
 * ``failed``: every other error, e.g. 131051 (unsupported message type) or 100 (invalid
   parameter): the request itself is wrong and sending it again cannot help.
+
+The 24-hour window (bot/whatsapp/window.py): outside it, and for a chat that never wrote, a
+row goes as its template (``extra["template"]``, bot/whatsapp/templates.py) without trying the
+free-form message first; a row without a template is unreachable, as above. A template
+Sigap cannot fill (a name not in the file, a wrong number of parameters) fails its row at
+once, as do Meta's template errors (132000, 132001 for one not approved, ...). WhatsApp may
+also report 131047 only later, in a status webhook: bot/outbox.record_statuses then queues
+the row again, to go as its template.
 
 The access token is only ever put in the Authorization header; no log line or error text
 contains it.
@@ -23,15 +32,19 @@ contains it.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
 
 import messages
-from bot.channels import Outgoing, SendResult
+from bot.channels import OUTSIDE_WINDOW, WINDOW_CLOSED, Outgoing, SendResult
 from bot.inbound import Button
 from bot.text import split_text
-from bot.whatsapp import CHANNEL
+from bot.whatsapp import CHANNEL, templates
+from bot.whatsapp.window import window_open
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -51,15 +64,25 @@ CONNECTIONS = 64  # enough for the sender's concurrent calls at the default rate
 THROTTLE_CODES = frozenset({4, 80007, 130429})
 RETRY_CODES = frozenset({1, 2, 131000, 131016, 131056})
 UNREACHABLE_CODES = frozenset({131026, 131047})
+RE_ENGAGEMENT = "131047"  # a free-form message outside the 24-hour window
+SENT_AS = "sent_as_template"  # on a row: the name of the template it went as
 
 
 class WhatsAppSender:
     channel = CHANNEL
 
     def __init__(
-        self, *, access_token: str, phone_number_id: str, base_url: str, timeout: float = 10
+        self,
+        *,
+        access_token: str,
+        phone_number_id: str,
+        base_url: str,
+        timeout: float = 10,
+        catalogue_dir: Path | None = None,
     ) -> None:
         self._url = f"{base_url.rstrip('/')}/{phone_number_id}/messages"
+        # Read (and checked) now: a mistake in the file stops the start, not a broadcast.
+        self._templates = templates.load_templates(catalogue_dir)
         # Short timeouts keep one slow call well inside the sender's lease on the chat.
         self._client = httpx.AsyncClient(
             headers={"Authorization": f"Bearer {access_token}"},
@@ -71,8 +94,58 @@ class WhatsAppSender:
         await self._client.aclose()
 
     async def send(self, message: Outgoing) -> SendResult:
-        # Progress survives a failed attempt, so a retry never repeats a delivered part.
+        """Free-form inside the person's 24-hour window, the row's template outside it; a
+        131047 (WhatsApp counts the window closed) sends the template instead, once."""
         extra = dict(message.extra)
+        now = message.now or datetime.now(UTC)
+        if extra.get(WINDOW_CLOSED) or not window_open(message.last_inbound_at, now=now):
+            return await self._send_template(message, extra)
+        result = await self._send_free_form(message, extra)
+        if result.code != RE_ENGAGEMENT:
+            return result
+        # Remembered on the row: should the template meet a rate limit, its retry goes
+        # straight to the template, never the free-form message again.
+        extra = {**result.extra, WINDOW_CLOSED: True}
+        return await self._send_template(message, extra, refused=result)
+
+    async def _send_template(
+        self, message: Outgoing, extra: dict[str, Any], *, refused: SendResult | None = None
+    ) -> SendResult:
+        named = templates.wanted(extra)
+        if named is None:
+            # Only this message cannot go: a template behind it in the chat still may.
+            return SendResult(
+                "unreachable",
+                error=f"{OUTSIDE_WINDOW} ({refused.error})" if refused else OUTSIDE_WINDOW,
+                extra=extra,
+                code=refused.code if refused else "window",
+                whole_chat=False,
+            )
+        name, params = named
+        template = self._templates.get(name)
+        if template is None:
+            error = f"template {name} is not in {templates.FILE_NAME}"
+            return SendResult("failed", error=error, extra=extra, code="template")
+        buttons = [button for row in message.buttons for button in row]
+        try:
+            body = templates.template_message(template, params, buttons)
+        except templates.TemplateError as exc:
+            return SendResult("failed", error=str(exc), extra=extra, code="template")
+        result = await self._post(
+            {
+                "messaging_product": "whatsapp",
+                "recipient_type": "individual",
+                "to": message.chat_id,
+                "type": "template",
+                "template": body,
+            }
+        )
+        if result.outcome == "sent":
+            extra = {**extra, SENT_AS: name}  # the row says what the person got
+        return replace(result, extra={**extra, **result.extra})
+
+    async def _send_free_form(self, message: Outgoing, extra: dict[str, Any]) -> SendResult:
+        # Progress survives a failed attempt, so a retry never repeats a delivered part.
         bodies = _bodies(message)
         last_id: str | None = None
         for index in range(int(extra.get("parts_sent", 0)), len(bodies)):
@@ -92,6 +165,7 @@ class WhatsAppSender:
                     extra=extra,
                     throttled=result.throttled,
                     code=result.code,
+                    whole_chat=result.whole_chat,
                 )
             extra["parts_sent"] = index + 1
             last_id = result.platform_message_id
@@ -133,7 +207,8 @@ def _failure(response: httpx.Response, answer: dict[str, Any]) -> SendResult:
     if code in RETRY_CODES:
         return SendResult("retry", retry_after=_retry_after(response), error=text, code=label)
     if code in UNREACHABLE_CODES:
-        return SendResult("unreachable", error=text, code=label)
+        # 131047 closes WhatsApp's window for free-form messages only: templates still go.
+        return SendResult("unreachable", error=text, code=label, whole_chat=code != 131047)
     if response.status_code >= 500:
         return SendResult("retry", retry_after=_retry_after(response), error=text, code=label)
     return SendResult("failed", error=text, code=label)
@@ -219,4 +294,5 @@ def make_sender(settings: Settings) -> WhatsAppSender | None:
         access_token=token.get_secret_value(),
         phone_number_id=settings.whatsapp_phone_number_id,
         base_url=settings.whatsapp_api_base_url,
+        catalogue_dir=settings.catalogue_dir,
     )

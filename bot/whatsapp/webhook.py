@@ -1,5 +1,6 @@
 """GET /webhooks/whatsapp: Meta's verification handshake.
-POST /webhooks/whatsapp: check the signature, store each message, answer 200.
+POST /webhooks/whatsapp: check the signature, store each message, record each delivery
+status, answer 200.
 
 The signature is checked on a body read no further than ``WEBHOOK_MAX_BYTES``. Messages to
 another phone number id than ours are acknowledged and dropped (Meta would send them again
@@ -16,9 +17,10 @@ import logging
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
+from bot.outbox import StatusRecorder
 from bot.webhooks import BadRequest, accept, error, parse_json_object, read_body
 from bot.whatsapp import CHANNEL
-from bot.whatsapp.adapter import messages, platform_id, route
+from bot.whatsapp.adapter import messages, platform_id, route, statuses
 
 log = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Hub-Signature-256"
@@ -59,9 +61,23 @@ async def whatsapp_webhook(request: Request) -> JSONResponse:
     except BadRequest as exc:
         return exc.response()
 
+    ours = request.app.state.settings.whatsapp_phone_number_id
+    # Status updates (sent, delivered, read, failed) are no message: nobody is answered. They
+    # update their outbox rows directly, committed before the 200, rather than through the
+    # inbound path: that path is ordered per chat and runs the conversation, which a
+    # broadcast's two or three statuses for every message would only slow for the people
+    # talking to the bot, and a status needs neither (moving only forward, it is the same
+    # in whatever order they come). A status about a row not yet recorded as sent (the
+    # sender records in batches) is lost; the row then keeps "sent".
+    reported = statuses(payload, phone_number_id=ours)
+    if reported:
+        recorder: StatusRecorder | None = getattr(request.app.state, "statuses", None)
+        if recorder is None:
+            recorder = request.app.state.statuses = StatusRecorder(request.app.state.engine)
+        await recorder.record(reported)
+
     # One row per message, all committed before the 200 (the ingest groups them in one commit).
-    # Status updates (sent, delivered, read) carry no message: nothing to store or answer.
-    found = messages(payload, phone_number_id=request.app.state.settings.whatsapp_phone_number_id)
+    found = messages(payload, phone_number_id=ours)
     stored = await asyncio.gather(
         *(
             accept(

@@ -53,9 +53,11 @@ def test_a_nul_in_the_login_form_is_a_422_page_on_postgresql(
 
 
 def test_a_nul_in_a_staff_form_is_a_422_page_on_postgresql(
-    client: TestClient, staff: StaffFactory, db: Engine
+    client: TestClient, staff: StaffFactory, people: People, db: Engine
 ) -> None:
     operator = staff(LAMANDAU, "operator")
+    # Someone on the office's register, for the notice to be for.
+    assert operator.post("/api/v1/persons", json=people.body(LAMANDAU)).status_code == 201
     logged_in = client.post(
         "/staff/login",
         data={"username": operator.info["username"], "password": PASSWORD},

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
 from core.db import unit_of_work
-from models import Conversation, Office
+from models import Conversation, Office, Person
+from services.nik import make_nik
 from services.notices import NewNotice, create_notice
 from services.roles import Role
 from services.staff import create_staff
@@ -156,6 +157,19 @@ class TestOfficeAndProgrammes:
                 role=Role.OPERATOR,
                 password="password-123",
             )
+            # Bone has someone on its register for the notice to be for.
+            session.add(
+                Person(
+                    office_id=bone.id or 0,
+                    nik=make_nik("73.08", 1, date(1980, 5, 5), "P", 41),
+                    kk_number="7308010101260041",
+                    name="Hasnah",
+                    birth_date=date(1980, 5, 5),
+                    sex="P",
+                    marital_status="kawin",
+                )
+            )
+            session.flush()
             create_notice(
                 session=session,
                 staff=operator,
@@ -170,7 +184,7 @@ class TestOfficeAndProgrammes:
             )
         await harness.says(9014, "4")
         [reply] = await harness.says(9014, _office_number(harness, "73.08"))
-        assert "Registrasi: Registrasi KUBE tahap 2" in reply
+        assert "Registrasi dan pembukaan rekening: Registrasi KUBE tahap 2" in reply
         assert "Kantor Dinas Sosial Bone, Watampone" in reply
         assert "Kamis, 12 Maret 2026 pukul 10.00 WITA" in reply
 

@@ -38,6 +38,7 @@ BUDI = "6281234567002"
 @pytest.fixture
 def fake_whatsapp() -> Iterator[FakeWhatsApp]:
     with running_fake_whatsapp() as fake:
+        fake.app_secret = APP_SECRET  # what Meta signs its webhooks with
         yield fake
 
 
@@ -106,6 +107,19 @@ def sticker_message(wamid: str, wa_id: str) -> dict[str, Any]:
     return cloud_message(wamid, wa_id, "sticker", sticker=sticker)
 
 
+def _writers(payload: dict[str, Any]) -> list[str]:
+    try:
+        return [
+            message["from"]
+            for entry in payload["entry"]
+            for change in entry["changes"]
+            for message in change["value"].get("messages", [])
+            if isinstance(message.get("from"), str)
+        ]
+    except (KeyError, TypeError, AttributeError):  # a payload a test made malformed
+        return []
+
+
 def sign(body: bytes, secret: str = APP_SECRET) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
@@ -130,7 +144,11 @@ class WhatsAppHarness:
         self, payload: dict[str, Any], *, signature: str | None = "good"
     ) -> httpx.Response:
         body = json.dumps(payload).encode()
-        return await self.post_raw(body, signature=signature)
+        response = await self.post_raw(body, signature=signature)
+        # WhatsApp itself saw these people write now: their 24-hour windows open.
+        for wa_id in _writers(payload):
+            self.fake.wrote(wa_id, self.now)
+        return response
 
     async def post_raw(self, body: bytes, *, signature: str | None = "good") -> httpx.Response:
         headers = {"Content-Type": "application/json"}

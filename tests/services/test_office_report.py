@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from models import (
     Complaint,
     Notice,
-    NoticeDelivery,
+    NoticeRecipient,
     Office,
     Person,
     Programme,
@@ -122,10 +122,14 @@ def test_the_report_of_a_quarter(session: Session) -> None:
                     status="sent", sent_at=NOW - timedelta(days=3))  # fmt: skip
     session.add(notice)
     session.flush()
-    for index, kind in enumerate(("notice", "notice", "reminder")):
-        chat = build.chat(session, f"n{index}")
-        session.add(NoticeDelivery(notice_id=notice.id or 0, conversation_id=chat.id or 0,
-                                   kind=kind, queued_at=NOW))  # fmt: skip
+    # Two persons told on their chats and reminded once; a third had no phone: not reached.
+    for index, kind in enumerate(("notice", "notice", "reminder-1", "notice")):
+        kpm = build.person(session, office, 60 + index, name=f"KPM {index}")
+        chat = build.chat(session, f"n{index}") if index < 3 else None
+        session.add(NoticeRecipient(notice_id=notice.id or 0, person_id=kpm.id or 0, kind=kind,
+                                    conversation_id=chat.id if chat else None,
+                                    via="chat" if chat else "", status="queued" if chat else
+                                    "unreachable"))  # fmt: skip
     session.flush()
 
     report = office_report(

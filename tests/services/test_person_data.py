@@ -20,7 +20,7 @@ from models import (
     InboundMessage,
     LinkCode,
     Notice,
-    NoticeDelivery,
+    NoticeRecipient,
     Office,
     OutboxMessage,
     Person,
@@ -69,9 +69,9 @@ def world(session: Session) -> World:
     session.flush()
     session.add_all(
         [
-            NoticeDelivery(
-                notice_id=notice.id or 0, conversation_id=chat.id or 0, kind="notice",
-                queued_at=NOW - timedelta(hours=1),
+            NoticeRecipient(
+                notice_id=notice.id or 0, person_id=person.id or 0, kind="notice",
+                conversation_id=chat.id, via="chat", created_at=NOW - timedelta(hours=1),
             ),
             InboundMessage(
                 channel="sim", platform_id="pd-1", conversation_id=chat.id,
@@ -79,7 +79,9 @@ def world(session: Session) -> World:
             ),
             OutboxMessage(
                 conversation_id=chat.id or 0, text="Usulan Ibu Wa Ode Sitti di tahap 1.",
-                status="sent",
+                status="read", extra={"template": {
+                    "name": "sigap_proposal_step", "params": ["UEP-1", "UEP", "Ibu Wa Ode"],
+                }},
             ),
             LinkCode(
                 code_hash="a" * 64, kind="person", office_id=buteng.id or 0,
@@ -188,6 +190,8 @@ class TestErase:
         assert (chat.person_id, chat.display_name) == (None, "")
         assert session.exec(select(InboundMessage.payload)).all() == [{}]
         assert session.exec(select(OutboxMessage.text)).all() == [""]
+        [extra] = session.exec(select(OutboxMessage.extra)).all()
+        assert extra == {"template": {"name": "sigap_proposal_step", "params": []}}
 
         complaint = session.get_one(Complaint, world.complaint.id)
         assert (complaint.description, complaint.photo_ref, complaint.latitude) == ("", None, None)

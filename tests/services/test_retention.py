@@ -122,6 +122,24 @@ class TestOutboxBodies:
         assert sorted(statuses) == ["failed", "queued", "sent", "sent", "unreachable"]
         assert _run(session).changed == 0
 
+    def test_a_template_loses_its_parameters_with_the_text(self, session: Session) -> None:
+        chat = _chat(session)
+        rows = [_outbox(session, chat, s, timedelta(days=91)) for s in ("delivered", "read")]
+        for row in rows:
+            named = {"name": "sigap_complaint_answer", "params": ["ADU-X", "Saldo Ibu Sitti"]}
+            row.extra = {"complaint": "ADU-X", "template": named}
+            session.add(row)
+        session.commit()
+
+        assert _run(session).outbox == 2
+        for row in rows:
+            kept = _fresh(session, row)
+            assert kept.text == ""
+            assert kept.extra == {
+                "complaint": "ADU-X",
+                "template": {"name": "sigap_complaint_answer", "params": []},
+            }
+
 
 class TestAuditRows:
     def test_rows_past_their_days_are_deleted(self, session: Session) -> None:

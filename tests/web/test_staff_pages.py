@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
 from core.db import unit_of_work
-from models import Conversation, Office, OutboxMessage, Person, Proposal
+from models import Office, OutboxMessage, Proposal
 from services.complaints import ClockPolicy, NewComplaint, file_complaint
-from services.notices import sweep as sweep_notices
 from services.outbox import ensure_conversation
 from tests.web.conftest import PASSWORD, LiveSigap, log_in
 
@@ -196,64 +194,3 @@ class TestAnsweringComplaints:
         assert response.status == 403
         page.goto(complaint_path)
         expect(page.locator("#events")).not_to_contain_text(": x")
-
-
-class TestNotices:
-    def test_an_operator_schedules_a_notice_and_the_people_it_is_for_hear_it(
-        self, page: Page, live_sigap: LiveSigap
-    ) -> None:
-        now = datetime.now(UTC)
-        with unit_of_work(live_sigap.engine) as session:
-            office = session.exec(select(Office).where(Office.slug == "buton-tengah")).one()
-            kpm = session.exec(select(Person).where(Person.office_id == office.id)).first()
-            assert kpm is not None
-            # She proved who she is in the chat earlier, so her chat is linked to her.
-            chat = Conversation(
-                channel="sim", chat_id="kpm-notices", person_id=kpm.id, office_id=office.id
-            )
-            session.add(chat)
-            session.flush()
-            chat_id = chat.id
-        day = (now + timedelta(days=5)).astimezone(ZoneInfo("Asia/Makassar")).date()
-        log_in(page, "buton-tengah.operator", then="/staff/notices")
-        page.get_by_label("Jenis").select_option("registration")
-        page.get_by_label("Judul").fill("Registrasi ulang KPM")
-        page.get_by_label("Tempat").fill("Kantor Desa Lakudo")
-        page.get_by_label("Tanggal acara").fill(day.isoformat())
-        page.get_by_label("Jam acara (WITA)").fill("10:00")
-        page.get_by_role("button", name="Jadwalkan").click()
-        expect(page.get_by_role("status")).to_have_text("Pengumuman dijadwalkan.")
-        row = page.locator("#notices tr", has_text="Registrasi ulang KPM")
-        expect(row).to_contain_text("terjadwal")
-        expect(row).to_contain_text("pukul 10.00 WITA")
-
-        sweep_notices(engine=live_sigap.engine, now=datetime.now(UTC))  # the clock's next run
-        page.reload()
-        expect(row).to_contain_text("Terkirim ke 1 chat")
-        with Session(live_sigap.engine) as session:
-            texts = session.exec(
-                select(OutboxMessage.text).where(OutboxMessage.conversation_id == chat_id)
-            ).all()
-        assert any("Registrasi ulang KPM" in t and "Kantor Desa Lakudo" in t for t in texts)
-
-        row.get_by_role("button", name="Batalkan").click()
-        expect(page.get_by_role("status")).to_contain_text("dibatalkan")
-        expect(row).to_contain_text("dibatalkan")
-        with Session(live_sigap.engine) as session:
-            texts = session.exec(
-                select(OutboxMessage.text).where(OutboxMessage.conversation_id == chat_id)
-            ).all()
-        assert any(t.startswith("❌ Dibatalkan") and "Registrasi ulang KPM" in t for t in texts)
-
-    def test_an_event_in_the_past_is_refused_with_the_reason(self, page: Page) -> None:
-        yesterday = (datetime.now(UTC) - timedelta(days=1)).astimezone(ZoneInfo("Asia/Makassar"))
-        log_in(page, "buton-tengah.operator", then="/staff/notices")
-        page.get_by_label("Judul").fill("Sosialisasi yang terlambat")
-        page.get_by_label("Tempat").fill("Balai Desa")
-        page.get_by_label("Tanggal acara").fill(yesterday.date().isoformat())
-        page.get_by_label("Jam acara (WITA)").fill("09:00")
-        page.get_by_role("button", name="Jadwalkan").click()
-        expect(page.get_by_role("alert")).to_contain_text("masa depan")
-        # What was typed stays, to be corrected rather than typed again.
-        expect(page.get_by_label("Judul")).to_have_value("Sosialisasi yang terlambat")
-        expect(page.locator("#notices")).not_to_contain_text("Sosialisasi yang terlambat")
