@@ -22,11 +22,13 @@ from sqlmodel import Session
 
 from app.api.deps import NowDep, RecordId
 from app.scheduler import kick_notices
+from app.web.labels import programme_word, step_word
 from app.web.pages import _refused, _signed_in, render
 from app.web.session import check_form
 from core.db import unit_of_work
 from models import Office, StaffUser
 from services import notice_audience, notice_reports
+from services.catalogue import Catalogue
 from services.errors import DomainError, InvalidInput, NotFound
 from services.notices import (
     KINDS,
@@ -226,6 +228,26 @@ async def compose(
 # --- one notice ------------------------------------------------------------------------------
 
 
+def _audience_words(catalogue: Catalogue, audience: dict[str, Any]) -> list[tuple[str, str]]:
+    """Who a notice is for, as staff read it: programme names and SOP steps, not codes."""
+    words: list[tuple[str, str]] = []
+    for key, values in audience.items():
+        if key == "niks":
+            text = f"{len(values)} NIK"
+        elif key == "programme":
+            text = ", ".join(programme_word(catalogue, str(code)) for code in values)
+        elif key == "step":
+            steps = [notice_audience.parse_step(str(value)) for value in values]
+            text = ", ".join(
+                f"{programme_word(catalogue, code)}: {step_word(catalogue, code, position)}"
+                for code, position in filter(None, steps)
+            )
+        else:
+            text = ", ".join(str(value) for value in values)
+        words.append((key, text))
+    return words
+
+
 def _notice_page(
     request: Request,
     session: Session,
@@ -244,6 +266,7 @@ def _notice_page(
     local = notice.starts_at.astimezone(ZoneInfo(office.timezone))
     context = {
         "notice": notice,
+        "audience": _audience_words(request.app.state.catalogue, notice.audience),
         "report": report,
         "now": now,
         "zone": zone_abbreviation(office.timezone),

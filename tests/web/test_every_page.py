@@ -143,6 +143,7 @@ def _values(live: LiveSigap) -> dict[str, str]:
             ),
             "inbound_id": _first(session, select(InboundMessage.id)),
             "import_id": checked.id,
+            "action": "cancel",  # the confirmation page before cancelling a notice
             "fmt": "json",
             "lang": "id",
         }
