@@ -212,7 +212,7 @@ async def test_one_chat_gets_a_short_burst_then_one_message_a_second(
         await wait_until(lambda: fake_telegram.accepted_count() == 6, seconds=30)
     at = fake_telegram.accepted_at()
     assert fake_telegram.texts(51000) == [f"Bagian {n}" for n in range(6)]
-    assert at[2] - at[0] < 0.5  # the first three at once
+    assert at[2] - at[0] < 0.9  # the first three at once (paced, they would take 2 s)
     # ...then one a second: Telegram's limit for a chat.
     assert [round(at[n] - at[n - 1]) for n in (3, 4, 5)] == [1, 1, 1]
 
