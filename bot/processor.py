@@ -25,7 +25,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Integer, Select, Update, bindparam, insert, select, update
+from sqlalchemy import (
+    Engine,
+    Integer,
+    Select,
+    Update,
+    bindparam,
+    event,
+    insert,
+    select,
+    update,
+)
 from sqlmodel import Session, col
 
 import messages
@@ -130,7 +140,7 @@ class Processor:
 
     def _pass(self, limit: int, now: datetime) -> PassResult:
         statements = _statements(self.engine.dialect.name)
-        with Session(self.engine, expire_on_commit=False) as session:
+        with _PassSession(self.engine, expire_on_commit=False) as session:
             pending = self._take(session, statements, limit)
             if not pending:
                 # Updates with no chat to answer (channel posts, polls) are done once stored;
@@ -151,6 +161,7 @@ class Processor:
                     session.rollback()
                     self._fail_alone(row, error, now)
                     return PassResult(0, 1)
+            _write_replies(session)
             self._mark_done(session, statements, [row.id for row in pending], now)
             session.commit()
         return PassResult(len(pending), len(pending), full=len(pending) >= limit)
@@ -241,10 +252,11 @@ class Processor:
 
     def _fail_alone(self, row: _Pending, exc: Exception, now: datetime) -> None:
         """Count a failure of an update that broke its whole transaction, in one of its own."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        with _PassSession(self.engine, expire_on_commit=False) as session:
             conversation = session.get(Conversation, row.conversation_id)
             if conversation is not None:
                 self._record_failure(session, conversation, row, exc, now)
+                _write_replies(session)
                 session.commit()
 
 
@@ -309,6 +321,20 @@ def _statements(dialect: str) -> _Statements:
     return _Statements(close_chatless, lock, oldest, pending_of, conversations, mark_done)
 
 
+class _PassSession(Session):
+    """A pass's session. The replies the processor queues wait in ``info["replies"]`` and
+    are written with one statement before anything else the session writes next (see
+    :func:`_queue`), so a pass of many updates writes its replies and its conversations'
+    changes in a few statements rather than a few for every update."""
+
+
+@event.listens_for(_PassSession, "before_flush")
+def _replies_first(session: Session, _context: Any, _instances: Any) -> None:
+    rows = session.info.pop("replies", None)
+    if rows:
+        session.connection().execute(_INSERT_REPLY, rows)
+
+
 def _queue(
     session: Session,
     conversation_id: int,
@@ -317,28 +343,38 @@ def _queue(
     now: datetime,
     context: dict[str, Any],
 ) -> None:
+    """Queue ``replies`` behind whatever was queued before, in this pass or by a service.
+
+    A chat must read its rows in the order they were queued, and rows get their ids in the
+    order they are written. Replies wait to be written, and go in first at the next flush;
+    so a row a service queued through the session and still unwritten is flushed before
+    these replies join the wait, as it was queued before them."""
     if not replies:
         return
-    # One statement through the session: it first flushes whatever the services queued
-    # meanwhile, so rows get their ids in the order they were queued, which is the order a
-    # chat must read them in. (As ORM objects, the rows cost more to make than to store.)
-    session.execute(
-        _INSERT_REPLY,
-        [
-            {
-                "conversation_id": conversation_id,
-                "inbound_id": inbound_id,
-                "created_at": now,
-                "text": reply.text,
-                "buttons": reply.buttons_json(),
-                # A pressed button's spinner is stopped with the first reply.
-                "extra": dict(context) if index == 0 else {},
-                "priority": REPLY,
-                "next_attempt_at": now,
-            }
-            for index, reply in enumerate(replies)
-        ],
+    if any(isinstance(row, OutboxMessage) for row in session.new):
+        session.flush()
+    session.info.setdefault("replies", []).extend(
+        {
+            "conversation_id": conversation_id,
+            "inbound_id": inbound_id,
+            "created_at": now,
+            "text": reply.text,
+            "buttons": reply.buttons_json(),
+            # A pressed button's spinner is stopped with the first reply.
+            "extra": dict(context) if index == 0 else {},
+            "priority": REPLY,
+            "next_attempt_at": now,
+        }
+        for index, reply in enumerate(replies)
     )
+
+
+def _write_replies(session: Session) -> None:
+    """Before the commit: the replies still waiting, after what the session holds."""
+    session.flush()
+    rows = session.info.pop("replies", None)
+    if rows:
+        session.execute(_INSERT_REPLY, rows)
 
 
 _INSERT_REPLY = insert(_OUTBOX)
