@@ -97,6 +97,11 @@ def _queue_messages(url: str) -> None:
                     "di kantor desa. Bawa KTP dan KKS. Balas 0 untuk menu.",
                     now=now,
                 )
+        # As on an office's database, where autovacuum keeps them: without statistics,
+        # PostgreSQL reads a fresh table as holding a row or two, and plans the claim from
+        # the conversations rather than from the front of the queue.
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
     finally:
         engine.dispose()
 

@@ -22,4 +22,9 @@ def now_expression(engine: Engine) -> ColumnElement[float]:
 
 def now_sql(engine: Engine) -> str:
     """The same, as SQL text, for statements written as text."""
-    return _POSTGRES if engine.dialect.name == "postgresql" else _SQLITE
+    return now_sql_for(engine.dialect.name)
+
+
+def now_sql_for(dialect: str) -> str:
+    """The same for a dialect's name, for statements built once per dialect."""
+    return _POSTGRES if dialect == "postgresql" else _SQLITE

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import math
 import os
@@ -30,18 +31,25 @@ from typing import Any
 
 from sqlalchemy import (
     BindParameter,
+    ColumnElement,
     Connection,
     Engine,
     Float,
+    Insert,
+    Integer,
+    Select,
+    Update,
     bindparam,
     exists,
     func,
+    literal_column,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import aliased
+from sqlalchemy.sql.selectable import TextualSelect
 
 from bot import complaint_buttons, notice_buttons
 from bot.budget import SendBudget
@@ -57,10 +65,11 @@ from bot.channels import (
     SendResult,
     registered,
 )
-from bot.dbclock import now_expression
+from bot.dbclock import now_sql_for
 from bot.dbthread import DatabaseThread
 from bot.inbound import buttons_from_json
 from models import BULK, REPLY, Conversation, OutboxMessage, Person, SendCount, utcnow
+from models.base import UTCDateTime
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +102,8 @@ class Claimed:
     channel: str = ""
     last_inbound_at: datetime | None = None  # when the person last wrote in the chat
     now: datetime | None = None  # the time the claim was made for
+    # The chat had more queued rows behind this one when it was claimed.
+    more: bool = False
 
     def outgoing(self) -> Outgoing:
         return Outgoing(
@@ -126,57 +137,25 @@ def claim(
     if limit <= 0:
         return []
     started = time.monotonic()
-    db_now = now_expression(engine)
-    older = aliased(_OUTBOX)
-    is_head = ~exists().where(
-        older.c.conversation_id == _OUTBOX.c.conversation_id,
-        older.c.status == "queued",
-        older.c.id < _OUTBOX.c.id,
-    )
-    conditions = [
-        _OUTBOX.c.status == "queued",
-        _OUTBOX.c.next_attempt_at <= now,
-        _CHAT.c.channel == channel,
-        or_(_CHAT.c.outbound_lease_expires.is_(None), _CHAT.c.outbound_lease_expires < db_now),
-        # A reply is taken even when an older broadcast row is its chat's head: the chat then
-        # sends that row first, so order holds and the person is not kept waiting behind
-        # everybody else's broadcast. A broadcast row is taken only as its chat's head.
-        or_(_OUTBOX.c.priority == REPLY, is_head),
-    ]
-    if paced:
-        conditions.append(
-            or_(_CHAT.c.outbound_next_at.is_(None), _CHAT.c.outbound_next_at <= db_now)
-        )
-    if priority is not None:
-        conditions.append(_OUTBOX.c.priority == priority)
-    candidates = (
-        select(_OUTBOX.c.conversation_id)
-        .select_from(_OUTBOX.join(_CHAT, _CHAT.c.id == _OUTBOX.c.conversation_id))
-        .where(*conditions)
-        .order_by(_OUTBOX.c.priority, _OUTBOX.c.id)
-        .limit(limit)
-    )
-    if engine.dialect.name == "postgresql":
-        # Chats another worker is claiming right now are skipped, not waited for.
-        candidates = candidates.with_for_update(of=_CHAT, skip_locked=True)
+    statements = _claim_statements(engine.dialect.name, paced=paced, replies_only=priority == REPLY)
     with engine.begin() as conn:
-        chat_ids = list(dict.fromkeys(int(i) for i in conn.execute(candidates).scalars()))
+        chat_ids = list(
+            dict.fromkeys(
+                int(i)
+                for i in conn.execute(
+                    statements.candidates, {"channel": channel, "now": now, "limit": limit}
+                ).scalars()
+            )
+        )
         if not chat_ids:
             return []
-        taken = conn.execute(
-            update(_CHAT)
-            .where(
-                _CHAT.c.id.in_(chat_ids),
-                or_(
-                    _CHAT.c.outbound_lease_expires.is_(None),
-                    _CHAT.c.outbound_lease_expires < db_now,
-                ),
-            )
-            .values(outbound_lease_owner=worker_id, outbound_lease_expires=db_now + LEASE)
-            .returning(_CHAT.c.id, _CHAT.c.chat_id, _CHAT.c.last_inbound_at)
-        ).all()
+        taken = conn.execute(statements.take, {"chats": chat_ids, "worker": worker_id}).all()
         _withhold_stopped(conn, [int(i) for i, _, _ in taken])
-        heads = _heads(conn, [int(i) for i, _, _ in taken])
+        heads = (
+            conn.execute(statements.heads, {"chats": [int(i) for i, _, _ in taken]}).all()
+            if taken
+            else []
+        )
     chats = {int(i): str(chat_id) for i, chat_id, _ in taken}
     wrote = {int(i): last for i, _, last in taken}
     deadline = started + LEASE
@@ -194,6 +173,7 @@ def claim(
             channel=channel,
             last_inbound_at=wrote[int(row.conversation_id)],
             now=now,
+            more=bool(row.more),
         )
         for row in heads
         if row.next_attempt_at <= now
@@ -233,30 +213,96 @@ def _withhold_stopped(conn: Connection, chat_ids: list[int]) -> None:
     )
 
 
-def _heads(conn: Connection, chat_ids: list[int]) -> list[Any]:
-    if not chat_ids:
-        return []
+@dataclass(frozen=True)
+class _ClaimStatements:
+    candidates: TextualSelect
+    take: Update
+    heads: Select[Any]
+
+
+@functools.cache
+def _claim_statements(dialect: str, *, paced: bool, replies_only: bool) -> _ClaimStatements:
+    """A claim's three statements, built once: built anew for every claim, SQLAlchemy spent
+    more time making and keying them than the database spent running them."""
+    now = now_sql_for(dialect)
+    # The queue's rows are read in the order of the partial index of queued rows
+    # (ix_outbox_queued), so a claim reads the first rows of the queue, not every queued row
+    # and a sort: 'queued' is written out, not a parameter, for the planner to see that the
+    # index applies, and SQLite, which keeps no statistics unless asked, is told to use it.
+    hint = " INDEXED BY ix_outbox_queued" if dialect == "sqlite" else ""
+    conditions = [
+        "o.status = 'queued'",
+        "o.next_attempt_at <= :now",
+        "c.channel = :channel",
+        f"(c.outbound_lease_expires IS NULL OR c.outbound_lease_expires < {now})",
+        # A reply is taken even when an older broadcast row is its chat's head: the chat then
+        # sends that row first, so order holds and the person is not kept waiting behind
+        # everybody else's broadcast. A broadcast row is taken only as its chat's head.
+        f"""(o.priority = {REPLY} OR NOT EXISTS (
+            SELECT 1 FROM outbox_message AS older
+            WHERE older.conversation_id = o.conversation_id AND older.status = 'queued'
+              AND older.id < o.id))""",
+    ]
+    if paced:
+        conditions.append(f"(c.outbound_next_at IS NULL OR c.outbound_next_at <= {now})")
+    if replies_only:
+        conditions.append(f"o.priority = {REPLY}")
+    # Chats another worker is claiming right now are skipped, not waited for.
+    lock = " FOR UPDATE OF c SKIP LOCKED" if dialect == "postgresql" else ""
+    candidates = (
+        text(
+            f"""SELECT o.conversation_id FROM outbox_message AS o{hint}
+            JOIN conversation AS c ON c.id = o.conversation_id
+            WHERE {" AND ".join(conditions)}
+            ORDER BY o.priority, o.id LIMIT :limit{lock}"""
+        )
+        .bindparams(bindparam("now", type_=UTCDateTime), bindparam("limit", type_=Integer))
+        .columns(conversation_id=Integer)
+    )
+    db_now = _now(dialect)
+    lease_free = or_(
+        _CHAT.c.outbound_lease_expires.is_(None), _CHAT.c.outbound_lease_expires < db_now
+    )
+    take = (
+        update(_CHAT)
+        .where(_CHAT.c.id.in_(bindparam("chats", expanding=True)), lease_free)
+        .values(outbound_lease_owner=bindparam("worker"), outbound_lease_expires=db_now + LEASE)
+        .returning(_CHAT.c.id, _CHAT.c.chat_id, _CHAT.c.last_inbound_at)
+    )
     oldest = (
         select(func.min(_OUTBOX.c.id))
-        .where(_OUTBOX.c.status == "queued", _OUTBOX.c.conversation_id.in_(chat_ids))
+        .where(
+            _OUTBOX.c.status == literal_column("'queued'"),
+            _OUTBOX.c.conversation_id.in_(bindparam("chats", expanding=True)),
+        )
         .group_by(_OUTBOX.c.conversation_id)
     )
-    return list(
-        conn.execute(
-            select(
-                _OUTBOX.c.id,
-                _OUTBOX.c.conversation_id,
-                _OUTBOX.c.text,
-                _OUTBOX.c.buttons,
-                _OUTBOX.c.extra,
-                _OUTBOX.c.attempts,
-                _OUTBOX.c.priority,
-                _OUTBOX.c.next_attempt_at,
-            )
-            .where(_OUTBOX.c.id.in_(oldest))
-            .order_by(_OUTBOX.c.priority, _OUTBOX.c.id)
-        ).all()
+    later = _OUTBOX.alias("later")
+    more = exists().where(
+        later.c.conversation_id == _OUTBOX.c.conversation_id,
+        later.c.status == literal_column("'queued'"),
+        later.c.id > _OUTBOX.c.id,
     )
+    heads = (
+        select(
+            _OUTBOX.c.id,
+            _OUTBOX.c.conversation_id,
+            _OUTBOX.c.text,
+            _OUTBOX.c.buttons,
+            _OUTBOX.c.extra,
+            _OUTBOX.c.attempts,
+            _OUTBOX.c.priority,
+            _OUTBOX.c.next_attempt_at,
+            more.label("more"),
+        )
+        .where(_OUTBOX.c.id.in_(oldest))
+        .order_by(_OUTBOX.c.priority, _OUTBOX.c.id)
+    )
+    return _ClaimStatements(candidates, take, heads)
+
+
+def _now(dialect: str) -> ColumnElement[float]:
+    return literal_column(now_sql_for(dialect), type_=Float)
 
 
 def release(engine: Engine, chat_ids: Sequence[int], *, worker_id: str) -> None:
@@ -288,20 +334,12 @@ def record(engine: Engine, outcomes: Sequence[Outcome], *, worker_id: str) -> No
     """Write what happened to each row, and give each chat back with its pace moved on."""
     if not outcomes:
         return
-    db_now = now_expression(engine)
+    statements = _record_statements(engine.dialect.name)
     sent = [o for o in outcomes if o.result is not None and o.result.outcome == "sent"]
     with engine.begin() as conn:
         if sent:
             conn.execute(
-                update(_OUTBOX)
-                .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.status == "queued")
-                .values(
-                    status="sent",
-                    sent_at=bindparam("at"),
-                    platform_message_id=bindparam("message_id"),
-                    attempts=bindparam("tries"),
-                    extra=bindparam("row_extra"),
-                ),
+                statements.sent,
                 [
                     {
                         "row_id": o.claimed.row_id,
@@ -316,27 +354,14 @@ def record(engine: Engine, outcomes: Sequence[Outcome], *, worker_id: str) -> No
         for outcome in outcomes:
             if outcome.result is not None and outcome.result.outcome != "sent":
                 _record_failure(conn, outcome.claimed, outcome.result, outcome.now)
-        # GCRA per chat: the stored time is when the next message may go; after a send it
-        # moves one interval on from the later of itself (less the burst) and now.
+        # Each chat given back with its pace moved on (see _record_statements).
         paced = [o for o in outcomes if o.result is not None]
         if paced:
-            tolerance: BindParameter[float] = bindparam("tolerance", type_=Float)
-            previous = func.coalesce(_CHAT.c.outbound_next_at + tolerance, db_now)
-            later = (
-                func.greatest(previous, db_now)
-                if engine.dialect.name == "postgresql"
-                else func.max(previous, db_now)
-            )
             conn.execute(
-                update(_CHAT)
-                .where(_CHAT.c.id == bindparam("chat"), _CHAT.c.outbound_lease_owner == worker_id)
-                .values(
-                    outbound_lease_owner=None,
-                    outbound_lease_expires=None,
-                    outbound_next_at=later + bindparam("interval") - tolerance,
-                ),
+                statements.pace,
                 [
                     {
+                        "worker": worker_id,
                         "chat": o.claimed.conversation_id,
                         "interval": o.pacing.interval,
                         "tolerance": o.pacing.interval * max(o.pacing.burst - 1, 0),
@@ -344,14 +369,10 @@ def record(engine: Engine, outcomes: Sequence[Outcome], *, worker_id: str) -> No
                     for o in paced
                 ],
             )
-        _count(conn, outcomes)
+        _count(conn, outcomes, statements.count)
         unsent = [o.claimed.conversation_id for o in outcomes if o.result is None]
         if unsent:
-            conn.execute(
-                update(_CHAT)
-                .where(_CHAT.c.id.in_(unsent), _CHAT.c.outbound_lease_owner == worker_id)
-                .values(outbound_lease_owner=None, outbound_lease_expires=None)
-            )
+            conn.execute(statements.release, {"chats": unsent, "worker": worker_id})
 
 
 # Each process adds to its own rows of send_count (see models/ops.py).
@@ -360,7 +381,7 @@ _SHARD = os.getpid() % SHARDS
 _COUNTS = SendCount.__table__  # type: ignore[attr-defined]
 
 
-def _count(conn: Connection, outcomes: Sequence[Outcome]) -> None:
+def _count(conn: Connection, outcomes: Sequence[Outcome], statement: Insert) -> None:
     """Add these results to the send counts, in the transaction that records them."""
     counts = Counter(
         (o.claimed.channel, o.result.outcome, "" if o.result.outcome == "sent" else o.result.code)
@@ -373,15 +394,63 @@ def _count(conn: Connection, outcomes: Sequence[Outcome]) -> None:
         {"channel": channel, "outcome": outcome, "code": code[:40], "shard": _SHARD, "count": n}
         for (channel, outcome, code), n in sorted(counts.items())
     ]
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(_COUNTS)
-    conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=["channel", "outcome", "code", "shard"],
-            set_={"count": _COUNTS.c.count + statement.excluded.count},
-        ),
-        rows,
+    conn.execute(statement, rows)
+
+
+@dataclass(frozen=True)
+class _RecordStatements:
+    sent: Update
+    pace: Update
+    release: Update
+    count: Insert
+
+
+@functools.cache
+def _record_statements(dialect: str) -> _RecordStatements:
+    """What :func:`record` writes, built once per dialect (as the claim's statements are)."""
+    db_now = _now(dialect)
+    sent = (
+        update(_OUTBOX)
+        .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.status == "queued")
+        .values(
+            status="sent",
+            sent_at=bindparam("at"),
+            platform_message_id=bindparam("message_id"),
+            attempts=bindparam("tries"),
+            extra=bindparam("row_extra"),
+        )
     )
+    # GCRA per chat: the stored time is when the next message may go; after a send it
+    # moves one interval on from the later of itself (less the burst) and now.
+    tolerance: BindParameter[float] = bindparam("tolerance", type_=Float)
+    previous = func.coalesce(_CHAT.c.outbound_next_at + tolerance, db_now)
+    later = (
+        func.greatest(previous, db_now) if dialect == "postgresql" else func.max(previous, db_now)
+    )
+    pace = (
+        update(_CHAT)
+        .where(_CHAT.c.id == bindparam("chat"), _CHAT.c.outbound_lease_owner == bindparam("worker"))
+        .values(
+            outbound_lease_owner=None,
+            outbound_lease_expires=None,
+            outbound_next_at=later + bindparam("interval") - tolerance,
+        )
+    )
+    release = (
+        update(_CHAT)
+        .where(
+            _CHAT.c.id.in_(bindparam("chats", expanding=True)),
+            _CHAT.c.outbound_lease_owner == bindparam("worker"),
+        )
+        .values(outbound_lease_owner=None, outbound_lease_expires=None)
+    )
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    count = insert(_COUNTS)
+    count = count.on_conflict_do_update(
+        index_elements=["channel", "outcome", "code", "shard"],
+        set_={"count": _COUNTS.c.count + count.excluded.count},
+    )
+    return _RecordStatements(sent, pace, release, count)
 
 
 def _record_failure(conn: Connection, claimed: Claimed, result: SendResult, now: datetime) -> None:
@@ -444,14 +513,14 @@ class Recorder:
         engine: Engine,
         *,
         worker_id: str,
-        flushed: Callable[[], None] = lambda: None,
+        flushed: Callable[[Sequence[Outcome]], None] = lambda _: None,
         flush_every: float = 0.01,
         db: DatabaseThread | None = None,
     ) -> None:
         self.engine = engine
         self.db = db or DatabaseThread(engine)
         self.worker_id = worker_id
-        self.flushed = flushed  # chats were given back: there may be more to claim
+        self.flushed = flushed  # these chats were given back: there may be more to claim
         self.flush_every = flush_every
         self._waiting: list[Outcome] = []
         self._task: asyncio.Task[None] | None = None
@@ -471,7 +540,7 @@ class Recorder:
                 # The leases run out by themselves and the rows are sent again: logged, as
                 # it may mean one duplicate message per chat.
                 log.exception("recording %d sends failed", len(batch))
-            self.flushed()
+            self.flushed(batch)
 
     async def drain(self) -> None:
         while self._task is not None and not self._task.done():
@@ -495,6 +564,7 @@ class ChannelSender:
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _sending: set[asyncio.Task[None]] = field(default_factory=set)
     _closing: bool = False
+    _notified: float = 0.0  # this process's monotonic clock at the last notify()
 
     def __post_init__(self) -> None:
         if not self.concurrency:
@@ -509,22 +579,36 @@ class ChannelSender:
             else None
         )
         self.recorder = Recorder(
-            self.engine, worker_id=self.worker_id, flushed=self.notify, db=self._db
+            self.engine, worker_id=self.worker_id, flushed=self._given_back, db=self._db
         )
 
     def notify(self) -> None:
+        """Rows were queued: claim again now."""
+        self._notified = time.monotonic()
         self._wake.set()
+
+    def _given_back(self, outcomes: Sequence[Outcome]) -> None:
+        # A chat given back may have a row due now: one that was behind the row just sent,
+        # one queued while that was in flight (the claim skipped its chat then), or the row
+        # itself when it was not sent. Otherwise a claim would find nothing.
+        if any(
+            o.claimed.more or o.result is None or o.claimed.deadline - LEASE < self._notified
+            for o in outcomes
+        ):
+            self._wake.set()
 
     async def run(self) -> None:
         try:
             while not self._closing:
                 self._wake.clear()
                 try:
-                    started = await self._claim_and_start()
+                    more = await self._claim_and_start()
                 except Exception:
                     log.exception("%s: claiming failed; retrying", self.channel.name)
-                    started = 0
-                if not started or len(self._inflight) >= self.concurrency:
+                    more = False
+                # A claim that found fewer chats than it could take found all that are due:
+                # the next waits to be woken (new replies, chats given back) or for the poll.
+                if not more or len(self._inflight) >= self.concurrency:
                     await self._sleep()
         finally:
             # On the way out, sends under way finish and are recorded: cutting one off after
@@ -540,10 +624,11 @@ class ChannelSender:
             async with asyncio.timeout(self.poll):
                 await self._wake.wait()
 
-    async def _claim_and_start(self) -> int:
+    async def _claim_and_start(self) -> bool:
+        """Claim chats and start their sends; True when there may be more to claim now."""
         free = self.concurrency - len(self._inflight)
         if free <= 0:
-            return 0
+            return False
         # A quarter of the capacity is kept for replies, whatever a broadcast does.
         bulk_in_flight = sum(1 for p in self._inflight.values() if p == BULK)
         bulk_room = max(0, (self.concurrency * 3) // 4 - bulk_in_flight)
@@ -557,6 +642,7 @@ class ChannelSender:
             now=now,
             priority=REPLY if bulk_room == 0 else None,
         )
+        more = len(taken) >= free
         bulk = [c for c in taken if c.priority == BULK]
         if len(bulk) > bulk_room:
             extra = bulk[bulk_room:]
@@ -565,14 +651,14 @@ class ChannelSender:
                 release, self.engine, [c.conversation_id for c in extra], worker_id=self.worker_id
             )
         if not taken:
-            return 0
+            return False
         slots = await self.budget.slots(len(taken)) if self.budget else [0.0] * len(taken)
         for claimed, slot in zip(taken, slots, strict=True):
             self._inflight[claimed.conversation_id] = claimed.priority
             task = asyncio.create_task(self._send(claimed, slot))
             self._sending.add(task)
             task.add_done_callback(self._sending.discard)
-        return len(taken)
+        return more
 
     async def _send(self, claimed: Claimed, slot: float) -> None:
         try:

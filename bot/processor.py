@@ -17,6 +17,7 @@ so the one that breaks is found and counted.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Sequence
@@ -24,7 +25,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import (
+    Engine,
+    Integer,
+    Select,
+    Update,
+    bindparam,
+    event,
+    insert,
+    select,
+    update,
+)
 from sqlmodel import Session, col
 
 import messages
@@ -33,6 +44,7 @@ from bot.conversation import Turn, respond
 from bot.inbound import OutboundReply
 from core.settings import Settings
 from models import REPLY, Conversation, InboundMessage, OutboxMessage
+from models.base import UTCDateTime
 from services.catalogue import Catalogue
 
 log = logging.getLogger(__name__)
@@ -47,6 +59,7 @@ FIRST_GUESS = 0.003  # seconds an update takes, until measured
 
 _INBOUND = InboundMessage.__table__  # type: ignore[attr-defined]
 _CONVERSATION = Conversation.__table__  # type: ignore[attr-defined]
+_OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,7 @@ class _Pending:
 class PassResult:
     handled: int  # updates done (answered, or with nobody to answer)
     touched: int  # updates handled, failed or quarantined: 0 means nothing was left
+    full: bool = False  # the pass took as many as it could: more may be waiting right now
 
 
 class _AlreadyDone(Exception):
@@ -125,15 +139,18 @@ class Processor:
         return max(1, min(MAX_UPDATES, int(self._seconds / max(self._per_update, 1e-5))))
 
     def _pass(self, limit: int, now: datetime) -> PassResult:
-        with Session(self.engine, expire_on_commit=False) as session:
-            chatless = self._close_chatless(session, now)
-            chat_ids = self._lock_chats(session, limit)
-            if not chat_ids:
+        statements = _statements(self.engine.dialect.name)
+        with _PassSession(self.engine, expire_on_commit=False) as session:
+            pending = self._take(session, statements, limit)
+            if not pending:
+                # Updates with no chat to answer (channel posts, polls) are done once stored;
+                # they wait for a pass with nothing else to do.
+                chatless = self._close_chatless(session, statements, now)
                 session.commit()
                 return PassResult(chatless, chatless)
-            found = session.scalars(select(Conversation).where(col(Conversation.id).in_(chat_ids)))
+            chat_ids = list(dict.fromkeys(row.conversation_id for row in pending))
+            found = session.scalars(statements.conversations, {"ids": chat_ids})
             conversations = {int(c.id or 0): c for c in found}
-            pending = self._pending(session, chat_ids, limit)
             shared: dict[str, Any] = {}
             for row in pending:
                 self._current = row
@@ -144,47 +161,31 @@ class Processor:
                     session.rollback()
                     self._fail_alone(row, error, now)
                     return PassResult(0, 1)
-            self._mark_done(session, [row.id for row in pending], now)
+            _write_replies(session)
+            self._mark_done(session, statements, [row.id for row in pending], now)
             session.commit()
-        return PassResult(len(pending) + chatless, len(pending) + chatless)
+        return PassResult(len(pending), len(pending), full=len(pending) >= limit)
 
-    def _close_chatless(self, session: Session, now: datetime) -> int:
-        """Updates with no chat to answer (channel posts, polls) are done once stored."""
-        result = session.execute(
-            update(_INBOUND)
-            .where(_INBOUND.c.status == "pending", _INBOUND.c.conversation_id.is_(None))
-            .values(status="done", processed_at=now)
-        )
+    def _close_chatless(self, session: Session, statements: _Statements, now: datetime) -> int:
+        result = session.execute(statements.close_chatless, {"now": now})
         return int(result.rowcount)  # type: ignore[attr-defined]
 
-    def _lock_chats(self, session: Session, limit: int) -> list[int]:
-        """The chats of the oldest pending updates that no other worker is handling."""
-        query = (
-            select(_CONVERSATION.c.id)
-            .join(_INBOUND, _INBOUND.c.conversation_id == _CONVERSATION.c.id)
-            .where(_INBOUND.c.status == "pending")
-            .order_by(_INBOUND.c.id)
-            .limit(limit)
-        )
-        if self.engine.dialect.name == "postgresql":
-            query = query.with_for_update(of=_CONVERSATION, skip_locked=True)
-        ids = session.execute(query).scalars().all()
-        return list(dict.fromkeys(int(i) for i in ids))
+    def _take(self, session: Session, statements: _Statements, limit: int) -> list[_Pending]:
+        """The oldest pending updates of chats no other worker is handling, oldest first.
 
-    def _pending(self, session: Session, chat_ids: list[int], limit: int) -> list[_Pending]:
-        # Read again after the lock: an update another worker finished meanwhile is not ours.
-        rows = session.execute(
-            select(
-                _INBOUND.c.id,
-                _INBOUND.c.conversation_id,
-                _INBOUND.c.channel,
-                _INBOUND.c.payload,
-                _INBOUND.c.attempts,
-            )
-            .where(_INBOUND.c.conversation_id.in_(chat_ids), _INBOUND.c.status == "pending")
-            .order_by(_INBOUND.c.id)
-            .limit(limit)
-        ).all()
+        Every pending update of a chat older than one taken is taken too (they come first in
+        the order), so a chat's updates are handled in order. On SQLite the pass holds the
+        write lock from its first statement, so one read is all. On PostgreSQL the chats'
+        rows are locked first (others skip them), and the updates read again after the lock:
+        one another worker finished meanwhile is not ours."""
+        if statements.lock is None:
+            rows = session.execute(statements.pending, {"limit": limit}).all()
+        else:
+            ids = session.execute(statements.lock, {"limit": limit}).scalars().all()
+            chat_ids = list(dict.fromkeys(int(i) for i in ids))
+            if not chat_ids:
+                return []
+            rows = session.execute(statements.pending_of, {"chats": chat_ids, "limit": limit}).all()
         return [_Pending(int(r[0]), int(r[1]), str(r[2]), r[3], int(r[4])) for r in rows]
 
     def _handle(
@@ -223,14 +224,12 @@ class Processor:
             return exc
         return None
 
-    def _mark_done(self, session: Session, done: list[int], now: datetime) -> None:
+    def _mark_done(
+        self, session: Session, statements: _Statements, done: list[int], now: datetime
+    ) -> None:
         if not done:
             return
-        result = session.execute(
-            update(_INBOUND)
-            .where(_INBOUND.c.id.in_(done), _INBOUND.c.status == "pending")
-            .values(status="done", processed_at=now)
-        )
+        result = session.execute(statements.mark_done, {"ids": done, "now": now})
         if result.rowcount != len(done):  # type: ignore[attr-defined]
             raise _AlreadyDone
 
@@ -257,11 +256,87 @@ class Processor:
 
     def _fail_alone(self, row: _Pending, exc: Exception, now: datetime) -> None:
         """Count a failure of an update that broke its whole transaction, in one of its own."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        with _PassSession(self.engine, expire_on_commit=False) as session:
             conversation = session.get(Conversation, row.conversation_id)
             if conversation is not None:
                 self._record_failure(session, conversation, row, exc, now)
+                _write_replies(session)
                 session.commit()
+
+
+@dataclass(frozen=True)
+class _Statements:
+    close_chatless: Update
+    lock: Select[Any] | None  # PostgreSQL: the chats to lock
+    pending: Select[Any]  # SQLite: the oldest pending updates
+    pending_of: Select[Any]  # PostgreSQL: the pending updates of the locked chats
+    conversations: Select[Any]
+    mark_done: Update
+
+
+@functools.cache
+def _statements(dialect: str) -> _Statements:
+    """A pass's statements, built once per dialect: built anew for every pass, SQLAlchemy
+    spent more time making and keying them than the database spent running them."""
+    pending = _INBOUND.c.status == "pending"
+    columns = (
+        _INBOUND.c.id,
+        _INBOUND.c.conversation_id,
+        _INBOUND.c.channel,
+        _INBOUND.c.payload,
+        _INBOUND.c.attempts,
+    )
+    limit = bindparam("limit", type_=Integer)
+    close_chatless = (
+        update(_INBOUND)
+        .where(pending, _INBOUND.c.conversation_id.is_(None))
+        .values(status="done", processed_at=bindparam("now", type_=UTCDateTime))
+    )
+    lock = None
+    if dialect == "postgresql":
+        lock = (
+            select(_CONVERSATION.c.id)
+            .join(_INBOUND, _INBOUND.c.conversation_id == _CONVERSATION.c.id)
+            .where(pending)
+            .order_by(_INBOUND.c.id)
+            .limit(limit)
+            .with_for_update(of=_CONVERSATION, skip_locked=True)
+        )
+    oldest = (
+        select(*columns)
+        .where(pending, _INBOUND.c.conversation_id.is_not(None))
+        .order_by(_INBOUND.c.id)
+        .limit(limit)
+    )
+    pending_of = (
+        select(*columns)
+        .where(_INBOUND.c.conversation_id.in_(bindparam("chats", expanding=True)), pending)
+        .order_by(_INBOUND.c.id)
+        .limit(limit)
+    )
+    conversations = select(Conversation).where(
+        col(Conversation.id).in_(bindparam("ids", expanding=True))
+    )
+    mark_done = (
+        update(_INBOUND)
+        .where(_INBOUND.c.id.in_(bindparam("ids", expanding=True)), pending)
+        .values(status="done", processed_at=bindparam("now", type_=UTCDateTime))
+    )
+    return _Statements(close_chatless, lock, oldest, pending_of, conversations, mark_done)
+
+
+class _PassSession(Session):
+    """A pass's session. The replies the processor queues wait in ``info["replies"]`` and
+    are written with one statement before anything else the session writes next (see
+    :func:`_queue`), so a pass of many updates writes its replies and its conversations'
+    changes in a few statements rather than a few for every update."""
+
+
+@event.listens_for(_PassSession, "before_flush")
+def _replies_first(session: Session, _context: Any, _instances: Any) -> None:
+    rows = session.info.pop("replies", None)
+    if rows:
+        session.connection().execute(_INSERT_REPLY, rows)
 
 
 def _queue(
@@ -272,22 +347,41 @@ def _queue(
     now: datetime,
     context: dict[str, Any],
 ) -> None:
-    # Through the session, with whatever the services queued meanwhile: rows are inserted
-    # in the order they were added, which is the order a chat must read them in.
-    session.add_all(
-        OutboxMessage(
-            conversation_id=conversation_id,
-            inbound_id=inbound_id,
-            created_at=now,
-            text=reply.text,
-            buttons=reply.buttons_json(),
+    """Queue ``replies`` behind whatever was queued before, in this pass or by a service.
+
+    A chat must read its rows in the order they were queued, and rows get their ids in the
+    order they are written. Replies wait to be written, and go in first at the next flush;
+    so a row a service queued through the session and still unwritten is flushed before
+    these replies join the wait, as it was queued before them."""
+    if not replies:
+        return
+    if any(isinstance(row, OutboxMessage) for row in session.new):
+        session.flush()
+    session.info.setdefault("replies", []).extend(
+        {
+            "conversation_id": conversation_id,
+            "inbound_id": inbound_id,
+            "created_at": now,
+            "text": reply.text,
+            "buttons": reply.buttons_json(),
             # A pressed button's spinner is stopped with the first reply.
-            extra=dict(context) if index == 0 else {},
-            priority=REPLY,
-            next_attempt_at=now,
-        )
+            "extra": dict(context) if index == 0 else {},
+            "priority": REPLY,
+            "next_attempt_at": now,
+        }
         for index, reply in enumerate(replies)
     )
+
+
+def _write_replies(session: Session) -> None:
+    """Before the commit: the replies still waiting, after what the session holds."""
+    session.flush()
+    rows = session.info.pop("replies", None)
+    if rows:
+        session.execute(_INSERT_REPLY, rows)
+
+
+_INSERT_REPLY = insert(_OUTBOX)
 
 
 def _kind(exc: BaseException) -> str:

@@ -28,6 +28,10 @@ from services.catalogue import Catalogue
 
 log = logging.getLogger(__name__)
 INBOUND_POLL = 0.05  # seconds between looks for new updates when idle
+# After a pass that took everything pending, the next waits this long for more to gather: a
+# pass of one update costs about twice the update itself, so one pass of five costs little
+# more than half of five passes of one, and a person waits up to 10 ms longer for the answer.
+GATHER = 0.01
 OUTBOUND_POLL = 0.5
 
 
@@ -119,10 +123,13 @@ class BotRuntime:
                 continue
             if result.handled:
                 self.notify_outbound()
-            if result.touched:
-                # More may be waiting behind what we just did; on SQLite, leave the one write
-                # lock free for a moment first, for the webhooks of the web process.
+            if result.full:
+                # More is waiting behind what we just did; on SQLite, leave the one write lock
+                # free for a moment first, for the webhooks of the web process.
                 await asyncio.sleep(self._gap)
+                continue
+            if result.touched:
+                await asyncio.sleep(GATHER)
                 continue
             with suppress(TimeoutError):
                 async with asyncio.timeout(INBOUND_POLL):

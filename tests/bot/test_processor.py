@@ -120,3 +120,36 @@ async def test_the_passes_a_failing_update_spoils_leave_no_trace(
     assert len([r for r in outbox if r.inbound_id == 1]) == len(replies_to(engine, "eka")) == 1
     dewi = replies_to(engine, "dewi")
     assert dewi[0] == messages.render("bot.error", "id") and len(dewi) == 2
+
+
+def test_replies_and_rows_a_service_queues_keep_the_order_they_were_queued_in(
+    engine: Engine,
+) -> None:
+    """A pass writes its replies late, in one statement: a notice a service queued between
+    two replies of the same chat must still be read between them."""
+    from bot.inbound import OutboundReply
+    from bot.processor import _PassSession, _queue, _write_replies
+    from services.outbox import queue
+
+    with _PassSession(engine, expire_on_commit=False) as session:
+        chat = Conversation(channel="echo", chat_id="fajar", updated_at=MORNING)
+        session.add(chat)
+        session.flush()
+        chat_id = chat.id or 0
+        updates = [
+            InboundMessage(channel="echo", platform_id=str(n), conversation_id=chat_id)
+            for n in range(3)
+        ]
+        session.add_all(updates)
+        session.flush()
+        first, second, third = (u.id or 0 for u in updates)
+        _queue(session, chat_id, first, [OutboundReply("satu")], MORNING, {})
+        queue(session, conversation_id=chat_id, text="pengumuman", now=MORNING)
+        _queue(session, chat_id, second, [OutboundReply("dua"), OutboundReply("tiga")], MORNING, {})
+        chat.state = "menu"  # the conversation moved on too, written at the same flush
+        session.flush()
+        _queue(session, chat_id, third, [OutboundReply("empat")], MORNING, {})
+        _write_replies(session)
+        session.commit()
+
+    assert replies_to(engine, "fajar") == ["satu", "pengumuman", "dua", "tiga", "empat"]
