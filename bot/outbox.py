@@ -565,6 +565,7 @@ class ChannelSender:
     _sending: set[asyncio.Task[None]] = field(default_factory=set)
     _closing: bool = False
     _notified: float = 0.0  # this process's monotonic clock at the last notify()
+    _more: bool = False  # the last claim took as many chats as it could: more may be due
 
     def __post_init__(self) -> None:
         if not self.concurrency:
@@ -588,10 +589,11 @@ class ChannelSender:
         self._wake.set()
 
     def _given_back(self, outcomes: Sequence[Outcome]) -> None:
-        # A chat given back may have a row due now: one that was behind the row just sent,
+        # Room for more: the last claim was cut short by the sends in flight, not by the
+        # queue. And a chat given back may have a row due now: one behind the row just sent,
         # one queued while that was in flight (the claim skipped its chat then), or the row
         # itself when it was not sent. Otherwise a claim would find nothing.
-        if any(
+        if self._more or any(
             o.claimed.more or o.result is None or o.claimed.deadline - LEASE < self._notified
             for o in outcomes
         ):
@@ -608,6 +610,8 @@ class ChannelSender:
                     more = False
                 # A claim that found fewer chats than it could take found all that are due:
                 # the next waits to be woken (new replies, chats given back) or for the poll.
+                # One that found as many as it could take is woken as sends are recorded.
+                self._more = more
                 if not more or len(self._inflight) >= self.concurrency:
                     await self._sleep()
         finally:
@@ -628,7 +632,7 @@ class ChannelSender:
         """Claim chats and start their sends; True when there may be more to claim now."""
         free = self.concurrency - len(self._inflight)
         if free <= 0:
-            return False
+            return True  # no room to look: there may well be more
         # A quarter of the capacity is kept for replies, whatever a broadcast does.
         bulk_in_flight = sum(1 for p in self._inflight.values() if p == BULK)
         bulk_room = max(0, (self.concurrency * 3) // 4 - bulk_in_flight)

@@ -30,8 +30,8 @@ log = logging.getLogger(__name__)
 INBOUND_POLL = 0.05  # seconds between looks for new updates when idle
 # After a pass that took everything pending, the next waits this long for more to gather: a
 # pass of one update costs about twice the update itself, so one pass of five costs little
-# more than half of five passes of one, and a person waits up to 10 ms longer for the answer.
-GATHER = 0.01
+# more than half of five passes of one, and a person waits up to 25 ms longer for the answer.
+GATHER = 0.025
 OUTBOUND_POLL = 0.5
 
 
