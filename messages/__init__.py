@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import string
 from typing import Any
 
 LANGUAGES = ("id", "en")
@@ -31,6 +32,20 @@ def _load() -> dict[str, dict[str, str]]:
 CATALOG = _load()
 
 
+class _Plural(string.Formatter):
+    """``{n:one|many}`` picks the word for the number: "{n} {n:day|days}" is "1 day" and
+    "2 days". Any other field formats as ``str.format`` does."""
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if "|" in format_spec:
+            one, many = format_spec.split("|", 1)
+            return one if value == 1 else many
+        return super().format_field(value, format_spec)
+
+
+_PLURAL = _Plural()
+
+
 def has(key: str) -> bool:
     return key in CATALOG[DEFAULT_LANGUAGE]
 
@@ -39,4 +54,8 @@ def render(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
     """The sentence for ``key`` in ``lang`` (falling back to Indonesian), filled with params."""
     table = CATALOG.get(lang) or CATALOG[DEFAULT_LANGUAGE]
     template = table.get(key) or CATALOG[DEFAULT_LANGUAGE][key]
-    return template.format(**params) if params else template
+    if not params:
+        return template
+    # Most sentences have no plural to choose: plain str.format, fast.
+    plural = "|" in template and ":" in template
+    return _PLURAL.format(template, **params) if plural else template.format(**params)

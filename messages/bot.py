@@ -42,7 +42,10 @@ ID: dict[str, str] = {
     "bot.programme.apply": "Cara mengajukan:",
     "bot.programme.cost": "Biaya: {cost}\nLama penyelesaian: {duration}",
     "bot.complaints.title": "Saluran pengaduan:",
-    "bot.complaints.none_listed": "- Datang langsung ke kantor Dinas Sosial.",
+    "bot.complaints.none_listed": (
+        "- SOP kantor ini tidak menyebut saluran pengaduan; sampaikan pengaduan Anda lewat "
+        "chat ini."
+    ),
     "bot.complaints.promise": "Pengaduan ditanggapi paling lama {span}.",
     "bot.notices.none": "Belum ada jadwal atau pengumuman untuk Anda saat ini.",
     "bot.contact.address": "Alamat: {address}",
@@ -117,7 +120,9 @@ EN: dict[str, str] = {
     "bot.programme.apply": "How to apply:",
     "bot.programme.cost": "Cost: {cost}\nDuration: {duration}",
     "bot.complaints.title": "Complaint channels:",
-    "bot.complaints.none_listed": "- Visit the Social Affairs Office in person.",
+    "bot.complaints.none_listed": (
+        "- This office's SOP names no complaint channel; you can file your complaint in this chat."
+    ),
     "bot.complaints.promise": "Complaints are answered within {span}.",
     "bot.notices.none": "There are no schedules or notices for you yet.",
     "bot.contact.address": "Address: {address}",
@@ -127,10 +132,10 @@ EN: dict[str, str] = {
     "bot.contact.hours": "Opening hours: {hours}",
     "bot.contact.change_office": "Change regency/city",
     "bot.standard.none": "no time standard",
-    "bot.standard.days": "{n} working days",
-    "bot.standard.calendar_days": "{n} days",
-    "bot.standard.hours": "{n} hours",
-    "bot.standard.minutes": "{n} minutes",
+    "bot.standard.days": "{n} working {n:day|days}",
+    "bot.standard.calendar_days": "{n} {n:day|days}",
+    "bot.standard.hours": "{n} {n:hour|hours}",
+    "bot.standard.minutes": "{n} {n:minute|minutes}",
     "bot.status.bad_birth": "Unknown date. Write day-month-year, e.g. 17-08-1980.",
     "bot.status.none": "There are no proposals in your name yet.",
     "bot.status.pick": "You have {n} proposals. Choose one:",

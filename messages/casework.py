@@ -278,7 +278,9 @@ EN: dict[str, str] = {
     "casework.event.rated": "The complainant rated it {text}",
     "casework.event.chat_linked": "The complainant linked a chat with the receipt's code",
     "casework.event.reassigned": "Handed by {who} to {to}",
-    "casework.event.remind": "Reminder to the officers: {hours} hours before the deadline",
+    "casework.event.remind": (
+        "Reminder to the officers: {hours} {hours:hour|hours} before the deadline"
+    ),
     "casework.event.escalate": "Escalated to {to}: unanswered past the deadline",
     "casework.event.overtaken": "(not sent: overtaken)",
     "casework.event.other": "Other ({kind})",
@@ -305,8 +307,8 @@ EN: dict[str, str] = {
     "casework.reports.quarter": "Quarter {quarter} {year}",
     "casework.reports.year_end": "Year end {year}",
     "casework.reports.on_time": "on time",
-    "casework.reports.late_by": "{days} days late",
-    "casework.reports.overdue": "not handed in, {days} days overdue",
+    "casework.reports.late_by": "{days} {days:day|days} late",
+    "casework.reports.overdue": "not handed in, {days} {days:day|days} overdue",
     "casework.reports.not_yet": "not due yet",
     "casework.reports.none_owed": "This group owes no reports.",
     "casework.reports.not_started": (

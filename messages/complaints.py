@@ -71,7 +71,7 @@ EN = {
     "complaint.error.not_answered": "Complaint {number} has not been answered yet.",
     "complaint.error.still_open": "Complaint {number} is still being handled; it cannot reopen.",
     "complaint.error.reopen_window": (
-        "Complaint {number} can only be reopened within {days} days of its answer."
+        "Complaint {number} can only be reopened within {days} {days:day|days} of its answer."
     ),
     "complaint.error.not_closed": "Rate complaint {number} once it is settled.",
     "complaint.error.rating": "The score must be 1, 2, 3 or 4.",
@@ -105,7 +105,7 @@ EN = {
     ),
     "complaint.officer.information": "More information for complaint {number}:\n\n{text}",
     "complaint.officer.reminder": (
-        "REMINDER: complaint {number} ({category}) is unanswered. {hours} hours left, "
+        "REMINDER: complaint {number} ({category}) is unanswered. {hours} {hours:hour|hours} left, "
         "deadline {deadline}."
     ),
     "complaint.officer.escalated_supervisor": (

@@ -153,9 +153,9 @@ EN: dict[str, str] = {
     "complaint.channel.facebook": "Facebook",
     "complaint.channel.instagram": "Instagram",
     "complaint.channel.whatsapp_admin": "Admin WhatsApp",
-    "complaint.clock.working_days": "{days} working days",
+    "complaint.clock.working_days": "{days} working {days:day|days}",
     "complaint.clock.days_of_hours": "{days}×24 hours",
-    "complaint.clock.hours": "{hours} hours",
+    "complaint.clock.hours": "{hours} {hours:hour|hours}",
     "complaint.role.supervisor": "Kabid",
     "complaint.role.head": "Kadis",
     "complaint.role.ppid": "PPID",
@@ -164,8 +164,8 @@ EN: dict[str, str] = {
         "({deadline}) unanswered. Complainant: {who}."
     ),
     "complaint.officer.escalated_late": (
-        "ESCALATED to {to}: complaint {number} ({category}) is still unanswered {late} hours "
-        "after its deadline of {rule} ({deadline}). Complainant: {who}."
+        "ESCALATED to {to}: complaint {number} ({category}) is still unanswered {late} "
+        "{late:hour|hours} after its deadline of {rule} ({deadline}). Complainant: {who}."
     ),
     "complaint.action.claim": "Handle",
     "complaint.action.answer": "Answer",

@@ -85,7 +85,7 @@ EN: dict[str, str] = {
     "label.event.rated": "The complainant rated the handling",
     "label.event.chat_linked": "The complainant's chat linked",
     "label.event.reassigned": "Passed to another officer",
-    "label.event.remind": "Reminder {hours} hours before the deadline",
+    "label.event.remind": "Reminder {hours} {hours:hour|hours} before the deadline",
     "label.event.escalate": "Passed up to {roles}",
     "label.what.Person": "That person",
     "label.what.Group": "That group",

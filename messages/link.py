@@ -121,7 +121,7 @@ EN: dict[str, str] = {
     ),
     "link.household_no_match": "That does not match. Try again.\nAttempts left: {left}.",
     "link.lapsed": (
-        "This chat is no longer linked to your data: it was not used for {days} days. Link it "
-        "again through menu 2 if you need to."
+        "This chat is no longer linked to your data: it was not used for {days} "
+        "{days:day|days}. Link it again through menu 2 if you need to."
     ),
 }

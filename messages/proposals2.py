@@ -129,7 +129,7 @@ EN: dict[str, str] = {
     "news.due": "This step's time standard is {standard}: due by {due}.",
     "news.next": "After that: {step}.",
     "news.last": "This is the last step.",
-    "news.digest.title": "Late steps, {office}, {date}: {n} proposals.",
+    "news.digest.title": "Late steps, {office}, {date}: {n} {n:proposal|proposals}.",
     "news.digest.line": (
         "- {number}, step {position} of {total}: {step}. Late by {late} (due {due})."
     ),

@@ -205,7 +205,7 @@ EN: dict[str, str] = {
     "web.notices.cancel": "Cancel",
     "web.notices.none": "No notices yet.",
     "web.notices.when": "Event time",
-    "web.notices.sent_to": "Sent to {count} chats",
+    "web.notices.sent_to": "Sent to {count} {count:chat|chats}",
     "web.notices.reminded": "reminder to {count}",
     "web.notice_status.scheduled": "scheduled",
     "web.notice_status.sent": "sent",

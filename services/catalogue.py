@@ -78,13 +78,37 @@ class _Frozen(BaseModel):
 
 
 class LocalizedText(_Frozen):
-    """A human text in Bahasa Indonesia and English: the bot answers in the reader's language."""
+    """A human text in Bahasa Indonesia and English: the bot answers in the reader's language.
+
+    Where it comes from (see services/catalogue_sources.py): its Indonesian words are the
+    seed's own, or ``source`` quotes the seed's words it renders (one quote, or several for a
+    text that joins them); or ``assumption`` says why it is Sigap's reading and not the SOP's.
+    An assumption stays in the data (for the rules and the staff) and never reaches the public
+    as the office's fact (:meth:`stated`).
+    """
 
     id: NonEmpty
     en: NonEmpty
+    source: NonEmpty | tuple[NonEmpty, ...] | None = None
+    assumption: NonEmpty | None = None
+
+    @model_validator(mode="after")
+    def _sourced_or_assumed(self) -> LocalizedText:
+        if self.source is not None and self.assumption is not None:
+            raise ValueError("a text is quoted from the seed ('source') or an 'assumption'")
+        return self
 
     def get(self, lang: str = "id") -> str:
         return self.en if lang == "en" else self.id
+
+    def stated(self, lang: str = "id") -> str | None:
+        """The text as the public may read it: None when it is an assumption."""
+        return None if self.assumption is not None else self.get(lang)
+
+
+def stated(text: LocalizedText | None, lang: str = "id") -> str | None:
+    """``text`` as the public may read it: None when absent or an assumption."""
+    return text.stated(lang) if text is not None else None
 
 
 class EscalationStep(_Frozen):
@@ -128,9 +152,13 @@ class Office(_Frozen):
     phone: str | None = None
     website: str | None = None
     email: str | None = None
-    opening_hours: LocalizedText
+    # No seed states opening hours: the office sets its own (services/office_settings.py).
+    # Hours given here are public only when an SOP states them (``source``).
+    opening_hours: LocalizedText | None = None
     timezone: NonEmpty
     complaint_clock: ComplaintClock | None = None
+    # The seed SOP the office's details are copied from (a file under ``seeds/``).
+    seed: NonEmpty | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -158,6 +186,9 @@ class TimeStandard(_Frozen):
 
     minutes: Annotated[int, Field(gt=0)] | None = None
     working_days: Annotated[int, Field(gt=0)] | None = None
+    # Why the unit is Sigap's reading (an SOP's "2 Hari" counted as working days): shown to
+    # the public only as a reading, never as the SOP's words.
+    assumption: NonEmpty | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> TimeStandard:
@@ -234,6 +265,9 @@ class AgeRule(_Frozen):
     # "telah menikah dan/atau berusia 18 ... tahun": someone who has married qualifies even
     # below the minimum age.
     married_below_min_allowed: bool = False
+    # Why the numbers are Sigap's reading of the SOP's words ("usia produktif"): the check
+    # uses them, and a refusal says they are a reading.
+    assumption: NonEmpty | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> AgeRule:
@@ -270,9 +304,23 @@ class ComplaintChannel(_Frozen):
     label: LocalizedText
     # What a person sees and types, written as the office publishes it ("0481-21029").
     value: NonEmpty | None = None
+    # The same address on other channels too: Bone's officers are on "Whatsapp/Telegram".
+    also: tuple[ChannelKind, ...] = ()
+    # The seed's words for this channel ("Telepon: 0481-21029"), or why it is an assumption
+    # (then it is never shown to the public).
+    source: NonEmpty | tuple[NonEmpty, ...] | None = None
+    assumption: NonEmpty | None = None
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return (self.kind, *self.also)
 
     @model_validator(mode="after")
     def _value_fits_kind(self) -> ComplaintChannel:
+        if self.source is not None and self.assumption is not None:
+            raise ValueError("a channel is quoted from the seed ('source') or an 'assumption'")
+        if self.kind in self.also:
+            raise ValueError(f"'{self.kind}' is the channel's kind; do not list it in 'also'")
         if self.kind in _NEEDS_VALUE and self.value is None:
             raise ValueError(f"a '{self.kind}' channel needs a 'value'")
         if self.kind in _PHONE_KINDS and not re.fullmatch(r"\+?[\d\s().-]{3,}", self.value or ""):
@@ -333,6 +381,8 @@ class GroupReports(_Frozen):
 class Programme(_Frozen):
     code: Slug
     office: RegionCode
+    # The seed SOP the programme is copied from (a file under ``seeds/``).
+    seed: NonEmpty | None = None
     kind: Slug
     name: LocalizedText
     legal_basis: LegalBasis | None = None
@@ -390,6 +440,10 @@ class Programme(_Frozen):
 
     def step(self, code: str) -> Step | None:
         return next((s for s in self.steps if s.code == code), None)
+
+    def stated_channels(self) -> tuple[ComplaintChannel, ...]:
+        """The complaint channels the SOP names: never one marked as an assumption."""
+        return tuple(c for c in self.complaint_channels if c.assumption is None)
 
     def sop_numbers(self) -> tuple[int, ...]:
         """Each step's number as the SOP numbers it, in order."""

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from models import Office, Programme, ProgrammeStep
 from services import office_settings
-from services.catalogue import Catalogue
+from services.catalogue import Catalogue, stated
 from services.catalogue import Office as OfficeSpec
 from services.catalogue import Programme as ProgrammeSpec
 
@@ -54,7 +54,7 @@ def _upsert_office(session: Session, spec: OfficeSpec) -> Office:
     office.phone = spec.phone or ""
     office.email = spec.email or ""
     office.website = spec.website or ""
-    office.hours = spec.opening_hours.id
+    office.hours = stated(spec.opening_hours) or ""
     office.timezone = spec.timezone
     session.flush()
     # What the office set for itself (hours, contacts) stays over the catalogue's.

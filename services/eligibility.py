@@ -66,9 +66,13 @@ class RuleFailure:
     rule: str  # the EligibilityRules field (or "applicant_kind", "office")
     key: str  # message key
     params: Mapping[str, object] = field(default_factory=dict)
+    # The rule is Sigap's reading of the SOP (UEP's "usia produktif" as 15-64): the text
+    # says so, for the staff who read it.
+    reading: bool = False
 
     def text(self, lang: str = "id") -> str:
-        return messages.render(self.key, lang, **self.params)
+        said = messages.render(self.key, lang, **self.params)
+        return f"{said} {messages.render('eligibility.reading', lang)}" if self.reading else said
 
 
 def _in_every_language(name: str, text: LocalizedText | dict[str, str]) -> dict[str, str]:
@@ -155,20 +159,25 @@ def _check_member(
     if rules.age:
         age = member.age_on(today)
         low, high = rules.age.min, rules.age.max
+        reading = rules.age.assumption is not None
         if low is not None and age < low:
             if not rules.age.married_below_min_allowed:
                 yield RuleFailure(
-                    "age", "eligibility.age.too_young", {"member": who, "age": age, "min": low}
+                    "age",
+                    "eligibility.age.too_young",
+                    {"member": who, "age": age, "min": low},
+                    reading,
                 )
             elif not member.has_married:
                 yield RuleFailure(
                     "age",
                     "eligibility.age.too_young_unmarried",
                     {"member": who, "age": age, "min": low},
+                    reading,
                 )
         if high is not None and age > high:
             yield RuleFailure(
-                "age", "eligibility.age.too_old", {"member": who, "age": age, "max": high}
+                "age", "eligibility.age.too_old", {"member": who, "age": age, "max": high}, reading
             )
 
     if rules.resident_of_office_region and member.regency_code != office_code:

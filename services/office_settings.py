@@ -1,6 +1,7 @@
 """An office's own settings over its catalogue entry: what is not an SOP fact.
 
-No seed SOP states opening hours, and contacts change (a new phone number, a new mailbox); the
+No seed SOP states opening hours (the bot gives none until the office sets them), and contacts
+change (a new phone number, a new mailbox); the
 complaint clock is the office's to set only where its SOP states none (Buton Tengah's SOP
 says "paling lama 2x24 jam", which no setting may loosen). A setting equal to the catalogue's
 value is stored as empty, so a corrected catalogue still reaches an office that never changed
@@ -22,7 +23,7 @@ from sqlmodel import Session, select
 
 from models import Office, OfficeSetting, StaffUser
 from services import audit
-from services.catalogue import ComplaintClock
+from services.catalogue import ComplaintClock, stated
 from services.catalogue import Office as OfficeSpec
 from services.complaint_clock import ClockRules, with_office_clocks
 from services.errors import InvalidInput
@@ -41,7 +42,8 @@ class SettingsIn(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
-    hours_id: str = Field(min_length=1, max_length=120)
+    # Empty: the office gives no hours (and the bot says none), as no SOP states them.
+    hours_id: str = Field(default="", max_length=120)
     hours_en: str = Field(default="", max_length=120)
     address: str = Field(default="", max_length=300)
     phone: str = Field(default="", max_length=60)
@@ -87,8 +89,9 @@ def _row(session: Session, office_id: int) -> OfficeSetting | None:
 
 def _catalogue_values(spec: OfficeSpec) -> dict[str, str]:
     return {
-        "hours_id": spec.opening_hours.id,
-        "hours_en": spec.opening_hours.en,
+        # Hours in the catalogue count only where an SOP states them; no seed does.
+        "hours_id": stated(spec.opening_hours, "id") or "",
+        "hours_en": stated(spec.opening_hours, "en") or "",
         **{name: getattr(spec, name) or "" for name in CONTACTS},
     }
 
@@ -199,7 +202,7 @@ def _apply_to_office(office: Office, row: OfficeSetting | None, spec: OfficeSpec
     office.phone = (row.phone if row else "") or spec.phone or ""
     office.email = (row.email if row else "") or spec.email or ""
     office.website = (row.website if row else "") or spec.website or ""
-    office.hours = (row.hours_id if row else "") or spec.opening_hours.id
+    office.hours = (row.hours_id if row else "") or stated(spec.opening_hours) or ""
 
 
 def apply_to_office(*, session: Session, office: Office, spec: OfficeSpec) -> None:

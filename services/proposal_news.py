@@ -38,7 +38,8 @@ from services import chat_links
 from services.catalogue import Catalogue, load_catalogue
 from services.catalogue import Programme as ProgrammeSpec
 from services.outbox import insert_ignoring_conflicts, queue, queue_to_address, template
-from services.step_time import late_span, standard_span
+from services.proposal_status import standard_words
+from services.step_time import late_span
 from services.timefmt import format_date, format_moment
 from services.workdays import is_working_day, lateness, step_due_at
 
@@ -149,18 +150,21 @@ def news_text(
     if action == "rejected":
         return t("news.rejected", **head)
     if action == "completed":
-        output = spec_step.output.get(lang) if spec_step and spec_step.output else ""
+        output = (spec_step.output.stated(lang) if spec_step and spec_step.output else "") or ""
         return t("news.completed", **head) + (f"\n{output}." if output else "")
     lines = [t("news.returned" if action == "returned" else "news.advanced", **head)]
-    if spec_step is not None:
-        lines.append(t("news.actor", actor=spec_step.actor.get(lang)))
+    # Who acts, only where the SOP says so (UEP's table lost who acts: the catalogue's actor
+    # is then a marked reading).
+    actor = spec_step.actor.stated(lang) if spec_step is not None else None
+    if actor:
+        lines.append(t("news.actor", actor=actor))
     standard = _standard(step)
-    span = standard_span(standard)
+    words = standard_words(
+        standard, lang, reading=spec_step.time_standard if spec_step is not None else None
+    )
     due = step_due_at(proposal.step_entered_at, standard, office.timezone)
-    if span is not None and due is not None:
-        lines.append(
-            t("news.due", standard=span.words(lang), due=format_moment(due, office.timezone, lang))
-        )
+    if words is not None and due is not None:
+        lines.append(t("news.due", standard=words, due=format_moment(due, office.timezone, lang)))
     if position < len(steps):
         following = spec.steps[position] if spec_step and spec else None
         name = following.name.get(lang) if following else steps[position].name

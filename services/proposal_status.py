@@ -76,10 +76,20 @@ def _standard(step: ProgrammeStep | None) -> TimeStandard | None:
     return TimeStandard(working_days=step.standard_working_days)
 
 
-def standard_words(standard: TimeStandard | None, lang: str) -> str | None:
-    """A time standard in words ("1 hari kerja", "5 menit"); None when there is none."""
+def standard_words(
+    standard: TimeStandard | None, lang: str, *, reading: TimeStandard | None = None
+) -> str | None:
+    """A time standard in words ("1 hari kerja", "5 menit"); None when there is none. With
+    ``reading``, the catalogue's standard of the step: a unit that is Sigap's reading (the
+    SOP's "2 Hari" counted as working days) is said to be one."""
     span = standard_span(standard)
-    return span.words(lang) if span else None
+    if span is None:
+        return None
+    words = span.words(lang)
+    if reading is not None and reading.assumption is not None and standard is not None:
+        days = standard.working_days or reading.working_days
+        return messages.render("step.standard.reading", lang, standard=words, days=days)
+    return words
 
 
 def _local_date(moment: datetime, zone: ZoneInfo) -> str:
@@ -111,6 +121,11 @@ def describe(
     def step_name(step: ProgrammeStep) -> str:
         spec_step = spec.step(step.code) if spec else None
         return spec_step.name.get(lang) if spec_step else step.name
+
+    def words(step: ProgrammeStep) -> str | None:
+        spec_step = spec.step(step.code) if spec else None
+        reading = spec_step.time_standard if spec_step else None
+        return standard_words(_standard(step), lang, reading=reading)
 
     programme_name = spec.name.get(lang) if spec else (programme.name if programme else "")
     lines = [
@@ -160,7 +175,7 @@ def describe(
     standard = _standard(current)
     late = lateness(proposal.step_entered_at, standard, now, zone)
     if late is not None:
-        lines.append(Line("proposal.status.standard", {"standard": standard_words(standard, lang)}))
+        lines.append(Line("proposal.status.standard", {"standard": words(current)}))
         due = format_moment(late.due_at, tz, lang)
         span = late_span(late, standard)
         if span is not None:
@@ -171,12 +186,15 @@ def describe(
     if following is None:
         lines.append(Line("bot.status.last_step", {}))
     else:
-        words = standard_words(_standard(following), lang)
-        if words is None:
+        following_words = words(following)
+        if following_words is None:
             lines.append(Line("proposal.status.next_plain", {"step": step_name(following)}))
         else:
             lines.append(
-                Line("proposal.status.next", {"step": step_name(following), "standard": words})
+                Line(
+                    "proposal.status.next",
+                    {"step": step_name(following), "standard": following_words},
+                )
             )
     return [*lines, *outputs]
 

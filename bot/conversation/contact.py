@@ -16,11 +16,12 @@ CHANGE_OFFICE = "9"
 
 
 def office_channels(turn: Turn, code: str) -> list[ComplaintChannel]:
-    """Every channel the office's programmes publish, each once, in the order first seen."""
+    """Every channel the office's programmes publish (never one the catalogue assumes), each
+    once, in the order first seen."""
     seen: set[tuple[str, str]] = set()
     channels = []
     for programme in turn.catalogue.programmes_for_office(code):
-        for channel in programme.complaint_channels:
+        for channel in programme.stated_channels():
             key = (channel.kind, channel.value or channel.label.id)
             if key not in seen:
                 seen.add(key)
@@ -44,7 +45,9 @@ def contact_lines(turn: Turn) -> str:
         lines.append(turn.t("bot.contact.email", email=office.email))
     if office.website:
         lines.append(turn.t("bot.contact.website", website=office.website))
-    lines.append(turn.t("bot.contact.hours", hours=office.hours))
+    # Hours only as the office set them (no SOP states any): none rather than a guess.
+    if office.hours:
+        lines.append(turn.t("bot.contact.hours", hours=office.hours))
     return "\n".join(lines)
 
 

@@ -85,22 +85,26 @@ def on_programme(turn: Turn, text: str) -> None:
     if text == BACK_TO_LIST:
         start(turn)
         return
+    # Only what the SOP says: a text the catalogue marks as an assumption is not shown, and
+    # the page says the SOP does not state it.
     lang = turn.lang
     if text == "1":
-        items = "\n".join(f"{i}) {r.get(lang)}" for i, r in enumerate(programme.requirements, 1))
+        stated_ones = [r.stated(lang) for r in programme.requirements]
+        items = "\n".join(f"{i}) {r}" for i, r in enumerate(filter(None, stated_ones), 1))
         body = f"{turn.t('bot.programme.requirements')}\n{items}"
     elif text == "2":
         body = steps_text(turn, programme)
     elif text == "3":
-        body = f"{turn.t('bot.programme.apply')}\n{programme.how_to_apply.get(lang)}"
+        how = programme.how_to_apply.stated(lang) or turn.t("programme.not_stated.apply")
+        body = f"{turn.t('bot.programme.apply')}\n{how}"
     elif text == "4":
         body = turn.t(
             "bot.programme.cost",
-            cost=programme.cost.get(lang),
-            duration=programme.duration.get(lang),
+            cost=programme.cost.stated(lang) or turn.t("programme.not_stated"),
+            duration=programme.duration.stated(lang) or turn.t("programme.not_stated"),
         )
     elif text == "5":
-        body = complaint_text(turn, programme.complaint_channels, programme)
+        body = complaint_text(turn, programme.stated_channels(), programme)
     else:
         _page_menu(turn, programme, turn.t("bot.programme.unknown"))
         return
@@ -109,16 +113,22 @@ def on_programme(turn: Turn, text: str) -> None:
 
 def steps_text(turn: Turn, programme: Programme) -> str:
     """The SOP's steps numbered as the SOP numbers them (a step Sigap splits in two is 5a and
-    5b), each with its time standard where the SOP gives one; a SOP without any says so once."""
+    5b), each with its time standard where the SOP gives one; a SOP without any says so once.
+    A standard whose unit is Sigap's reading (UEP's "2 Hari" as working days) is marked, and a
+    note under the list says it is a reading."""
     lang = turn.lang
     lines = []
     for position, step in enumerate(programme.steps, start=1):
         words = standard_words(step.time_standard, lang)
+        if words and step.time_standard and step.time_standard.assumption:
+            words += "*"
         label = programme.sop_label(position)
         lines.append(f"{label}) {step.name.get(lang)}" + (f" ({words})" if words else ""))
     timed = any(step.time_standard for step in programme.steps)
     heading = turn.t("bot.programme.steps" if timed else "programme.steps.plain")
     text = f"{heading}\n" + "\n".join(lines)
+    if any(step.time_standard and step.time_standard.assumption for step in programme.steps):
+        text += f"\n\n{turn.t('programme.steps.reading')}"
     return text if timed else f"{text}\n\n{turn.t('programme.steps.no_standard')}"
 
 
@@ -152,6 +162,15 @@ def _office_of(turn: Turn, programme: Programme | None) -> tuple[Office, OfficeS
     return (row, spec) if row and spec else None
 
 
+# Channels whose label is a person or an account, not the channel: the line names it.
+_NAMED_KINDS = frozenset({"whatsapp", "telegram"})
+
+
 def _channel_line(turn: Turn, channel: ComplaintChannel) -> str:
+    """One channel, once, with every channel its number is on: "Irwan, S.H (WhatsApp/Telegram):
+    +62 812-4148-3387"."""
     label = channel.label.get(turn.lang)
+    if channel.kind in _NAMED_KINDS:
+        kinds = "/".join(turn.t(f"complaint.channel.{kind}") for kind in channel.kinds)
+        label = f"{label} ({kinds})"
     return f"- {label}: {channel.value}" if channel.value else f"- {label}"

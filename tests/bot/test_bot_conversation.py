@@ -106,13 +106,17 @@ class TestOfficeAndProgrammes:
 
         [steps] = await harness.says(9011, "2")
         assert programme.steps[1].name.id in steps
-        assert "2 hari kerja" in steps  # verification: two working days
+        # The SOP's "2 Hari", counted as working days: marked as Sigap's reading.
+        assert "(2 hari kerja*)" in steps and "bacaan Sigap, bukan bunyi SOP" in steps
 
         [apply] = await harness.says(9011, "3")
         assert programme.how_to_apply.id.split()[0] in apply
 
         [cost] = await harness.says(9011, "4")
-        assert programme.cost.id in cost
+        # The SOP states neither a fee nor a duration: the catalogue's assumptions stay unsaid.
+        assert programme.cost.assumption and programme.cost.id not in cost
+        assert programme.duration.id not in cost
+        assert "Biaya: tidak disebut dalam SOP" in cost
 
         [complaints] = await harness.says(9011, "5")
         # Lamandau's own rule (a marked office setting): two working days, never "2×24 jam".

@@ -62,7 +62,8 @@ async def test_a_returned_proposal_tells_her_why_and_her_status_says_so(
     [advanced] = harness.fake.texts(SITI)[-1:]
     assert f"Kabar usulan {people.uep.number}" in advanced
     assert "Sekarang di tahap 3 dari 6: Penetapan SK penerima bantuan" in advanced
-    assert "3 hari kerja: paling lambat" in advanced
+    # The SOP's "3 Hari", counted as working days: the news says that is Sigap's reading.
+    assert '3 hari kerja (bacaan Sigap; SOP menulis "3 Hari"): paling lambat' in advanced
 
     harness.now += timedelta(hours=2)
     _move(harness, kabid, uep, Action.RETURN, note="KK belum lengkap")

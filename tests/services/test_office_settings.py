@@ -186,7 +186,7 @@ def test_settings_out_of_bounds_are_refused_by_the_form_model() -> None:
         {"clock_kind": "working_days", "clock_amount": 2, "clock_office_hours": "16:00-08:00"},
         {"email": "not an address"},
         {"website": "javascript:alert(1)"},
-        {"hours_id": ""},
+        {"hours_id": "x" * 121},
     ):
         with pytest.raises(ValueError):
             SettingsIn.model_validate({**base, **wrong})

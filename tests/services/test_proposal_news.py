@@ -139,9 +139,14 @@ class TestApplicantsAreTold:
         [advanced] = _sent_to(session, chat)
         assert f"Kabar usulan {proposal.number}" in advanced
         assert "Sekarang di tahap 2 dari 6: Verifikasi kelengkapan data" in advanced
-        assert "Dikerjakan oleh: Tim Dinas Sosial (Staf/Jafung)." in advanced
-        # Two working days from Monday 09.04 WIB: Wednesday at the same time.
-        assert "2 hari kerja: paling lambat Rabu, 4 November 2026 pukul 09.04 WIB" in advanced
+        # Who acts is lost from UEP's SOP table: the catalogue's guess is not told as fact.
+        assert "Dikerjakan oleh" not in advanced
+        # The SOP's "2 Hari", counted as two working days (and said to be Sigap's reading)
+        # from Monday 09.04 WIB: Wednesday at the same time.
+        assert (
+            '2 hari kerja (bacaan Sigap; SOP menulis "2 Hari"): paling lambat Rabu, 4 November '
+            "2026 pukul 09.04 WIB"
+        ) in advanced
         assert "Sesudah itu: Penetapan SK penerima bantuan" in advanced
 
         proposal = transition(
