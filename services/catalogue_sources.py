@@ -142,7 +142,8 @@ def programme_facts(programme: Programme) -> Iterator[Fact]:
         yield from _channel_facts(f"{code}: complaint_channels[{n}]", channel)
 
 
-def _traced(fact: Fact, seed: str) -> bool:
+def traced(fact: Fact, seed: str) -> bool:
+    """The seed holds the fact, or the catalogue marks it as an assumption."""
     if fact.text is not None:
         return fact.text.assumption is not None or _text_traced(fact.text, seed)
     if fact.standard is not None:
@@ -185,7 +186,7 @@ def untraced(catalogue: Catalogue, directory: Path | None = None) -> list[str]:
         except OSError:
             problems.append(f"{name}: seed '{seed_name}' not found under {root / SEEDS}")
             continue
-        problems += [f"{f.where}: not in its seed" for f in facts if not _traced(f, seed)]
+        problems += [f"{f.where}: not in its seed" for f in facts if not traced(f, seed)]
         office = catalogue.office_by_slug(name)
         if office is not None:
             problems += _clock_problems(office, seed)
