@@ -133,6 +133,57 @@ class TestBack:
         [menu] = await harness.says(CHAT, "kembali")
         assert "Balas dengan angka" in menu
 
+    async def test_kembali_walks_back_through_a_filed_complaint_to_the_menu(
+        self, harness: Harness
+    ) -> None:
+        await harness.says(CHAT, "3")
+        await harness.says(CHAT, _digit(harness, BUTON))
+        for typed in ("1", "1", "Beras Februari belum diterima.", "2"):
+            await harness.says(CHAT, typed)
+        [filed] = await harness.says(CHAT, "1")
+        [number] = [c.number for c in _complaints(harness)]
+        assert number in filed
+
+        await harness.says(CHAT, "3")
+        await harness.says(CHAT, "7")  # my complaints
+        [shown] = await harness.says(CHAT, "satu")
+        assert number in shown and _state(harness, CHAT) == "complaint_shown"
+        await harness.says(CHAT, "1")  # add information: the person's own words come next
+        assert _state(harness, CHAT) == "complaint_add_info"
+        [again] = await harness.says(CHAT, "kembali")  # not taken as the information
+        assert number in again and _state(harness, CHAT) == "complaint_shown"
+        [listed] = await harness.says(CHAT, "kembali")
+        assert number in listed and _state(harness, CHAT) == "complaint_list"
+        [category] = await harness.says(CHAT, "kembali")
+        assert "Apa masalahnya?" in category
+        [menu] = await harness.says(CHAT, "kembali")
+        assert "Balas dengan angka" in menu
+        with Session(harness.engine) as session:
+            complaint = session.exec(select(Complaint)).one()
+            assert "kembali" not in complaint.description
+
+    async def test_kembali_at_the_draft_warning_goes_back_to_the_question(
+        self, harness: Harness
+    ) -> None:
+        await harness.says(CHAT, "3")
+        await harness.says(CHAT, _digit(harness, BUTON))
+        await harness.says(CHAT, "1")
+        await harness.says(CHAT, "-")
+        await harness.says(CHAT, "Beras Februari belum diterima.")
+        [warning] = await harness.says(CHAT, "0")
+        assert "belum dikirim" in warning
+        [question] = await harness.says(CHAT, "kembali")
+        assert "Rahasiakan nama Anda?" in question
+        await harness.says(CHAT, "2")
+        [summary] = await harness.says(CHAT, "9")  # "9" goes back too, at the confirmation
+        assert "Rahasiakan nama Anda?" in summary
+
+    async def test_kembali_at_a_first_question_is_the_menu(self, harness: Harness) -> None:
+        for item in ("6", "5", "2"):  # the language, the office for contacts, for a status
+            await harness.says(CHAT, item)
+            [menu] = await harness.says(CHAT, "kembali")
+            assert "Balas dengan angka" in menu, item
+
 
 class TestZeroIsTheMenu:
     async def test_a_draft_is_not_lost_without_a_warning(self, harness: Harness) -> None:
