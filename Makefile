@@ -52,11 +52,16 @@ browser:
 		  { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; }; } || \
 		echo "Chromium not found and not installable here: the browser tests will be skipped"
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist): many tests wait on a subprocess,
+# PostgreSQL or Chromium, so three keep two cores busy. Each worker has its own SQLite
+# template and PostgreSQL schema. Work-stealing, because a few tests take a minute.
+TEST_WORKERS ?= 3
+
 test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses=$(TEST_WORKERS) --dist=worksteal
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
