@@ -123,6 +123,33 @@ class TestANikFromAnotherOffice:
         [filed] = await harness.says(ANI, "1")
         assert "ADU-LMD-2026-00001" in filed
 
+    async def test_leaving_at_the_question_keeps_the_draft_and_lanjutkan_asks_it_again(
+        self, harness: Harness
+    ) -> None:
+        await _describe_at_bone(harness.says, ANI, f"NIK {LAMANDAU_NIK}, bantuan belum cair")
+        [warned] = await harness.says(ANI, "0")
+        assert t("nav.leave.warn") in warned
+        await harness.says(ANI, "0")
+        [asked] = await harness.says(ANI, "lanjutkan")
+        assert "1. Dinas Sosial Kabupaten Lamandau\n" in asked
+        await harness.says(ANI, "1")
+        [filed] = await harness.says(ANI, "1")
+        assert "ADU-LMD-2026-00001" in filed
+
+    async def test_in_english_too(self, harness: Harness) -> None:
+        await harness.says(ANI, "6")
+        await harness.says(ANI, "2")
+        [asked] = await _describe_at_bone(harness.says, ANI, f"Aid not paid. NIK {LAMANDAU_NIK}")
+        assert asked.startswith(
+            messages.render(
+                "routing.ask.nik",
+                "en",
+                nik=mask_nik(LAMANDAU_NIK),
+                office="Social Affairs Office of Lamandau Regency",
+            )
+        )
+        assert "2. Social Affairs Office of Bone Regency (your choice)" in asked
+
     async def test_a_nik_of_the_office_picked_asks_nothing(self, harness: Harness) -> None:
         for typed in ("3", BUTON_TENGAH, LATE_AID, "-", f"NIK {BUTON_TENGAH_NIK} belum terima"):
             await harness.says(ANI, typed)
@@ -249,6 +276,23 @@ class TestALinkedPersonElsewhere:
         assert "Kepada: Dinas Sosial Kabupaten Bone" in summary
         [filed] = await harness.says(SITI, "1")
         assert "ADU-BON-2026-00002" in filed
+
+    async def test_an_office_s_poster_link_says_her_records_stay(
+        self, harness: Harness, people: People
+    ) -> None:
+        await harness.says(SITI, issue(harness, Kind.PERSON, person=people.siti))
+        [menu] = await harness.says(SITI, "/start bone")
+        assert t("bot.command.office", office="Dinas Sosial Kabupaten Bone") in menu
+        assert (
+            t(
+                "routing.switched",
+                home="Dinas Sosial Kabupaten Lamandau",
+                office="Dinas Sosial Kabupaten Bone",
+            )
+            in menu
+        )
+        [home] = await harness.says(SITI, "/start lamandau")
+        assert "tetap tercatat" not in home
 
     async def test_a_linked_chat_without_an_office_is_not_asked_for_one(
         self, harness: Harness, people: People
