@@ -1,4 +1,5 @@
-"""Menu item 3: file a complaint in five small steps, each with a way back.
+"""Menu item 3: file a complaint in five small steps (six when the office is asked), each
+with a way back.
 
 category -> programme (optional) -> description (text, photo, document, voice note, location)
 -> confidential? -> [which office?] -> confirm. ``9``/``kembali`` goes one step back,
@@ -219,9 +220,9 @@ def ask_confidential(turn: Turn, *, intro: str = "") -> None:
 
 
 def ask_office(turn: Turn, *, intro: str = "") -> None:
-    """ "NIK 6209**** berasal dari wilayah Dinas Sosial Kabupaten Lamandau. Kirim pengaduan
-    ke: 1. Lamandau 2. Bone (pilihan Anda)": the offices the NIKs or records point to, then
-    the one picked."""
+    """Where to send it: the offices the NIKs or the records point to, then the one picked
+    ("NIK 6209**** berasal dari wilayah Dinas Sosial Kabupaten Lamandau. Kirim pengaduan ke:
+    1. ... Lamandau 2. ... Bone (pilihan Anda)")."""
     routes, ids = _office_choices(turn)
     target = _target(turn)
     if not routes or target is None:
