@@ -32,8 +32,8 @@ ID: dict[str, str] = {
     "bot.complaint.confidential_no": "Tidak",
     "bot.complaint.choose_1_2": "Balas 1 atau 2.",
     "bot.complaint.summary": (
-        "Periksa pengaduan Anda:\nJenis: {category}\nProgram: {programme}\nNama: {name}\n"
-        "Nama dirahasiakan: {confidential}\nKeterangan: {description}"
+        "Periksa pengaduan Anda:\nKepada: {office}\nJenis: {category}\nProgram: {programme}\n"
+        "Nama: {name}\nNama dirahasiakan: {confidential}\nKeterangan: {description}"
     ),
     "bot.complaint.summary_photo": "Foto: terlampir",
     "bot.complaint.summary_location": "Lokasi: terlampir",
@@ -131,8 +131,8 @@ EN: dict[str, str] = {
     "bot.complaint.confidential_no": "No",
     "bot.complaint.choose_1_2": "Reply 1 or 2.",
     "bot.complaint.summary": (
-        "Check your complaint:\nKind: {category}\nProgramme: {programme}\nName: {name}\n"
-        "Name confidential: {confidential}\nDescription: {description}"
+        "Check your complaint:\nTo: {office}\nKind: {category}\nProgramme: {programme}\n"
+        "Name: {name}\nName confidential: {confidential}\nDescription: {description}"
     ),
     "bot.complaint.summary_photo": "Photo: attached",
     "bot.complaint.summary_location": "Location: attached",

@@ -68,8 +68,11 @@ def _start_office(turn: Turn, argument: str) -> bool:
     spec = turn.catalogue.office_by_slug(slug) if _OFFICE_SLUG.fullmatch(slug) else None
     row = next((o for o in turn.offices() if spec and o.code == spec.code), None)
     if spec is None or row is None:
-        office.ask(turn, then="", intro=turn.t("bot.command.no_office", office=slug[:60]))
+        intro = turn.t("bot.command.no_office", office=slug[:60])
+        office.ask(turn, then="", intro=intro, change=True)
         return True
     turn.conversation.office_id = row.id
-    menu.show(turn, intro=turn.t("bot.command.office", office=spec.name.get(turn.lang)))
+    intro = turn.t("bot.command.office", office=spec.name.get(turn.lang))
+    note = office.switched_note(turn)
+    menu.show(turn, intro=f"{intro} {note}" if note else intro)
     return True

@@ -1,8 +1,9 @@
-"""Menu item 3: file a complaint in five small steps, each with a way back.
+"""Menu item 3: file a complaint in five small steps (six when the office is asked), each
+with a way back.
 
 category -> programme (optional) -> description (text, photo, document, voice note, location)
--> confidential? -> confirm. ``9``/``kembali`` goes one step back, ``0``/``menu`` leaves, and
-nothing typed is lost on the way:
+-> confidential? -> [which office?] -> confirm. ``9``/``kembali`` goes one step back,
+``0``/``menu`` leaves, and nothing typed is lost on the way:
 
 - what is sent after the description (a second message, a photo, a location), at the
   confidentiality or the confirmation question, joins the complaint; short words that are no
@@ -10,6 +11,11 @@ nothing typed is lost on the way:
 - a description over the length limit is kept, in parts;
 - leaving the intake, or a pause past the conversation timeout, keeps a draft that
   ``lanjutkan`` brings back where it stopped.
+
+A complaint about no particular programme is never sent silently to the office picked when a
+NIK in it, or the linked person's records, point to another office (services/routing.py): the
+person is asked which one, in one numbered question. A complaint about a programme goes to
+that programme's office, whoever files it.
 """
 
 from __future__ import annotations
@@ -24,17 +30,20 @@ from bot.conversation.programmes import complaint_text
 from bot.conversation.turn import Turn
 from bot.conversation.words import is_skip
 from bot.inbound import FILE_KINDS, InboundEvent
-from models import Person, Programme
-from services import complaint_drafts
+from models import Office, Person, Programme
+from services import complaint_drafts, routing
 from services import complaints as service
 from services.catalogue import ComplaintCategory
+from services.catalogue import Office as OfficeSpec
 from services.errors import DomainError
+from services.nik import mask_nik
 
 CATEGORY = "complaint_category"
 PROGRAMME = "complaint_programme"
 DESCRIBE = "complaint_describe"
 CONFIDENTIAL = "complaint_confidential"
 CONFIRM = "complaint_confirm"
+OFFICE = "complaint_office"
 # "0" is always the main menu; a question that may be skipped takes "-" or "lewati".
 SKIP = "-"
 _YES, _NO = "1", "2"
@@ -70,6 +79,61 @@ def _programmes(turn: Turn) -> list[tuple[str, int]]:
 
 def _back(turn: Turn) -> tuple[str, str]:
     return (_BACK, turn.t("bot.complaint.back"))
+
+
+# --- Which office -------------------------------------------------------------------------
+
+
+def _served(turn: Turn, office: Office | None) -> tuple[Office, OfficeSpec] | None:
+    spec = turn.catalogue.office(office.code) if office is not None else None
+    return (office, spec) if office is not None and spec is not None else None
+
+
+def _target(turn: Turn) -> tuple[Office, OfficeSpec] | None:
+    """Where the complaint goes: the office chosen at the routing question, else the chat's."""
+    chosen = turn.conversation.data.get("office_id")
+    if chosen is not None:
+        return _served(turn, turn.session.get(Office, int(chosen)))
+    return turn.office()
+
+
+def _routes(turn: Turn) -> list[routing.Routed]:
+    """Offices the complaint may rather be meant for, not yet offered; none when it is about
+    a programme (that programme's office is the one)."""
+    data = turn.conversation.data
+    target = _target(turn)
+    if target is None or data.get("programme_id") is not None:
+        return []
+    routes = routing.complaint_routes(
+        session=turn.session,
+        target=target[0],
+        description=str(data.get("description", "")),
+        person_id=turn.conversation.person_id,
+        phone=turn.phone,
+        today=turn.local(turn.now).date(),
+    )
+    offered = {int(i) for i in data.get("offered", [])}
+    return [r for r in routes if r.office.id not in offered and _served(turn, r.office)]
+
+
+def _onward(turn: Turn, *, intro: str = "") -> None:
+    """To the confirmation, through the office question when something points elsewhere."""
+    data = turn.conversation.data
+    if _routes(turn):
+        turn.goto(OFFICE, **data)
+        ask_office(turn, intro=intro)
+    else:
+        turn.goto(CONFIRM, **data)
+        ask_confirm(turn, intro=intro)
+
+
+def _office_choices(turn: Turn) -> tuple[list[routing.Routed], list[int]]:
+    routes = _routes(turn)
+    target = _target(turn)
+    ids = [r.office.id or 0 for r in routes]
+    if target is not None:
+        ids.append(target[0].id or 0)
+    return routes, ids
 
 
 # --- Drafts -------------------------------------------------------------------------------
@@ -155,6 +219,39 @@ def ask_confidential(turn: Turn, *, intro: str = "") -> None:
     )
 
 
+def ask_office(turn: Turn, *, intro: str = "") -> None:
+    """Where to send it: the offices the NIKs or the records point to, then the one picked
+    ("NIK 6209**** berasal dari wilayah Dinas Sosial Kabupaten Lamandau. Kirim pengaduan ke:
+    1. ... Lamandau 2. ... Bone (pilihan Anda)")."""
+    routes, ids = _office_choices(turn)
+    target = _target(turn)
+    if not routes or target is None:
+        turn.goto(CONFIRM, **turn.conversation.data)
+        ask_confirm(turn, intro=intro)
+        return
+    first = routes[0]
+    lang = turn.lang
+    first_name = _office_name(turn, first.office)
+    if first.by == "records":
+        text = turn.t("routing.ask.records", office=first_name)
+    else:
+        text = turn.t("routing.ask.nik", nik=mask_nik(first.nik), office=first_name)
+    options = [(str(i), _office_name(turn, r.office)) for i, r in enumerate(routes, start=1)]
+    options.append(
+        (
+            str(len(routes) + 1),
+            turn.t("routing.option.picked", office=target[1].name.get(lang)),
+        )
+    )
+    turn.goto(OFFICE, **{**turn.conversation.data, "choices": ids})
+    turn.say(f"{intro}\n\n{text}" if intro else text, [*options, _back(turn)])
+
+
+def _office_name(turn: Turn, office: Office) -> str:
+    found = _served(turn, office)
+    return found[1].name.get(turn.lang) if found else office.name
+
+
 def _name(turn: Turn) -> str:
     person_id = turn.conversation.person_id
     person = turn.session.get(Person, person_id) if person_id is not None else None
@@ -168,9 +265,11 @@ def ask_confirm(turn: Turn, *, intro: str = "") -> None:
         (name for name, pid in _programmes(turn) if pid == data.get("programme_id")),
         turn.t("bot.complaint.no_programme"),
     )
+    target = _target(turn)
     lines = [
         turn.t(
             "bot.complaint.summary",
+            office=target[1].name.get(turn.lang) if target else "-",
             category=category.label.get(turn.lang) if category else "-",
             programme=programme,
             name=_name(turn) or turn.t("bot.complaint.no_name"),
@@ -188,6 +287,7 @@ def ask_confirm(turn: Turn, *, intro: str = "") -> None:
     files = sum(1 for k in kinds if k in ("document", "voice"))
     if files:
         lines.append(turn.t("bot.complaint.summary_files", count=files))
+    lines.extend(_residence_notes(turn))
     text = "\n".join(lines)
     turn.say(
         f"{intro}\n\n{text}" if intro else text,
@@ -198,6 +298,27 @@ def ask_confirm(turn: Turn, *, intro: str = "") -> None:
             ("0", turn.t("bot.complaint.cancel")),
         ],
     )
+
+
+def _residence_notes(turn: Turn) -> list[str]:
+    """A NIK from outside the region of a programme only for its residents: said before the
+    complaint is sent (it stays with the programme's office)."""
+    data = turn.conversation.data
+    row = turn.session.get(Programme, data["programme_id"]) if data.get("programme_id") else None
+    spec = turn.catalogue.programme(row.code) if row else None
+    office = turn.catalogue.office(spec.office) if spec else None
+    if spec is None or office is None:
+        return []
+    niks = routing.niks_in(str(data.get("description", "")), today=turn.local(turn.now).date())
+    return [
+        turn.t(
+            "routing.residence",
+            programme=spec.name.get(turn.lang),
+            office=office.name.get(turn.lang),
+            nik=mask_nik(nik),
+        )
+        for nik in routing.outside_region(spec, niks)
+    ]
 
 
 # --- Answers ------------------------------------------------------------------------------
@@ -213,7 +334,7 @@ def on_event(turn: Turn, event: InboundEvent) -> None:
         on_describe(turn, event)
         return
     ask = _ASK[state]
-    if state in (CONFIDENTIAL, CONFIRM) and event.kind in _MEDIA:
+    if state in (CONFIDENTIAL, OFFICE, CONFIRM) and event.kind in _MEDIA:
         # Sent after the description: it belongs to the complaint.
         _keep_media(turn, event)
         ask(turn, intro=turn.t(_RECEIVED[event.kind]))
@@ -252,7 +373,7 @@ def back(turn: Turn) -> None:
         turn.goto(DESCRIBE, **data)
         intro = turn.t("bot.complaint.previous", description=previous) if previous else ""
         ask_description(turn, intro=intro)
-    else:
+    else:  # the office question and the confirmation
         turn.goto(CONFIDENTIAL, **data)
         ask_confidential(turn)
 
@@ -357,7 +478,23 @@ def on_confidential(turn: Turn, text: str) -> None:
         else:
             ask_confidential(turn, intro=turn.t("bot.complaint.choose_1_2"))
         return
-    turn.goto(CONFIRM, **{**turn.conversation.data, "confidential": confidential})
+    turn.goto(CONFIDENTIAL, **{**turn.conversation.data, "confidential": confidential})
+    _onward(turn)
+
+
+def on_office(turn: Turn, text: str) -> None:
+    data = turn.conversation.data
+    choices = [int(i) for i in data.get("choices", [])]
+    index = int(text) - 1 if text.isdigit() else -1
+    if not 0 <= index < len(choices):
+        if _more_words(turn, text):
+            ask_office(turn, intro=turn.t("bot.complaint.added"))
+        else:
+            ask_office(turn, intro=turn.t("routing.ask.unknown"))
+        return
+    offered = sorted({*(int(i) for i in data.get("offered", [])), *choices})
+    rest = {k: v for k, v in data.items() if k != "choices"}
+    turn.goto(CONFIRM, **{**rest, "office_id": choices[index], "offered": offered})
     ask_confirm(turn)
 
 
@@ -368,15 +505,20 @@ def on_confirm(turn: Turn, text: str) -> None:
         return
     if word not in {_SEND, "kirim", "send"}:
         if _more_words(turn, text):
-            ask_confirm(turn, intro=turn.t("bot.complaint.added"))
+            _onward(turn, intro=turn.t("bot.complaint.added"))
         else:
             ask_confirm(turn, intro=turn.t("bot.complaint.confirm_unknown"))
+        return
+    if _routes(turn):
+        # Words or a caption added since (a NIK, say) point to another office: asked first.
+        turn.goto(OFFICE, **turn.conversation.data)
+        ask_office(turn)
         return
     _file(turn)
 
 
 def _file(turn: Turn) -> None:
-    found = turn.office()
+    found = _target(turn)
     data = turn.conversation.data
     if found is None:
         menu.show(turn)
@@ -425,12 +567,14 @@ _ASK: dict[str, Callable[..., None]] = {
     PROGRAMME: ask_programme,
     DESCRIBE: ask_description,
     CONFIDENTIAL: ask_confidential,
+    OFFICE: ask_office,
     CONFIRM: ask_confirm,
 }
 _ON_TEXT: dict[str, Callable[[Turn, str], None]] = {
     CATEGORY: on_category,
     PROGRAMME: on_programme,
     CONFIDENTIAL: on_confidential,
+    OFFICE: on_office,
     CONFIRM: on_confirm,
 }
-STATES = frozenset({CATEGORY, PROGRAMME, DESCRIBE, CONFIDENTIAL, CONFIRM})
+STATES = frozenset({CATEGORY, PROGRAMME, DESCRIBE, CONFIDENTIAL, OFFICE, CONFIRM})

@@ -75,17 +75,18 @@ def notices(turn: Turn) -> None:
     turn.say(text, [("0", turn.t("bot.nav.menu"))])
 
 
-def contact(turn: Turn) -> None:
+def contact(turn: Turn, *, intro: str = "") -> None:
     turn.goto(CONTACT)
+    lines = contact_lines(turn)
     turn.say(
-        contact_lines(turn),
+        f"{intro}\n\n{lines}" if intro else lines,
         [(CHANGE_OFFICE, turn.t("bot.contact.change_office")), ("0", turn.t("bot.nav.menu"))],
     )
 
 
 def on_contact(turn: Turn, text: str) -> None:
     if text == CHANGE_OFFICE:
-        office.ask(turn, then="5")
+        office.ask(turn, then="5", change=True)
         return
     turn.say(
         turn.t("bot.hint"),

@@ -51,6 +51,12 @@ def on_menu(turn: Turn, text: str) -> None:
         if first_word in _GREETINGS:
             show(turn, intro=turn.t("bot.menu.welcome"))
             return
+        from bot.conversation import status
+
+        if turn.conversation.person_id is None and status.looks_like_nik(text):
+            # The old way to check a proposal: told it opens nothing, and where to ask.
+            status.nik_typed(turn, text)
+            return
         turn.say(turn.t("bot.menu.unknown"), options(turn))
         return
     open_item(turn, choice)

@@ -218,5 +218,6 @@ _ASK_AGAIN: dict[str, Callable[[Turn], None]] = {
     complaint_intake.PROGRAMME: lambda turn: complaint_intake.ask_programme(turn),
     complaint_intake.DESCRIBE: lambda turn: complaint_intake.ask_description(turn),
     complaint_intake.CONFIDENTIAL: lambda turn: complaint_intake.ask_confidential(turn),
+    complaint_intake.OFFICE: lambda turn: complaint_intake.ask_office(turn),
     complaint_intake.CONFIRM: lambda turn: complaint_intake.ask_confirm(turn),
 }

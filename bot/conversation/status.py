@@ -6,7 +6,8 @@ contact shared with the "share my number" button. A NIK and a birth date open no
 birth date is written inside the NIK, and both are on every photocopy of a KTP. The birth
 date is asked only to tell apart the persons who share one household phone, which the chat has
 already shown it holds. A chat that can do neither is told how to get a code, with its
-office's address, hours and phone.
+office's address, hours and phone; one that types a NIK from the region of another office is
+offered that office's address instead (services/routing.py).
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from datetime import datetime
 from bot.conversation import contact, menu, office
 from bot.conversation.turn import Turn
 from models import Person, Programme, Proposal
-from services import attempts, chat_links
+from services import attempts, chat_links, routing
 from services import proposal_status as service
+from services.nik import mask_nik
 
 HOW = "status_how"
 HOUSEHOLD = "status_household"
@@ -26,6 +28,7 @@ PICK = "status_pick"
 SHOWN = "status_shown"
 OTHER = "9"
 _NIK = re.compile(r"^\d{16}$")
+_NIK_OFFICE = "1"
 
 
 def _locked(turn: Turn) -> datetime | None:
@@ -89,10 +92,41 @@ def _how(turn: Turn, *, phone_checked: bool = False) -> None:
 def on_how(turn: Turn, text: str) -> None:
     # A code is taken in any state before this; what else comes here is a habit of the old
     # proof, or a menu choice made without the 0 first.
-    if _NIK.fullmatch(re.sub(r"[\s.\-]", "", text)):
-        turn.say(turn.t("link.no_nik"), [("0", turn.t("bot.nav.menu"))])
+    nik_office = turn.conversation.data.get("nik_office")
+    if text == _NIK_OFFICE and nik_office is not None:
+        # The office the NIK belongs to: where the code is to be asked for.
+        turn.conversation.office_id = int(nik_office)
+        _how(turn)
+        return
+    if looks_like_nik(text):
+        nik_typed(turn, text)
         return
     menu.on_menu(turn, text)
+
+
+def looks_like_nik(text: str) -> bool:
+    return _NIK.fullmatch(re.sub(r"[\s.\-]", "", text)) is not None
+
+
+def nik_typed(turn: Turn, text: str) -> None:
+    """A NIK typed where a code or a choice was expected: it opens nothing. When it comes from
+    the region of another office than the chat's, that office is the one to ask for a code."""
+    menu_option = ("0", turn.t("bot.nav.menu"))
+    found = turn.office()
+    niks = routing.niks_in(text, today=turn.local(turn.now).date())
+    # The region only: a chat whose number is on file is linked before it gets here.
+    routed = routing.office_for(session=turn.session, nik=niks[0]) if niks else None
+    spec = turn.catalogue.office(routed.office.code) if routed is not None else None
+    if routed is None or spec is None or (found is not None and found[0].id == routed.office.id):
+        turn.say(turn.t("link.no_nik"), [menu_option])
+        return
+    name = spec.name.get(turn.lang)
+    turn.goto(HOW, nik_office=routed.office.id)
+    where = turn.t("routing.code_office", nik=mask_nik(niks[0]), office=name)
+    turn.say(
+        f"{turn.t('link.no_nik')}\n\n{where}",
+        [(_NIK_OFFICE, turn.t("routing.code_office.show", office=name)), menu_option],
+    )
 
 
 def on_contact(turn: Turn, phone: str | None) -> None:
