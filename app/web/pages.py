@@ -66,7 +66,8 @@ def render(
     office: Office | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    tz = office.timezone if office else "Asia/Jakarta"
+    # Without an office (the log-in page), the zone Sigap is configured with.
+    tz = office.timezone if office else request.app.state.settings.office_timezone
     lang = current()
     base = {
         "t": _t,
