@@ -74,6 +74,7 @@ RAW_CODES = (
     "(operator)",
     "Kepala Dinas Dinas",
     "lainnya (",
+    "aksi lain (",
 )
 
 
