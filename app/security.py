@@ -1,10 +1,10 @@
 """Security headers on every response.
 
-The staff pages carry no script at all, so their policy allows none ('self' only, and there
-is no script file either); their inline ``style`` attributes need 'unsafe-inline' for styles
-only. Two pages need more and get it by path: the chat simulator (demo mode only) runs one
-inline script, and the API docs run Swagger UI / ReDoc, which start with an inline script
-and, unless served locally, load from a CDN.
+The staff pages run one same-origin script file (/staff/static/print.js, a print button) and
+nothing inline, so their policy allows 'self' only; their inline ``style`` attributes need
+'unsafe-inline' for styles only. Two pages need more and get it by path: the chat simulator
+(demo mode only) runs one inline script, and the API docs run Swagger UI / ReDoc, which start
+with an inline script and, unless served locally, load from a CDN.
 
 A plain ASGI middleware, not Starlette's BaseHTTPMiddleware: it only adds headers to the
 response start, so webhooks pay nothing measurable for it.

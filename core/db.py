@@ -62,10 +62,6 @@ def read_only(engine: Engine) -> Engine:
     return engine.execution_options(**{READ_ONLY: True})
 
 
-def is_postgres(engine: Engine) -> bool:
-    return engine.dialect.name == "postgresql"
-
-
 @contextmanager
 def unit_of_work(engine: Engine) -> Iterator[Session]:
     """The one owner of a transaction: commits on success, rolls back on error."""

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 ID: dict[str, str] = {
     "api.search.criteria": "Isi paling sedikit satu kriteria pencarian: {fields}.",
-    "api.login.body": (
-        "Kirim nama pengguna dan kata sandi sebagai JSON {username, password} atau sebagai "
-        "formulir OAuth2 (username, password)."
-    ),
     "api.csv.invalid": (
         "Berkas CSV berisi {count} kesalahan pada {rows} baris; tidak ada data yang diimpor. "
         "Perbaiki baris yang disebut lalu unggah ulang seluruh berkas."
@@ -45,10 +41,6 @@ ID: dict[str, str] = {
 
 EN: dict[str, str] = {
     "api.search.criteria": "Give at least one search criterion: {fields}.",
-    "api.login.body": (
-        "Send the username and password as JSON {username, password} or as an OAuth2 "
-        "form (username, password)."
-    ),
     "api.csv.invalid": (
         "The CSV file has {count} errors on {rows} rows; nothing was imported. Fix the rows "
         "named and upload the whole file again."

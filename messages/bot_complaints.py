@@ -99,10 +99,6 @@ ID: dict[str, str] = {
         "jawab {number} isi jawaban."
     ),
     "bot.officer.answered": "Jawaban untuk {number} dari {name} sudah dikirim ke pelapor.",
-    "bot.officer.answered_offline": (
-        "Jawaban untuk {number} dari {name} tercatat. Pelapor tidak memakai chat; "
-        "sampaikan lewat saluran {channel}."
-    ),
 }
 
 EN: dict[str, str] = {
@@ -196,8 +192,4 @@ EN: dict[str, str] = {
         "jawab {number} answer text."
     ),
     "bot.officer.answered": "The answer to {number} from {name} was sent to the complainant.",
-    "bot.officer.answered_offline": (
-        "The answer to {number} from {name} is recorded. The complainant did not use the chat; "
-        "tell them through {channel}."
-    ),
 }

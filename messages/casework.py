@@ -4,7 +4,6 @@ receipt), complaints (the inbox's countdown, the history, reassigning) and a gro
 from __future__ import annotations
 
 ID: dict[str, str] = {
-    "casework.form.errors": "Periksa isian yang ditandai di bawah.",
     "casework.form.date": "Tanggal tidak valid; pilih dari kalender atau tulis seperti 2026-03-31.",
     "casework.col.desa": "Desa/kelurahan",
     # The proposals list
@@ -126,7 +125,6 @@ ID: dict[str, str] = {
     "casework.event.remind": "Pengingat ke petugas: {hours} jam sebelum batas jawab",
     "casework.event.escalate": "Eskalasi ke {to}: belum dijawab setelah batas waktu",
     "casework.event.overtaken": "(tidak dikirim: sudah terlewati)",
-    "casework.event.other": "Lainnya ({kind})",
     "complaint.action.reassign": "Alihkan",
     "complaint.error.reassign_role": (
         "Hanya Kabid, Kadis, admin, atau petugas yang sedang menangani {number} yang bisa "
@@ -166,7 +164,6 @@ ID: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
-    "casework.form.errors": "Check the fields marked below.",
     "casework.form.date": "Not a valid date; pick one from the calendar or write 2026-03-31.",
     "casework.col.desa": "Village",
     "casework.list.search": "Search",
@@ -283,7 +280,6 @@ EN: dict[str, str] = {
     ),
     "casework.event.escalate": "Escalated to {to}: unanswered past the deadline",
     "casework.event.overtaken": "(not sent: overtaken)",
-    "casework.event.other": "Other ({kind})",
     "complaint.action.reassign": "Hand over",
     "complaint.error.reassign_role": (
         "Only the Kabid, the Kadis, the admin or the officer handling {number} may hand it over."

@@ -17,8 +17,6 @@ ID = {
     "complaint.error.not_closed": "Penilaian diberikan setelah pengaduan {number} selesai.",
     "complaint.error.rating": "Nilai harus 1, 2, 3 atau 4.",
     "complaint.hidden_name": "(dirahasiakan)",
-    "complaint.button.settled": "Sudah tuntas",
-    "complaint.button.reopen": "Belum, buka lagi",
     "complaint.channel.telegram": "Telegram",
     "complaint.channel.whatsapp": "WhatsApp",
     "complaint.channel.sim": "Simulator",
@@ -32,7 +30,6 @@ ID = {
         "Jawaban untuk pengaduan {number}:\n\n{answer}\n\n"
         "Ketik 'selesai {number}' bila sudah tuntas, atau 'buka {number}' bila belum."
     ),
-    "complaint.officer.claim_button": "Tangani",
     "complaint.officer.new": (
         "PENGADUAN BARU {number}\n"
         "Kategori: {category}\nSaluran: {channel}\nPelapor: {who} (NIK {nik})\n"
@@ -44,18 +41,9 @@ ID = {
         "Kategori: {category}\nPelapor: {who}\nBatas jawab baru: {deadline}\n\n"
         "Alasan pelapor: {reason}\n\nPengaduan semula: {description}"
     ),
-    "complaint.officer.information": "Tambahan informasi untuk pengaduan {number}:\n\n{text}",
     "complaint.officer.reminder": (
         "PENGINGAT: pengaduan {number} ({category}) belum dijawab. Sisa waktu {hours} jam, "
         "batas {deadline}."
-    ),
-    "complaint.officer.escalated_supervisor": (
-        "ESKALASI ke Kabid: pengaduan {number} ({category}) melewati batas 2×24 jam "
-        "({deadline}) tanpa jawaban. Pelapor: {who}."
-    ),
-    "complaint.officer.escalated_head": (
-        "ESKALASI ke Kadis dan PPID: pengaduan {number} ({category}) belum dijawab 24 jam "
-        "setelah batas ({deadline}). Pelapor: {who}."
     ),
 }
 
@@ -76,8 +64,6 @@ EN = {
     "complaint.error.not_closed": "Rate complaint {number} once it is settled.",
     "complaint.error.rating": "The score must be 1, 2, 3 or 4.",
     "complaint.hidden_name": "(confidential)",
-    "complaint.button.settled": "Settled",
-    "complaint.button.reopen": "Not yet, reopen",
     "complaint.channel.telegram": "Telegram",
     "complaint.channel.whatsapp": "WhatsApp",
     "complaint.channel.sim": "Simulator",
@@ -91,7 +77,6 @@ EN = {
         "Answer to complaint {number}:\n\n{answer}\n\n"
         "Type 'selesai {number}' if it is settled, or 'buka {number}' if not."
     ),
-    "complaint.officer.claim_button": "Handle",
     "complaint.officer.new": (
         "NEW COMPLAINT {number}\n"
         "Category: {category}\nChannel: {channel}\nComplainant: {who} (NIK {nik})\n"
@@ -103,17 +88,8 @@ EN = {
         "Category: {category}\nComplainant: {who}\nNew deadline: {deadline}\n\n"
         "The complainant's reason: {reason}\n\nThe complaint: {description}"
     ),
-    "complaint.officer.information": "More information for complaint {number}:\n\n{text}",
     "complaint.officer.reminder": (
         "REMINDER: complaint {number} ({category}) is unanswered. {hours} {hours:hour|hours} left, "
         "deadline {deadline}."
-    ),
-    "complaint.officer.escalated_supervisor": (
-        "ESCALATED to Kabid: complaint {number} ({category}) passed its 2×24-hour deadline "
-        "({deadline}) unanswered. Complainant: {who}."
-    ),
-    "complaint.officer.escalated_head": (
-        "ESCALATED to Kadis and PPID: complaint {number} ({category}) is still unanswered 24 "
-        "hours after its deadline ({deadline}). Complainant: {who}."
     ),
 }

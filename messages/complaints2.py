@@ -126,7 +126,6 @@ ID: dict[str, str] = {
         "Kirim kode ini ke chat Sigap (Telegram atau WhatsApp). Chat itu akan menerima jawaban "
         "petugas, dan nomor tiket bisa diketik di sana kapan saja."
     ),
-    "web.receipt.print": "Cetak",
     "web.receipt.back": "Kembali ke pengaduan",
     "web.complaint.contact": "Kontak",
     "web.complaint.in_chat": "pelapor mengikuti lewat chat",
@@ -259,7 +258,6 @@ EN: dict[str, str] = {
         "Send this code to Sigap's chat (Telegram or WhatsApp). That chat receives the "
         "officers' answer, and the ticket number can be typed there any time."
     ),
-    "web.receipt.print": "Print",
     "web.receipt.back": "Back to the complaint",
     "web.complaint.contact": "Contact",
     "web.complaint.in_chat": "the complainant follows it in a chat",

@@ -106,8 +106,8 @@ def describe(
     so far (a decree and its number) close the list.
     """
     programme = session.get(Programme, proposal.programme_id)
-    office = session.get(Office, proposal.office_id)
-    tz = office.timezone if office else "Asia/Jakarta"
+    # proposal.office_id is a foreign key: the office is there, and its zone is the one to use.
+    tz = session.get_one(Office, proposal.office_id).timezone
     zone = ZoneInfo(tz)
     spec = catalogue.programme(programme.code) if programme else None
     steps = list(

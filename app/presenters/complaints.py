@@ -78,9 +78,11 @@ def complaint_public(
     *,
     events: bool,
     base: str = API_BASE,
+    lang: str = messages.DEFAULT_LANGUAGE,
 ) -> ComplaintPublic:
     """One complaint as ``viewer`` may see it (a confidential complainant hidden from
-    officers); with ``events``, its history and its thread too."""
+    officers); with ``events``, its history and its thread too. ``lang`` is the language of
+    the category's label (the API's is Indonesian)."""
     programme = session.get(Programme, complaint.programme_id) if complaint.programme_id else None
     claimer = session.get(StaffUser, complaint.claimed_by_id) if complaint.claimed_by_id else None
     found = category(complaint.category)
@@ -90,7 +92,7 @@ def complaint_public(
         number=complaint.number,
         status=complaint.status,
         category=complaint.category,
-        category_label=found.label.id if found else complaint.category,
+        category_label=found.label.get(lang) if found else complaint.category,
         channel=complaint.channel,
         lapor_tracking=complaint.lapor_tracking,
         programme_code=programme.code if programme else None,
@@ -159,8 +161,10 @@ def _thread(session: Session, complaint: Complaint, base: str) -> list[ThreadEnt
 
 
 def event_words(event: ComplaintEventPublic, lang: str) -> str:
-    """One line of a complaint's history in words: "Diteruskan ke Kabid", "Pengingat ke
-    petugas 24 jam sebelum batas jawab", "Dialihkan oleh Kabid ... kepada ..."."""
+    """One line of a complaint's history in words: "Eskalasi ke Kabid: ...", "Pengingat ke
+    petugas: 24 jam sebelum batas jawab", "Dialihkan oleh ... kepada ...". The one wording of
+    a complaint's history, for every page that shows it; an event it does not know is shown
+    as "lainnya (kind)", which the test of every page looks for."""
     kind, who = event.kind, event.staff_name or "-"
     if kind.startswith("remind-") and kind.removeprefix("remind-").isdigit():
         line = messages.render("casework.event.remind", lang, hours=kind.removeprefix("remind-"))
@@ -179,7 +183,7 @@ def event_words(event: ComplaintEventPublic, lang: str) -> str:
     elif kind == "reassigned":
         line = messages.render("casework.event.reassigned", lang, who=who, to=event.text)
     else:
-        line = messages.render("casework.event.other", lang, kind=kind)
+        line = messages.render("label.other", lang, code=kind)
     if event.text == "not sent: overtaken":
         line += " " + messages.render("casework.event.overtaken", lang)
     return line

@@ -132,13 +132,15 @@ def applicant_public(session: Session, proposal: Proposal, viewer: StaffUser) ->
 # --- the proposal ------------------------------------------------------------------------
 
 
-def step_ref(step: ProgrammeStep, spec: ProgrammeSpec | None) -> StepRef:
+def step_ref(step: ProgrammeStep, spec: ProgrammeSpec | None, lang: str | None = None) -> StepRef:
+    """A step with its SOP number; named in ``lang`` from the catalogue, or (the API) by the
+    name stored with the office's programme."""
     standard = standard_of(step)
     return StepRef(
         position=step.position,
         sop_label=sop_label(spec, step.position),
         code=step.code,
-        name=step.name,
+        name=_step_name(spec, step, lang) if lang else step.name,
         allowed_roles=step.allowed_roles,
         time_standard=TimeStandardPublic(**standard.model_dump()) if standard else None,
     )
@@ -150,7 +152,9 @@ def proposal_public(
     viewer: StaffUser,
     proposal: Proposal,
     now: datetime,
+    lang: str | None = None,
 ) -> ProposalPublic:
+    """The proposal as ``viewer`` may see it; step names in ``lang`` (pages) or as stored."""
     view = step_view(session=session, proposal=proposal, now=now)
     programme, spec = programme_spec(session, catalogue, proposal)
     late = view.lateness
@@ -165,13 +169,13 @@ def proposal_public(
         total_steps=view.total,
         sop_total=sop_total(spec, view.total),
         current_step=CurrentStep(
-            **step_ref(view.step, spec).model_dump(),
+            **step_ref(view.step, spec, lang).model_dump(),
             entered_at=proposal.step_entered_at,
             due_at=late.due_at if late else None,
             is_late=late.is_late if late else False,
             working_days_late=late.working_days_late if late else 0,
         ),
-        next_step=step_ref(view.next_step, spec) if view.next_step else None,
+        next_step=step_ref(view.next_step, spec, lang) if view.next_step else None,
         submitted_at=proposal.submitted_at,
         closed_at=proposal.closed_at,
         rejection_reason=proposal.rejection_reason,
@@ -197,11 +201,15 @@ def proposal_summary(session: Session, viewer: StaffUser, proposal: Proposal) ->
     )
 
 
-def history_public(session: Session, catalogue: Catalogue, proposal: Proposal) -> list[EventPublic]:
-    """Every step change of a proposal, oldest first, with step names and who made it."""
+def history_public(
+    session: Session, catalogue: Catalogue, proposal: Proposal, lang: str | None = None
+) -> list[EventPublic]:
+    """Every step change of a proposal, oldest first, with step names (in ``lang``, or as
+    stored) and who made it."""
     _, spec = programme_spec(session, catalogue, proposal)
     names = {
-        s.position: s.name for s in steps_of(session=session, programme_id=proposal.programme_id)
+        s.position: _step_name(spec, s, lang) if lang else s.name
+        for s in steps_of(session=session, programme_id=proposal.programme_id)
     }
     events = []
     for event in history(session=session, proposal_id=proposal.id or 0):

@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from app.api.deps import BigRecordId, NowDep, RecordId
 from app.files import file_response
 from app.presenters.complaints import PAGE_BASE, complaint_public, countdown_words, event_words
+from app.web.labels import category_word
 from app.web.lang import current
 from app.web.pages import _refused, _see_other, _signed_in, render
 from app.web.qr import qr_svg
@@ -29,7 +30,7 @@ from core.db import unit_of_work
 from models import Complaint, Office, StaffUser
 from services import complaint_attachments, link_codes
 from services import complaints as complaint_service
-from services.complaint_categories import category, load_categories
+from services.complaint_categories import load_categories
 from services.complaint_receipts import issue_receipt_code
 from services.errors import DomainError, InvalidInput
 from services.proposals import get_programme, programmes_of_office
@@ -80,7 +81,8 @@ def complaints(
             channel=channel or None,
         )
         listed = [
-            complaint_public(session, c, staff, now, events=False, base=PAGE_BASE) for c in rows
+            complaint_public(session, c, staff, now, events=False, base=PAGE_BASE, lang=current())
+            for c in rows
         ]
         context = {
             "complaints": listed,
@@ -108,7 +110,7 @@ def _published(request: Request, office: Office) -> list[str]:
     seen: dict[str, None] = {}
     for spec in catalogue.programmes_for_office(office.code):
         for channel in spec.complaint_channels:
-            label = channel.label.id
+            label = channel.label.get(current())
             seen[f"{label} ({channel.value})" if channel.value else label] = None
     return list(seen)
 
@@ -210,8 +212,7 @@ def record_complaint(
             )
             return _receipt(request, session, staff, office, complaint.id or 0, now)
     except DomainError as exc:
-        field = _OFFLINE_FIELDS.get(exc.key, "")
-        return _refused(request, now, exc, _new_page, form=form, field=field)
+        return _refused(request, now, exc, _new_page, form=form, fields=_OFFLINE_FIELDS)
 
 
 def _receipt(
@@ -227,7 +228,6 @@ def _receipt(
         session=session, staff=staff, complaint_id=complaint_id, now=now, settings=settings
     )
     complaint = complaint_service.get_complaint(session=session, complaint_id=complaint_id)
-    found = category(complaint.category)
     links = [
         (channel.name, link, qr_svg(link, title=f"{channel.name}: {link}"))
         for channel in registered()
@@ -240,7 +240,7 @@ def _receipt(
             "received_at": complaint.received_at,
             "due_at": complaint.due_at,
             "channel": complaint.channel,
-            "category_label": found.label.id if found else complaint.category,
+            "category_label": category_word(request.app.state.catalogue, complaint.category),
         },
         "code": link_codes.display(issued.code),
         "expires_at": issued.expires_at,
@@ -281,7 +281,9 @@ def _complaint_page(
     complaint_service.record_reads(
         session=session, staff=staff, complaints=[complaint], now=now, how="details"
     )
-    shown = complaint_public(session, complaint, staff, now, events=True, base=PAGE_BASE)
+    shown = complaint_public(
+        session, complaint, staff, now, events=True, base=PAGE_BASE, lang=current()
+    )
     assignees = (
         complaint_service.assignable(session=session, staff=staff)
         if "reassign" in shown.actions
@@ -330,6 +332,19 @@ def attachment(
     return file_response(storage_for(request.app.state.settings), row)
 
 
+# Which field of the complaint page's forms a refusal is about, by its message key.
+_ANSWER_FIELDS = {
+    "complaint.error.empty": "text",
+    "complaint.error.too_long": "text",
+    "complaint.error.answer_via": "via",
+    "error.validation": "via",
+}
+_REASSIGN_FIELDS = {
+    "complaint.error.assignee": "staff_id",
+    "complaint.error.same_assignee": "staff_id",
+}
+
+
 @router.post("/complaints/{complaint_id}/claim")
 def claim_complaint(
     request: Request,
@@ -371,7 +386,7 @@ def reassign_complaint(
                 now=now,
             )
     except DomainError as exc:
-        return _refused(request, now, exc, _complaint_page, complaint_id)
+        return _refused(request, now, exc, _complaint_page, complaint_id, fields=_REASSIGN_FIELDS)
     return _see_other(f"/staff/complaints/{complaint_id}?done=reassigned")
 
 
@@ -400,6 +415,15 @@ def answer_complaint(
             )
             given = complaint_service.events(session=session, complaint_id=complaint_id)[-1].via
     except DomainError as exc:
-        return _refused(request, now, exc, _complaint_page, complaint_id, text=text)
+        return _refused(
+            request,
+            now,
+            exc,
+            _complaint_page,
+            complaint_id,
+            text=text,
+            via_typed=via,
+            fields=_ANSWER_FIELDS,
+        )
     # The notice says what really happened: sent to a chat, or given by phone, letter...
     return _see_other(f"/staff/complaints/{complaint_id}?done=answered&via={given}")

@@ -112,7 +112,6 @@ def _page(
                     "overdue": due.report is None and due.days_late > 0,
                 }
             )
-    error, field = extra.pop("error", None), extra.pop("field", "")
     context = {
         "group": group,
         "programmes": offered,
@@ -123,8 +122,8 @@ def _page(
         "period_words": lambda p: period_words(p, current()),
         "today": today,
         "may_record": staff.role in CASE_WRITERS and bool(chosen),
-        "errors": {field: error} if error and field else {},
-        "error": error if error and not field else None,
+        "errors": extra.pop("errors", {}),
+        "error": extra.pop("error", None),
         "form": extra.pop("form", {}),
         **extra,
     }
@@ -190,7 +189,7 @@ def record_report(
             group_id,
             programme,
             form=form,
-            field=_FIELDS.get(exc.key, ""),
+            fields=_FIELDS,
         )
     query = urlencode({"programme": programme, "recorded": 1})
     return _see_other(f"/staff/groups/{group_id}/reports?{query}")

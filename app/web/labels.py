@@ -1,7 +1,8 @@
 """Codes in words: what the staff pages show instead of "complaint_officer", "walk_in",
-"escalate-supervisor" or "bpnt-buton-tengah". Each function names one kind of code in the
+"bantuan_terlambat" or "bpnt-buton-tengah". Each function names one kind of code in the
 page's language and never fails: a code it does not know is shown as "other (code)", which a
-test of the pages looks for."""
+test of the pages looks for. (A complaint's history, "escalate-supervisor" among it, is put in
+words by app/presenters/complaints.event_words, shared with the API.)"""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import messages
 from app.web.lang import current
+from models import Office
 from services.catalogue import Catalogue
 from services.errors import DomainError
 
@@ -26,11 +28,6 @@ def role_word(role: str) -> str:
     return _known(f"label.role.{role}", role)
 
 
-def roles_word(roles: str) -> str:
-    """Several roles, as a milestone names them: "supervisor-head"."""
-    return ", ".join(role_word(r) for r in roles.split("-") if r)
-
-
 def channel_word(channel: str) -> str:
     """How a complaint or a chat came: "Datang langsung" for walk_in, "Telegram"."""
     return _known(f"complaint.channel.{channel}", channel)
@@ -46,21 +43,19 @@ def kind_word(kind: str) -> str:
     return _known(f"label.kind.{kind}", kind)
 
 
-def event_word(kind: str) -> str:
-    """A complaint's history event: "Pengingat 24 jam sebelum batas", "Diteruskan ke Kabid"."""
-    if kind.startswith("remind-") and kind.removeprefix("remind-").isdigit():
-        return _t("label.event.remind", hours=kind.removeprefix("remind-"))
-    if kind.startswith("escalate-"):
-        return _t("label.event.escalate", roles=roles_word(kind.removeprefix("escalate-")))
-    return _known(f"label.event.{kind}", kind)
-
-
 def programme_word(catalogue: Catalogue, code: str | None) -> str:
     """A programme's name in the page's language; "" for none."""
     if not code:
         return ""
     spec = catalogue.programme(code)
     return spec.name.get(current()) if spec else _t("label.other", code=code)
+
+
+def office_word(catalogue: Catalogue, office: Office) -> str:
+    """The office's name in the page's language ("Social Affairs Office of Central Buton
+    Regency"), or as stored when the catalogue does not know the office."""
+    spec = catalogue.office(office.code)
+    return spec.name.get(current()) if spec else office.name
 
 
 def step_word(catalogue: Catalogue, code: str, position: int) -> str:
@@ -70,6 +65,22 @@ def step_word(catalogue: Catalogue, code: str, position: int) -> str:
     if spec is None or not 1 <= position <= len(spec.steps):
         return str(position)
     return spec.sop_label(position)
+
+
+def step_name(catalogue: Catalogue, code: str, position: int, stored: str) -> str:
+    """A stored step's name in the page's language, from the catalogue; the stored name (the
+    words the office's SOP uses) when the catalogue does not know the step."""
+    spec = catalogue.programme(code)
+    if spec is None or not 1 <= position <= len(spec.steps):
+        return stored
+    return spec.steps[position - 1].name.get(current())
+
+
+def category_word(catalogue: Catalogue, code: str) -> str:
+    """A complaint's category in the page's language: "Bantuan terlambat atau tidak diterima"
+    for bantuan_terlambat."""
+    found = catalogue.complaint_category(code)
+    return found.label.get(current()) if found else _t("label.other", code=code)
 
 
 def _sex(code: object) -> object:
@@ -99,8 +110,10 @@ def template_globals(catalogue: Catalogue) -> dict[str, Any]:
         "role_word": role_word,
         "channel_word": channel_word,
         "chat_word": chat_word,
-        "event_word": event_word,
         "kind_word": kind_word,
         "programme_word": lambda code: programme_word(catalogue, code),
         "step_word": lambda code, position: step_word(catalogue, code, position),
+        "step_name": lambda code, position, stored: step_name(catalogue, code, position, stored),
+        "category_word": lambda code: category_word(catalogue, code),
+        "office_word": lambda office: office_word(catalogue, office),
     }

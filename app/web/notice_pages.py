@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -23,6 +24,7 @@ from sqlmodel import Session
 from app.api.deps import NowDep, RecordId
 from app.scheduler import kick_notices
 from app.web.labels import programme_word, step_word
+from app.web.lang import current
 from app.web.pages import _refused, _signed_in, render
 from app.web.session import check_form
 from core.db import unit_of_work
@@ -49,6 +51,26 @@ router = APIRouter(prefix="/staff", include_in_schema=False)
 ACTIONS = ("pause", "resume", "cancel")
 SHOWN_NOT_REACHED = 500  # on the page; the CSV has them all
 _NIK_SPLIT = re.compile(r"[\s,;]+")
+# Which field of the composer a refusal is about, by its message key (or the key's start).
+EDIT_FIELDS = {
+    "notice.error.title": "title",
+    "notice.error.place": "place",
+    "notice.error.details": "details",
+    "notice.error.when": "date",
+    "notice.error.past": "date",
+}
+COMPOSER_FIELDS = {
+    **EDIT_FIELDS,
+    "notice.error.kind": "kind",
+    "notice.error.send_after_start": "send_date",
+    "notice.error.reminder": "remind_hours",
+    "notice.error.remind_hours": "remind_hours",
+    "notice.error.too_many_reminders": "remind_hours",
+    "notice.audience.file": "niks_file",
+    "error.csv_empty": "niks_file",
+    "notice.audience": "audience",
+    "notice.error.nobody": "audience",
+}
 
 
 def _local(day: str, clock: str, tz: str) -> datetime | None:
@@ -100,7 +122,10 @@ def _composer(
 ) -> HTMLResponse:
     context = {
         "kinds": KINDS,
-        "options": notice_audience.options(session=session, office_id=office.id or 0),
+        "options": _options_in_words(
+            request.app.state.catalogue,
+            notice_audience.options(session=session, office_id=office.id or 0),
+        ),
         "zone": zone_abbreviation(office.timezone),
         "form": extra.pop("form", {}),
         "phone_channel": _phone_channel(request),
@@ -109,6 +134,25 @@ def _composer(
     return render(
         request, "notice_new.html", context, staff=staff, office=office, status_code=status_code
     )
+
+
+def _options_in_words(
+    catalogue: Catalogue, options: notice_audience.Options
+) -> notice_audience.Options:
+    """The picker's programmes and steps named in the page's language, the steps numbered as
+    the SOP numbers them ("5b"); a step the catalogue does not know keeps its stored label."""
+    steps = []
+    for value, stored in options.steps:
+        code, position = notice_audience.parse_step(value) or ("", 0)
+        spec = catalogue.programme(code)
+        if spec is not None and 1 <= position <= len(spec.steps):
+            name = spec.steps[position - 1].name.get(current())
+            label = f"{programme_word(catalogue, code)}: {spec.sop_label(position)}. {name}"
+            steps.append((value, label[:160]))
+        else:
+            steps.append((value, stored))
+    programmes = [(code, programme_word(catalogue, code)) for code, _ in options.programmes]
+    return replace(options, programmes=programmes, steps=steps)
 
 
 @router.get("/notices/new")
@@ -219,7 +263,7 @@ async def compose(
             )
             notice_id, at_once = notice.id, notice.send_at <= now
     except DomainError as exc:
-        return _refused(request, now, exc, _composer, form=form)
+        return _refused(request, now, exc, _composer, form=form, fields=COMPOSER_FIELDS)
     if at_once:
         _kick(request)
     return RedirectResponse(f"/staff/notices/{notice_id}?done=created", status_code=303)
@@ -321,7 +365,7 @@ def edit_notice(
                 now=now,
             )
     except DomainError as exc:
-        return _refused(request, now, exc, _notice_page, notice_id, form=form)
+        return _refused(request, now, exc, _notice_page, notice_id, form=form, fields=EDIT_FIELDS)
     _kick(request)
     return RedirectResponse(f"/staff/notices/{notice_id}?done=changed", status_code=303)
 

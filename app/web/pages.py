@@ -8,7 +8,7 @@ notice_pages.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,6 +21,7 @@ from sqlmodel import Session
 import messages
 from app.api.deps import NowDep, RecordId
 from app.login import authenticate
+from app.web.forms import domain_field
 from app.web.labels import explain, template_globals
 from app.web.lang import current
 from app.web.qr import qr_svg
@@ -65,7 +66,8 @@ def render(
     office: Office | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    tz = office.timezone if office else "Asia/Jakarta"
+    # Without an office (the log-in page), the zone Sigap is configured with.
+    tz = office.timezone if office else request.app.state.settings.office_timezone
     lang = current()
     base = {
         "t": _t,
@@ -101,16 +103,21 @@ def _refused(
     exc: DomainError,
     page: Callable[..., HTMLResponse],
     *args: Any,
+    fields: Mapping[str, str] | None = None,
     **kept: Any,
 ) -> HTMLResponse:
-    """A refused form: the page as it now stands, the reason on top, what was typed kept.
+    """A refused form: the page as it now stands, what was typed kept, and the reason beside
+    the field it is about (``fields`` maps a message key, or its prefix, to the field's name:
+    the page gets ``errors``) or, when it is about no field (a stale version, a wrong role),
+    on top (``error``).
 
     The failed transaction is gone, so the page is read in a fresh one."""
+    errors = domain_field(exc, fields or {})
     with unit_of_work(request.app.state.engine) as session:
         staff, office = _signed_in(request, session, now)
         return page(
             request, session, staff, office, now, *args,
-            error=reason(exc), status_code=exc.status, **kept,
+            error=errors.pop("", None), errors=errors, status_code=exc.status, **kept,
         )  # fmt: skip
 
 

@@ -146,6 +146,7 @@ def _audit_page(
     page: int = 1,
     upto: int | None = None,
     error: str | None = None,
+    errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     filters, person = _filters(
@@ -182,6 +183,7 @@ def _audit_page(
         "all_persons_link": f"/staff/audit?{_query(**kept)}",
         "page_link": lambda n: f"/staff/audit?{query}&page={n}",
         "error": error,
+        "errors": errors or {},
     }
     return render(
         request, "audit.html", context, staff=staff, office=office, status_code=status_code
@@ -240,7 +242,7 @@ def audit_of_person(
             return _audit_page(
                 request, session, member, office, now,
                 staff_id=_id(staff), action=action, start=start, end=end,
-                error=reason(exc), status_code=exc.status,
+                errors={"nik": reason(exc)}, status_code=exc.status,
             )  # fmt: skip
     return RedirectResponse(f"/staff/audit?{_query(**kept, person=found.id)}", status_code=303)
 
@@ -311,9 +313,15 @@ def _person_page(
     person: Person | None = None,
     *,
     error: str | None = None,
+    errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    context: dict[str, Any] = {"person": person, "error": error, "word": _t("privacy.erase.word")}
+    context: dict[str, Any] = {
+        "person": person,
+        "error": error,
+        "errors": errors or {},
+        "word": _t("privacy.erase.word"),
+    }
     if person is not None:
         # The page names the person: a read of their data, like any other.
         audit.record(
@@ -350,8 +358,9 @@ def person_data_lookup(
             person = person_data.find_for_staff(session=session, staff=staff, nik=nik)
         except NotFound as exc:
             return _person_page(
-                request, session, staff, office, now, error=reason(exc), status_code=exc.status
-            )
+                request, session, staff, office, now,
+                errors={"nik": reason(exc)}, status_code=exc.status,
+            )  # fmt: skip
     return RedirectResponse(f"/staff/persons/{person.id}/data", status_code=303)
 
 
@@ -402,8 +411,9 @@ def person_data_erase(
         with unit_of_work(request.app.state.engine) as session:
             staff, office = _signed_in(request, session, now)
             person = person_data.person_for_staff(session=session, staff=staff, person_id=person_id)
+            about = {"confirm": reason(exc)} if exc.key == "privacy.erase.confirm_wrong" else {}
             return _person_page(
                 request, session, staff, office, now, person,
-                error=reason(exc), status_code=exc.status,
+                error=None if about else reason(exc), errors=about, status_code=exc.status,
             )  # fmt: skip
     return RedirectResponse(f"/staff/persons/{person_id}/data", status_code=303)

@@ -27,6 +27,7 @@ from app.presenters.proposals import (
     timeline_view,
     view_late_words,
 )
+from app.web.labels import step_name
 from app.web.lang import current
 from app.web.pages import _chats_of, _refused, _see_other, _signed_in, reason, render
 from app.web.qr import qr_svg
@@ -103,7 +104,8 @@ def proposals(
             steps = [
                 (
                     str(s.position),
-                    f"{spec.sop_label(s.position) if spec else s.position}. {s.name}",
+                    f"{spec.sop_label(s.position) if spec else s.position}. "
+                    f"{step_name(catalogue, chosen.code, s.position, s.name)}",
                 )
                 for s in stored
             ]
@@ -338,7 +340,7 @@ def _proposal_page(
     catalogue = request.app.state.catalogue
     proposal = get_proposal(session=session, staff=staff, proposal_id=proposal_id)
     record_reads(session=session, staff=staff, proposals=[proposal], now=now, how="details")
-    shown = proposal_public(session, catalogue, staff, proposal, now)
+    shown = proposal_public(session, catalogue, staff, proposal, now, current())
     _, spec = programme_spec(session, catalogue, proposal)
     view = step_view(session=session, proposal=proposal, now=now)
     entry = spec.steps[view.step.position - 1] if spec else None
@@ -346,7 +348,7 @@ def _proposal_page(
     context = {
         "proposal": shown,
         "programme_name": _programme_name(catalogue, shown.programme_code, shown.programme_name),
-        "history": history_public(session, catalogue, proposal),
+        "history": history_public(session, catalogue, proposal, current()),
         "timeline": timeline_view(session, catalogue, proposal, now, current()),
         "actor": entry.actor.get(current()) if entry else "",
         "late": view_late_words(view, current()),
@@ -370,6 +372,18 @@ def proposal(request: Request, proposal_id: RecordId, now: NowDep) -> HTMLRespon
     with unit_of_work(request.app.state.engine) as session:
         staff, office = _signed_in(request, session, now)
         return _proposal_page(request, session, staff, office, now, proposal_id)
+
+
+# Which field of the proposal page's forms a refusal is about, by its message key.
+_MOVE_FIELDS = {"error.reason_required": "note"}
+_OUTPUT_FIELDS = {
+    "proposal.output.kind": "kind",
+    "proposal.output.step": "kind",
+    "proposal.output.number_required": "number",
+    "proposal.output.too_long": "number",
+    "casework.form.date": "issued_on",
+    "proposal.output.file_path": "file_path",
+}
 
 
 @router.post("/proposals/{proposal_id}/move")
@@ -397,7 +411,9 @@ def move_proposal(
                 catalogue=request.app.state.catalogue,
             )
     except DomainError as exc:
-        return _refused(request, now, exc, _proposal_page, proposal_id, note=note)
+        return _refused(
+            request, now, exc, _proposal_page, proposal_id, note=note, fields=_MOVE_FIELDS
+        )
     return _see_other(f"/staff/proposals/{proposal_id}?saved=1")
 
 
@@ -433,7 +449,10 @@ def add_output(
                 now=now,
             )
     except DomainError as exc:
-        return _refused(request, now, exc, _proposal_page, proposal_id)
+        typed = {"kind": kind, "number": number, "issued_on": issued_on, "file_path": file_path}
+        return _refused(
+            request, now, exc, _proposal_page, proposal_id, output=typed, fields=_OUTPUT_FIELDS
+        )
     return _see_other(f"/staff/proposals/{proposal_id}?recorded=1#outputs")
 
 
@@ -472,7 +491,7 @@ def receipt(
             settings=settings,
             person_id=int(person_id) if person_id.isdigit() else None,
         )
-        shown = proposal_public(session, catalogue, staff, given.proposal, now)
+        shown = proposal_public(session, catalogue, staff, given.proposal, now, current())
         links = [
             (channel.name, link, qr_svg(link, title=f"{channel.name}: {link}"))
             for channel in registered()

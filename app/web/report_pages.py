@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 import messages
 from app.api.deps import NowDep
 from app.web import charts
-from app.web.labels import channel_word, programme_word, step_word
+from app.web.labels import category_word, channel_word, programme_word, step_name, step_word
 from app.web.lang import current
 from app.web.pages import _signed_in, render
 from core.db import unit_of_work
@@ -75,11 +75,6 @@ def _month_word(month: str, short: bool = False) -> str:
     return f"{name[:3]} {year[2:]}" if short else f"{name} {year}"
 
 
-def _category_word(catalogue: Catalogue, code: str) -> str:
-    found = catalogue.complaint_category(code)
-    return found.label.get(current()) if found else _t("label.other", code=code)
-
-
 def _charts(report: OfficeReport, catalogue: Catalogue) -> dict[str, Any]:
     months = report.months
     received = charts.Series(_t("reports.chart.received"), [m.received for m in months])
@@ -98,7 +93,11 @@ def _charts(report: OfficeReport, catalogue: Catalogue) -> dict[str, Any]:
         per_programme.setdefault(row.programme_code, []).append(row)
     step_charts = []
     for code, rows in per_programme.items():
-        labels = [f"{step_word(catalogue, code, r.position)}. {r.name}" for r in rows]
+        labels = [
+            f"{step_word(catalogue, code, r.position)}. "
+            f"{step_name(catalogue, code, r.position, r.name)}"
+            for r in rows
+        ]
         entered = charts.Series(_t("reports.chart.entered"), [r.entered for r in rows])
         late = charts.Series(_t("reports.chart.late"), [r.late for r in rows])
         text = "; ".join(
@@ -154,7 +153,7 @@ def _context(
     context.update(
         report=report,
         categories=sorted(
-            ((_category_word(catalogue, k), v) for k, v in complaints.by_category.items()),
+            ((category_word(catalogue, k), v) for k, v in complaints.by_category.items()),
             key=lambda item: -item[1],
         ),
         channels=sorted(
@@ -211,7 +210,7 @@ def _rows(report: OfficeReport, catalogue: Catalogue) -> Iterator[list[Any]]:
     yield []
     yield [_t("reports.col.category"), _t("web.col.count")]
     for code, n in c.by_category.items():
-        yield [_category_word(catalogue, code), n]
+        yield [category_word(catalogue, code), n]
     yield []
     yield [_t("reports.col.channel"), _t("web.col.count")]
     for code, n in c.by_channel.items():
@@ -225,7 +224,8 @@ def _rows(report: OfficeReport, catalogue: Catalogue) -> Iterator[list[Any]]:
            _t("reports.chart.late"), _t("reports.col.open_now")]  # fmt: skip
     for row in report.steps:
         step = step_word(catalogue, row.programme_code, row.position)
-        yield [programme_word(catalogue, row.programme_code), f"{step}. {row.name}",
+        name = step_name(catalogue, row.programme_code, row.position, row.name)
+        yield [programme_word(catalogue, row.programme_code), f"{step}. {name}",
                row.entered, row.late if row.timed else "", row.open_now]  # fmt: skip
     yield []
     reach = report.notices

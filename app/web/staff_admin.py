@@ -13,7 +13,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from app.api.deps import NowDep, RecordId
-from app.web.pages import reason, render
+from app.web.forms import domain_field
+from app.web.pages import render
 from app.web.session import COOKIE, PASSWORD_PAGE, check_form, current_staff
 from core.db import unit_of_work
 from models import Office, StaffUser
@@ -63,13 +64,39 @@ def _accounts_page(
     )
 
 
-def _refused(request: Request, now: datetime, exc: DomainError, **kept: Any) -> HTMLResponse:
-    """The list as it now stands with the reason on top; the failed transaction is gone."""
+# Which field of the new account's form a refusal is about, by its message key.
+NEW_ACCOUNT_FIELDS = {
+    "staffadmin.username": "username",
+    "error.username_taken": "username",
+    "staffadmin.name": "full_name",
+    "error.unknown_role": "role",
+    "staffadmin.role": "role",
+    "staffadmin.password": "password",
+}
+# And of the form that changes one's own password.
+PASSWORD_FIELDS = {
+    "staffadmin.password.current_wrong": "current",
+    "staffadmin.password.mismatch": "again",
+    "staffadmin.password": "new",
+}
+
+
+def _refused(
+    request: Request,
+    now: datetime,
+    exc: DomainError,
+    fields: dict[str, str] | None = None,
+    **kept: Any,
+) -> HTMLResponse:
+    """The list as it now stands, the reason beside the new account's field it is about or on
+    top; the failed transaction is gone."""
+    errors = domain_field(exc, fields or {})
     with unit_of_work(request.app.state.engine) as session:
         staff, office = _signed_in(request, session, now)
         return _accounts_page(
-            request, session, staff, office, status_code=exc.status, error=reason(exc), **kept
-        )
+            request, session, staff, office,
+            status_code=exc.status, error=errors.pop("", None), errors=errors, **kept,
+        )  # fmt: skip
 
 
 def _done(kind: str, staff_id: int | None) -> RedirectResponse:
@@ -111,7 +138,7 @@ def create_account(
             )
     except DomainError as exc:
         form = {"username": username, "full_name": full_name, "role": role, "ppid": ppid}
-        return _refused(request, now, exc, form=form)
+        return _refused(request, now, exc, NEW_ACCOUNT_FIELDS, form=form)
     return _done("created", created.id)
 
 
@@ -233,5 +260,9 @@ def change_password(
     except DomainError as exc:
         with unit_of_work(request.app.state.engine) as session:
             staff, office = _signed_in(request, session, now, admin=False)
-            return _password_page(request, staff, office, status_code=exc.status, error=reason(exc))
+            errors = domain_field(exc, PASSWORD_FIELDS)
+            return _password_page(
+                request, staff, office,
+                status_code=exc.status, error=errors.pop("", None), errors=errors,
+            )  # fmt: skip
     return RedirectResponse(f"{PASSWORD_PAGE}?done=1", status_code=303)

@@ -2,8 +2,10 @@
 by a signed-in admin and a signed-in operator, at 1366×768 (the office PC) and 390×844 (a
 phone). Each page's screenshot is kept as a test artefact (var/screenshots/, or the directory
 in SIGAP_SCREENSHOTS); no page may answer 5xx, scroll sideways on the phone, or show a raw code
-("complaint_officer", "walk_in", "bpnt-buton-tengah") in Indonesian. Keyboard-only use and the
-English switch are checked here too.
+("complaint_officer", "walk_in", "bpnt-buton-tengah") in Indonesian. Each page is read again in
+each language: no sentence of the other language and no message key may show, no element may
+carry an inline handler (onclick="...") and the browser may report no Content-Security-Policy
+violation. Keyboard-only use and the English switch are checked here too.
 
 A page added with a path parameter this file does not know fails here with its name: add a
 real value for it to ``_values``.
@@ -40,9 +42,11 @@ from models import (
 )
 from services.persons import GroupIn, register_group
 from tests.web.conftest import PASSWORD, LiveSigap, log_in
+from tests.web.wording import problems as wording_problems
 
 OFFICE = "buton-tengah"
 ROLES = ("admin", "operator")
+LANGUAGES = ("id", "en")
 VIEWPORTS = {"1366x768": (1366, 768), "390x844": (390, 844)}
 SCREENSHOTS = Path(
     os.environ.get("SIGAP_SCREENSHOTS") or Path(__file__).parents[2] / "var" / "screenshots"
@@ -70,6 +74,7 @@ RAW_CODES = (
     "(operator)",
     "Kepala Dinas Dinas",
     "lainnya (",
+    "aksi lain (",
 )
 
 
@@ -223,6 +228,107 @@ def test_every_staff_page_fits_a_phone_and_speaks_in_words(
                     problems.append(f"{path}: shows {shown}")
     print(f"\nscreenshots of every staff page: {SCREENSHOTS / role}")
     assert not problems, "\n".join(problems)
+
+
+# The text a reader of the page's language reads: a passage marked as written in another
+# language (lang="..."), like the link to the other language, is left out.
+_TEXT_IN_PAGE_LANGUAGE = """() => {
+    const lang = document.documentElement.lang;
+    const other = [...document.body.querySelectorAll("[lang]")].filter(e => e.lang !== lang);
+    const kept = other.map(e => e.style.display);
+    other.forEach(e => { e.style.display = "none"; });
+    const text = document.body.innerText;
+    other.forEach((e, i) => { e.style.display = kept[i]; });
+    return text;
+}"""
+# Inline script the Content-Security-Policy would refuse: handlers and javascript: links.
+_INLINE_SCRIPT = """() => [...document.querySelectorAll("*")].flatMap(e => [...e.attributes]
+    .filter(a => a.name.startsWith("on")
+        || (["href", "action", "formaction", "src"].includes(a.name)
+            && a.value.trim().toLowerCase().startsWith("javascript:")))
+    .map(a => `<${e.tagName.toLowerCase()} ${a.name}="${a.value}">`))"""
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("role", ROLES)
+def test_every_staff_page_speaks_the_chosen_language_and_runs_no_inline_script(
+    role: str,
+    lang: str,
+    values: dict[str, str],
+    live_sigap: LiveSigap,
+    viewport_page: Callable[..., Page],
+) -> None:
+    with unit_of_work(live_sigap.engine) as session:
+        # Names in the office's records are data, in whatever language they were written.
+        names = list(session.exec(select(StaffUser.full_name)).all())
+    page = viewport_page(1366, 768)
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    log_in(page, f"{OFFICE}.{role}")
+    page.context.add_cookies(
+        [{"name": "sigap_lang", "value": lang, "domain": "127.0.0.1", "path": "/staff"}]
+    )
+    problems: list[str] = []
+    for template in PAGES:
+        path = _concrete(template, {**values, "lang": lang})
+        head = page.request.get(path, max_redirects=0)
+        if "text/html" not in head.headers.get("content-type", ""):
+            continue
+        page.goto(path)
+        assert page.evaluate("document.documentElement.lang") == lang, path
+        shown = wording_problems(page.evaluate(_TEXT_IN_PAGE_LANGUAGE), lang, names)
+        if shown:
+            problems.append(f"{path}: {shown}")
+        inline = page.evaluate(_INLINE_SCRIPT)
+        if inline:
+            problems.append(f"{path}: inline script {inline}")
+    assert not problems, "\n".join(problems)
+    assert not refused, "\n".join(refused)
+
+
+def test_the_printable_pages_print_from_their_button_with_no_inline_script(
+    browser: Browser, live_sigap: LiveSigap, values: dict[str, str]
+) -> None:
+    """The receipts and link codes are reached by a form, so the loop over GET pages above
+    never sees them: each is opened here, its print button (wired by the one script file,
+    never an onclick) shown and pressed."""
+    context = browser.new_context(base_url=live_sigap.url, locale="id-ID")
+    context.add_init_script("window.print = () => { window.printed = true; };")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    try:
+        log_in(page, f"{OFFICE}.admin", then="/staff/chats")
+        opened = [
+            ("/staff/chats", "Buat kode untuk chat pribadi saya"),
+            (f"/staff/proposals/{values['proposal_id']}", "Cetak tanda terima (kode baru)"),
+            (f"/staff/complaints/{values['complaint_id']}", "Cetak tanda terima (kode baru)"),
+        ]
+        for path, button in opened:
+            page.goto(path)
+            page.get_by_role("button", name=button).click()
+            expect(page.locator("#code")).to_be_visible()
+            assert page.evaluate(_INLINE_SCRIPT) == [], path
+            printing = page.get_by_role("button", name="Cetak tanda terima", exact=True)
+            expect(printing).to_be_visible()
+            printing.click()
+            assert page.evaluate("window.printed === true"), path
+        assert not refused, "\n".join(refused)
+    finally:
+        context.close()
 
 
 def _focused(page: Page) -> dict[str, str]:

@@ -151,8 +151,11 @@ class TestTheReceipt:
             matrix = qr_code(link).matrix
             expected = {(r, c) for r, row in enumerate(matrix) for c, v in enumerate(row) if v}
             assert drawn == expected, link
-        # Nothing is fetched from elsewhere: the QR codes are in the page itself.
-        assert page.locator("img, script[src], link[rel=stylesheet]").count() == 0
+        # Nothing is fetched from elsewhere: the QR codes are in the page itself, and the one
+        # script (the print button's) comes from this server.
+        assert page.locator("img, link[rel=stylesheet]").count() == 0
+        scripts = page.locator("script[src]").evaluate_all("all => all.map(s => s.src)")
+        assert scripts == [f"{live_sigap.url}/staff/static/print.js"]
 
         expect(page.locator("#receipt-office")).to_be_hidden()
         page.emulate_media(media="print")

@@ -130,7 +130,8 @@ class TestComposing:
         log_in(page, "buton-tengah.operator", then="/staff/notices/new")
         _compose(page, "Sosialisasi yang terlambat", "Boneoge", days=-1)
         page.get_by_role("button", name="Jadwalkan").click()
-        expect(page.get_by_role("alert")).to_contain_text("masa depan")
+        expect(page.get_by_role("alert")).to_contain_text("Periksa isian yang ditandai")
+        expect(page.locator("#e-date")).to_contain_text("masa depan")  # beside the date
         expect(page.get_by_label("Judul")).to_have_value("Sosialisasi yang terlambat")
         page.goto("/staff/notices")
         expect(page.locator("main")).not_to_contain_text("Sosialisasi yang terlambat")

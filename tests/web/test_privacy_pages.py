@@ -133,7 +133,7 @@ def test_an_unknown_nik_says_so_without_repeating_it(page: Page, live_sigap: Liv
     log_in(page, "buton-tengah.admin", then="/staff/audit")
     page.get_by_label("NIK orang").fill("7414019999990001")
     page.get_by_role("button", name="Saring menurut orang").click()
-    expect(page.get_by_role("alert")).to_contain_text("Tidak ada orang dengan NIK itu")
+    expect(page.locator("#e-nik")).to_contain_text("Tidak ada orang dengan NIK itu")
     assert "7414019999990001" not in page.content().replace('value=""', "")
 
 
@@ -206,7 +206,7 @@ def test_the_kadis_exports_then_erases_a_persons_data(
 
     page.get_by_label("Ketik HAPUS untuk memastikan").fill("ya")
     page.get_by_role("button", name="Hapus data pribadi").click()
-    expect(page.get_by_role("alert")).to_contain_text("Ketik HAPUS")
+    expect(page.locator("#e-confirm")).to_contain_text("Ketik HAPUS")
     with Session(live_sigap.engine) as session:
         assert session.get_one(Person, person_id).erased_at is None
 

@@ -31,7 +31,7 @@ def test_the_head_records_the_decree_and_the_timeline_shows_it(
     expect(page.locator("#output-list")).to_contain_text("Belum ada hasil tahapan")
     page.get_by_label("Hasil (tanda * perlu nomor)").select_option("3:sk-penerima")
     page.get_by_role("button", name="Catat hasil").click()
-    expect(page.get_by_role("alert")).to_contain_text("perlu nomornya")
+    expect(page.locator("#e-number")).to_contain_text("perlu nomornya")  # beside it
     page.get_by_label("Hasil (tanda * perlu nomor)").select_option("3:sk-penerima")
     page.get_by_label("Nomor", exact=True).fill("188.45/77/2026")
     page.get_by_label("Tanggal").fill("2026-03-02")

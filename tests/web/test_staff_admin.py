@@ -67,7 +67,7 @@ class TestAccounts:
         form.get_by_label("Peran").select_option("complaint_officer")
         form.get_by_label("Kata sandi awal").fill("pendek")
         form.get_by_role("button", name="Buat akun").click()
-        expect(page.get_by_role("alert")).to_contain_text("terlalu pendek")
+        expect(form.locator("#e-password")).to_contain_text("terlalu pendek")  # beside it
         expect(form.get_by_label("Nama pengguna")).to_have_value("bone.ayu")  # kept
         form.get_by_label("Kata sandi awal").fill("sandi-ayu-yang-panjang")
         form.get_by_role("button", name="Buat akun").click()
@@ -88,6 +88,14 @@ class TestAccounts:
         _log_in(second, "bone.ayu", "sandi-ayu-yang-panjang")
         expect(second.get_by_role("heading", level=1)).to_contain_text("Ringkasan")
         assert _trail(live_sigap, "bone.ayu") == ["create", "disable", "enable"]
+
+        # The admin reads it in the audit log, in words.
+        page.get_by_role("link", name="Administrasi").click()
+        page.get_by_role("link", name="Log audit").click()
+        rows = page.locator("#audit tbody tr").filter(has_text="bone.ayu")
+        expect(rows.filter(has_text="menonaktifkan akun")).to_have_count(1)
+        expect(rows.filter(has_text="mengaktifkan akun")).to_have_count(1)
+        expect(page.locator("#audit")).not_to_contain_text("aksi lain")
 
     def test_a_reset_password_must_be_replaced_before_anything_else(
         self, page: Page, second: Page, live_sigap: LiveSigap
