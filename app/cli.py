@@ -120,14 +120,12 @@ def worker() -> None:
     """Run the bot's workers (processor, senders, timers) without the web server: more of
     these on one PostgreSQL database share the work; run the web server with RUN_WORKERS=false
     where its own worker is not wanted."""
-    import asyncio
-
     from app.logs import configure_logging
-    from app.worker import serve_worker
+    from app.worker import run_loop, serve_worker
 
     settings = get_settings()
     configure_logging(log_format=settings.log_format)
-    asyncio.run(serve_worker(settings))
+    run_loop(serve_worker(settings))
 
 
 @cli.command()

@@ -22,6 +22,7 @@ from app.worker import WorkerSupervisor
 from bot.channels import Channel, registered
 from bot.router import mount as mount_bot
 from bot.runtime import BotRuntime
+from bot.waiting import WebhooksWaiting
 from core.db import make_engine, read_only
 from core.settings import Settings, get_settings
 from services.catalogue import Catalogue, load_catalogue
@@ -46,7 +47,11 @@ def create_app(
         # keeping it out of the collector's generations spares each collection walking it.
         gc.collect()
         gc.freeze()
-        workers = _workers(settings, engine, catalogue, channels) if settings.run_workers else None
+        workers = (
+            _workers(settings, engine, catalogue, channels, app.state.webhooks_waiting)
+            if settings.run_workers
+            else None
+        )
         app.state.bot = workers if isinstance(workers, _InProcess) else None
         if workers is not None:
             await workers.start()
@@ -74,6 +79,8 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.catalogue = catalogue
+    # The webhooks' wait for SQLite's write lock, told to this process's workers.
+    app.state.webhooks_waiting = WebhooksWaiting()
     install_error_handlers(app)
     install_security_headers(app)
 
@@ -123,9 +130,15 @@ class _InProcess:
 
 
 def _workers(
-    settings: Settings, engine: Engine, catalogue: Catalogue, channels: Sequence[Channel]
+    settings: Settings,
+    engine: Engine,
+    catalogue: Catalogue,
+    channels: Sequence[Channel],
+    webhooks: WebhooksWaiting,
 ) -> WorkerSupervisor | _InProcess:
     if tuple(channels) == tuple(registered()):
-        return WorkerSupervisor(settings)
-    runtime = BotRuntime(engine=engine, settings=settings, catalogue=catalogue, channels=channels)
+        return WorkerSupervisor(settings, webhooks)
+    runtime = BotRuntime(
+        engine=engine, settings=settings, catalogue=catalogue, channels=channels, webhooks=webhooks
+    )
     return _InProcess(runtime, build_scheduler(engine, settings, catalogue))

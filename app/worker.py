@@ -20,8 +20,10 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Coroutine
 from typing import Any
 
+from bot.waiting import WebhooksWaiting
 from core.settings import Settings
 
 log = logging.getLogger("sigap.worker")
@@ -29,11 +31,28 @@ RESTART_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0)
 NICENESS = 5  # under load the web process answers first
 
 
+def run_loop(main: Coroutine[Any, Any, None]) -> None:
+    """``asyncio.run`` on uvloop where it is installed (as uvicorn's own loop is): the senders'
+    HTTP calls and the processor's hand-overs cost the worker less CPU on it."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(main)
+        return
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(main)
+
+
 async def serve_worker(
-    settings: Settings, *, stop: asyncio.Event | None = None, ready: Any = None
+    settings: Settings,
+    *,
+    stop: asyncio.Event | None = None,
+    ready: Any = None,
+    webhooks: WebhooksWaiting | None = None,
 ) -> None:
     """Run the workers until ``stop`` is set (or SIGTERM/SIGINT arrives); ``ready`` (an
-    event of the multiprocessing kind) is set once they run."""
+    event of the multiprocessing kind) is set once they run; ``webhooks``, the web process's
+    webhooks waiting for SQLite's write lock (when it started this worker)."""
     from app.scheduler import build_scheduler
     from bot.runtime import BotRuntime
     from core.db import make_engine
@@ -48,7 +67,7 @@ async def serve_worker(
     engine = make_engine(settings.sqlalchemy_url)
     catalogue = load_catalogue(settings.catalogue_dir)
     sync_catalogue(engine, catalogue)
-    runtime = BotRuntime(engine=engine, settings=settings, catalogue=catalogue)
+    runtime = BotRuntime(engine=engine, settings=settings, catalogue=catalogue, webhooks=webhooks)
     scheduler = build_scheduler(engine, settings, catalogue)
     await runtime.start()
     scheduler.start()
@@ -76,7 +95,9 @@ def _die_with_parent(parent: int) -> None:
         os._exit(0)
 
 
-def _child(settings: Settings, parent: int, ready: Any) -> None:
+def _child(
+    settings: Settings, parent: int, ready: Any, webhooks: WebhooksWaiting | None = None
+) -> None:
     # Asked to stop while still starting up: stop cleanly (the loop takes over the signal).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     _die_with_parent(parent)
@@ -85,10 +106,12 @@ def _child(settings: Settings, parent: int, ready: Any) -> None:
     from app.logs import configure_logging
 
     configure_logging(log_format=settings.log_format)
-    asyncio.run(_watch_parent(settings, parent, ready))
+    run_loop(_watch_parent(settings, parent, ready, webhooks))
 
 
-async def _watch_parent(settings: Settings, parent: int, ready: Any) -> None:
+async def _watch_parent(
+    settings: Settings, parent: int, ready: Any, webhooks: WebhooksWaiting | None
+) -> None:
     stop = asyncio.Event()
 
     async def watch() -> None:
@@ -99,7 +122,7 @@ async def _watch_parent(settings: Settings, parent: int, ready: Any) -> None:
 
     watcher = asyncio.create_task(watch())
     try:
-        await serve_worker(settings, stop=stop, ready=ready)
+        await serve_worker(settings, stop=stop, ready=ready, webhooks=webhooks)
     finally:
         watcher.cancel()
 
@@ -107,8 +130,9 @@ async def _watch_parent(settings: Settings, parent: int, ready: Any) -> None:
 class WorkerSupervisor:
     """Keeps one worker process running beside the web process."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, webhooks: WebhooksWaiting | None = None) -> None:
         self.settings = settings
+        self.webhooks = webhooks
         self._context = multiprocessing.get_context("spawn")
         self._process: Any = None
         self._task: asyncio.Task[None] | None = None
@@ -121,7 +145,7 @@ class WorkerSupervisor:
         self.ready = self._context.Event()
         self._process = self._context.Process(
             target=_child,
-            args=(self.settings, os.getpid(), self.ready),
+            args=(self.settings, os.getpid(), self.ready, self.webhooks),
             name="sigap-worker",
             daemon=True,
         )

@@ -28,6 +28,7 @@ from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 
 from bot import ingest_postgres, ingest_sqlite
 from bot.inbound import ChatKey, InboundEvent, InboundRow
+from bot.waiting import WebhooksWaiting
 from models import utcnow
 
 log = logging.getLogger(__name__)
@@ -47,8 +48,10 @@ class Arrival:
 
 
 class IngestWriter:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, waiting: WebhooksWaiting | None = None) -> None:
         self.engine = engine
+        # SQLite: told to the worker while a batch waits for the write lock (bot/waiting.py).
+        self._waiting = waiting
         self._queue: asyncio.Queue[tuple[Arrival, asyncio.Future[int | None]]] | None = None
         self._task: asyncio.Task[None] | None = None
         # Conversation ids seen before: a conversation row is never deleted, so a chat
@@ -174,9 +177,15 @@ class IngestWriter:
             return self._write_sqlite_on(self._now_line, arrivals)
         if self._executor is None:
             self._executor = ThreadPoolExecutor(1, thread_name_prefix="sigap-ingest")
-        return await asyncio.get_running_loop().run_in_executor(
-            self._executor, self._write_sqlite_waiting, arrivals
-        )
+        if self._waiting is not None:
+            self._waiting.begin()
+        try:
+            return await asyncio.get_running_loop().run_in_executor(
+                self._executor, self._write_sqlite_waiting, arrivals
+            )
+        finally:
+            if self._waiting is not None:
+                self._waiting.end()
 
     def _write_sqlite_waiting(self, arrivals: list[Arrival]) -> list[int | None]:
         # Looking again every half millisecond, not in SQLite's own steps (which grow to
@@ -253,8 +262,10 @@ class SqliteLine:
     to try again.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, waiting: WebhooksWaiting | None = None) -> None:
         self.engine = engine
+        # SQLite: told to the worker while a batch waits for the write lock (bot/waiting.py).
+        self._waiting = waiting
         self._connection: Connection | None = None
 
     def connection(self) -> Connection:

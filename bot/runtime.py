@@ -22,6 +22,7 @@ from bot.channels import Channel, Sender, registered
 from bot.dbthread import DatabaseThread
 from bot.outbox import ChannelSender
 from bot.processor import Processor
+from bot.waiting import WebhooksWaiting
 from core.settings import Settings
 from models import utcnow
 from services.catalogue import Catalogue
@@ -48,13 +49,19 @@ class BotRuntime:
         catalogue: Catalogue,
         channels: Sequence[Channel] | None = None,
         worker_id: str | None = None,
+        webhooks: WebhooksWaiting | None = None,
     ) -> None:
         self.engine = engine
         self.settings = settings
         self.channels = tuple(channels or registered())
         self.worker_id = worker_id or new_worker_id()
         self.processor = Processor(
-            engine, catalogue, settings, worker_id=self.worker_id, channels=self.channels
+            engine,
+            catalogue,
+            settings,
+            worker_id=self.worker_id,
+            channels=self.channels,
+            webhooks=webhooks,
         )
         self.db = DatabaseThread(engine)
         self._gap = 0.002 if engine.dialect.name == "sqlite" else 0.0

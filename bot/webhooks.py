@@ -94,7 +94,8 @@ async def accept(
     batch are stored); any other error means nothing could be stored, and is a 5xx."""
     writer: IngestWriter | None = getattr(app.state, "ingest", None)
     if writer is None:
-        writer = app.state.ingest = IngestWriter(app.state.engine)
+        waiting = getattr(app.state, "webhooks_waiting", None)
+        writer = app.state.ingest = IngestWriter(app.state.engine, waiting)
     try:
         inbound_id = await writer.store(Arrival(channel, platform_id, payload, event))
     except Refused as exc:

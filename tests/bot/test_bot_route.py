@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
-from bot.telegram.adapter import parse, route
+from bot.telegram.adapter import _parse_with_ptb, _plain_text, parse, route
 from tests.bot.chat_harness import (
     button_update,
     group_button_update,
@@ -16,6 +17,7 @@ from tests.bot.chat_harness import (
     sticker_update,
     text_update,
 )
+from tests.bot.test_bot_fuzz import mutated
 
 CHANNEL_POST = {
     "update_id": 9,
@@ -76,3 +78,35 @@ def test_route_reads_the_senders_full_name() -> None:
     update = text_update(14, 5151, "halo")
     update["message"]["from"]["last_name"] = "Aminah"
     assert route(update).display_name == parse(update).display_name == "Siti Aminah"
+
+
+def _text_updates() -> list[dict[str, Any]]:
+    with_last_name = text_update(20, 5151, "halo")
+    with_last_name["message"]["from"]["last_name"] = "Aminah"
+    command = text_update(21, 5151, "/start abc")
+    command["message"]["entities"] = [{"type": "bot_command", "offset": 0, "length": 6}]
+    anonymous = text_update(22, 5151, "1")
+    del anonymous["message"]["from"]
+    return [
+        text_update(19, 5151, "halo"),
+        with_last_name,
+        command,
+        anonymous,
+        group_text_update(23, -100555, 501, "jawab ADU-BTG-2026-00001 sudah"),
+    ]
+
+
+@pytest.mark.parametrize("payload", _text_updates(), ids=lambda p: str(p["update_id"]))
+def test_a_plain_text_message_is_read_without_ptb_as_ptb_reads_it(payload: dict[str, Any]) -> None:
+    plain = _plain_text(payload)
+    assert plain is not None
+    assert plain == _parse_with_ptb(payload)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated(_text_updates()))
+def test_whatever_a_text_message_is_mutated_into_both_readings_agree(
+    payload: dict[str, Any],
+) -> None:
+    """A shape the quick reading takes is read as PTB reads it; any other is left to PTB."""
+    assert parse(payload) == _parse_with_ptb(payload)

@@ -153,3 +153,40 @@ def test_replies_and_rows_a_service_queues_keep_the_order_they_were_queued_in(
         session.commit()
 
     assert replies_to(engine, "fajar") == ["satu", "pengumuman", "dua", "tiga", "empat"]
+
+
+async def test_a_pass_leaves_the_write_lock_to_waiting_webhooks_and_the_next_one_goes_on(
+    echo: httpx.AsyncClient, engine: Engine, settings: Settings, catalogue: Catalogue
+) -> None:
+    from bot.processor import Processor
+    from bot.waiting import WebhooksWaiting
+
+    await says(echo, "gita", "halo")
+    await says(echo, "hana", "halo")
+    await says(echo, "gita", "menu")
+    webhooks = WebhooksWaiting()
+    processor = Processor(
+        engine, catalogue, settings, worker_id="w", channels=CHANNELS, webhooks=webhooks
+    )
+    processor.yield_after = 0.0  # a pass has held the lock long enough at once
+    webhooks.begin()
+
+    first = processor.run_pass(now=MORNING)
+
+    # One update is handled and committed, the others wait their turn; more is to come.
+    assert (first.handled, first.full) == (1, True)
+    assert _statuses(engine) == ["done", "pending", "pending"]
+    assert len(replies_to(engine, "gita")) == 1 and replies_to(engine, "hana") == []
+
+    webhooks.end()
+    second = processor.run_pass(now=MORNING)
+
+    assert second.handled == 2
+    assert _statuses(engine) == ["done", "done", "done"]
+    assert len(replies_to(engine, "gita")) == 2 and len(replies_to(engine, "hana")) == 1
+
+
+def _statuses(engine: Engine) -> list[str]:
+    with Session(engine) as session:
+        rows = session.exec(select(InboundMessage).order_by(col(InboundMessage.id))).all()
+    return [row.status for row in rows]
