@@ -23,7 +23,7 @@ import logging
 import math
 import os
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -132,21 +132,19 @@ def claim(
     now: datetime,
     priority: int | None = None,
     paced: bool = True,
+    bulk_limit: int | None = None,
 ) -> list[Claimed]:
-    """Take up to ``limit`` chats of ``channel`` with a message due at ``now``."""
+    """Take up to ``limit`` chats of ``channel`` with a message due at ``now``, and of them at
+    most ``bulk_limit`` (when given) for broadcast rows."""
     if limit <= 0:
         return []
     started = time.monotonic()
     statements = _claim_statements(engine.dialect.name, paced=paced, replies_only=priority == REPLY)
     with engine.begin() as conn:
-        chat_ids = list(
-            dict.fromkeys(
-                int(i)
-                for i in conn.execute(
-                    statements.candidates, {"channel": channel, "now": now, "limit": limit}
-                ).scalars()
-            )
-        )
+        found = conn.execute(
+            statements.candidates, {"channel": channel, "now": now, "limit": limit}
+        ).all()
+        chat_ids = _within(found, bulk_limit)
         if not chat_ids:
             return []
         taken = conn.execute(statements.take, {"chats": chat_ids, "worker": worker_id}).all()
@@ -183,6 +181,23 @@ def claim(
     if waiting:
         release(engine, sorted(waiting), worker_id=worker_id)
     return claimed
+
+
+def _within(found: Sequence[Any], bulk_limit: int | None) -> list[int]:
+    """The chats of a claim's candidates, in their order (replies first), each once, and no
+    more broadcast chats than ``bulk_limit``: left out before their leases are taken, rather
+    than taken and given back."""
+    chats: dict[int, None] = {}
+    bulk = 0
+    for chat, priority in found:
+        if int(chat) in chats:
+            continue
+        if priority != REPLY:
+            if bulk_limit is not None and bulk >= bulk_limit:
+                continue
+            bulk += 1
+        chats[int(chat)] = None
+    return list(chats)
 
 
 def _withhold_stopped(conn: Connection, chat_ids: list[int]) -> None:
@@ -251,13 +266,13 @@ def _claim_statements(dialect: str, *, paced: bool, replies_only: bool) -> _Clai
     lock = " FOR UPDATE OF c SKIP LOCKED" if dialect == "postgresql" else ""
     candidates = (
         text(
-            f"""SELECT o.conversation_id FROM outbox_message AS o{hint}
+            f"""SELECT o.conversation_id, o.priority FROM outbox_message AS o{hint}
             JOIN conversation AS c ON c.id = o.conversation_id
             WHERE {" AND ".join(conditions)}
             ORDER BY o.priority, o.id LIMIT :limit{lock}"""
         )
         .bindparams(bindparam("now", type_=UTCDateTime), bindparam("limit", type_=Integer))
-        .columns(conversation_id=Integer)
+        .columns(conversation_id=Integer, priority=Integer)
     )
     db_now = _now(dialect)
     lease_free = or_(
@@ -547,10 +562,18 @@ class Recorder:
             await asyncio.shield(self._task)
 
 
+# Seconds of sends a worker holds at once per channel: claimed and waiting for a slot of the
+# budget (up to its horizon), under way on a slow platform, and enough besides for the next
+# claims to come in before the slots held run out, on a busy machine too.
+WINDOW = 1.0
+
+
 @dataclass
 class ChannelSender:
-    """One channel's sending in one worker: claims chats as capacity frees, sends each at a
-    slot of the channel's shared budget, and records outcomes in batches."""
+    """One channel's sending in one worker. The claim loop keeps the worker's places filled
+    with chats (replies first, and a quarter of the places kept for them); the dispatcher
+    gives the claimed rows the slots of the channel's shared budget as the budget has them,
+    replies first, and starts each send at its slot; outcomes are recorded in batches."""
 
     engine: Engine
     channel: Channel
@@ -561,24 +584,30 @@ class ChannelSender:
     poll: float = 0.5
     db: DatabaseThread | None = None
     _inflight: dict[int, int] = field(default_factory=dict)  # conversation id -> priority
+    _bulk: int = 0  # of those, broadcast rows
+    # Claimed rows waiting for a slot: replies, then broadcast rows, each in claim order.
+    _replies: deque[Claimed] = field(default_factory=deque)
+    _broadcast: deque[Claimed] = field(default_factory=deque)
+    _ready: asyncio.Event = field(default_factory=asyncio.Event)
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _sending: set[asyncio.Task[None]] = field(default_factory=set)
     _closing: bool = False
     _notified: float = 0.0  # this process's monotonic clock at the last notify()
-    _more: bool = False  # the last claim took as many chats as it could: more may be due
+    # What cut the last claim short: "all" (every place taken), "bulk" (the broadcast share
+    # taken), or None (the queue had no more due): then sends finishing make room to claim.
+    _bound: str | None = None
 
     def __post_init__(self) -> None:
         if not self.concurrency:
-            # Enough calls in flight to keep the rate at 250 ms a call, within limits.
-            self.concurrency = max(8, min(512, math.ceil((self.rate or 100) * 0.25)))
+            self.concurrency = max(8, min(4096, math.ceil((self.rate or 100) * WINDOW)))
+        # A quarter of the places is always kept for replies, whatever a broadcast does.
+        self._bulk_places = (self.concurrency * 3) // 4
+        # Claims go in batches: one for every few places freed, not one per send.
+        self._batch = max(1, self.concurrency // 16)
         if self.db is None:
             self.db = DatabaseThread(self.engine)
         self._db = self.db
-        self.budget = (
-            SendBudget(self.engine, self.channel.name, self.rate, db=self._db)
-            if self.rate
-            else None
-        )
+        self.budget = SendBudget(self.engine, self.channel.name, self.rate) if self.rate else None
         self.recorder = Recorder(
             self.engine, worker_id=self.worker_id, flushed=self._given_back, db=self._db
         )
@@ -589,32 +618,52 @@ class ChannelSender:
         self._wake.set()
 
     def _given_back(self, outcomes: Sequence[Outcome]) -> None:
-        # Room for more: the last claim was cut short by the sends in flight, not by the
-        # queue. And a chat given back may have a row due now: one behind the row just sent,
-        # one queued while that was in flight (the claim skipped its chat then), or the row
-        # itself when it was not sent. Otherwise a claim would find nothing.
-        if self._more or any(
+        # A chat given back may have a row due now: one behind the row just sent, one queued
+        # while that was in flight (the claim skipped its chat then), or the row itself when
+        # it was not sent. Otherwise a claim would find nothing.
+        if any(
             o.claimed.more or o.result is None or o.claimed.deadline - LEASE < self._notified
             for o in outcomes
         ):
             self._wake.set()
 
+    def _room(self) -> int:
+        """Places free for the kind of row the last claim ran out of places for."""
+        free = self.concurrency - len(self._inflight)
+        if self._bound == "bulk":
+            return min(free, self._bulk_places - self._bulk)
+        return free
+
     async def run(self) -> None:
+        dispatcher = asyncio.create_task(self._dispatch())
         try:
             while not self._closing:
                 self._wake.clear()
                 try:
-                    more = await self._claim_and_start()
+                    await self._claim()
                 except Exception:
                     log.exception("%s: claiming failed; retrying", self.channel.name)
-                    more = False
-                # A claim that found fewer chats than it could take found all that are due:
-                # the next waits to be woken (new replies, chats given back) or for the poll.
-                # One that found as many as it could take is woken as sends are recorded.
-                self._more = more
-                if not more or len(self._inflight) >= self.concurrency:
-                    await self._sleep()
+                    self._bound = None
+                # A claim that found all that is due waits to be woken (new replies, chats
+                # given back) or for the poll; one cut short by the places in flight is woken
+                # as sends finish and free a batch of places.
+                await self._sleep()
         finally:
+            dispatcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await dispatcher
+            # Chats still waiting for a slot were not sent to: given back for the others.
+            waiting = [*self._replies, *self._broadcast]
+            self._replies.clear()
+            self._broadcast.clear()
+            if waiting:
+                with contextlib.suppress(Exception):
+                    await self._db(
+                        release,
+                        self.engine,
+                        [c.conversation_id for c in waiting],
+                        worker_id=self.worker_id,
+                    )
             # On the way out, sends under way finish and are recorded: cutting one off after
             # the platform took it would send it again after the restart.
             if self._sending:
@@ -628,41 +677,63 @@ class ChannelSender:
             async with asyncio.timeout(self.poll):
                 await self._wake.wait()
 
-    async def _claim_and_start(self) -> bool:
-        """Claim chats and start their sends; True when there may be more to claim now."""
+    async def _claim(self) -> None:
+        """Claim chats for the places free, noting what cut the claim short."""
         free = self.concurrency - len(self._inflight)
         if free <= 0:
-            return True  # no room to look: there may well be more
-        # A quarter of the capacity is kept for replies, whatever a broadcast does.
-        bulk_in_flight = sum(1 for p in self._inflight.values() if p == BULK)
-        bulk_room = max(0, (self.concurrency * 3) // 4 - bulk_in_flight)
-        now = utcnow()
+            self._bound = "all"
+            return
+        bulk_room = max(0, self._bulk_places - self._bulk)
+        self._bound = None
         taken = await self._db(
             claim,
             self.engine,
             self.channel.name,
             worker_id=self.worker_id,
             limit=free,
-            now=now,
+            now=utcnow(),
             priority=REPLY if bulk_room == 0 else None,
+            bulk_limit=bulk_room,
         )
-        more = len(taken) >= free
-        bulk = [c for c in taken if c.priority == BULK]
-        if len(bulk) > bulk_room:
-            extra = bulk[bulk_room:]
-            taken = [c for c in taken if c not in extra]
-            await self._db(
-                release, self.engine, [c.conversation_id for c in extra], worker_id=self.worker_id
-            )
-        if not taken:
-            return False
-        slots = await self.budget.slots(len(taken)) if self.budget else [0.0] * len(taken)
-        for claimed, slot in zip(taken, slots, strict=True):
+        bulk = 0
+        for claimed in taken:
             self._inflight[claimed.conversation_id] = claimed.priority
-            task = asyncio.create_task(self._send(claimed, slot))
-            self._sending.add(task)
-            task.add_done_callback(self._sending.discard)
-        return more
+            if claimed.priority == BULK:
+                bulk += 1
+                self._broadcast.append(claimed)
+            else:
+                self._replies.append(claimed)
+        self._bulk += bulk
+        if taken:
+            self._ready.set()
+        if len(taken) >= free:
+            self._bound = "all"
+        elif bulk >= bulk_room:
+            self._bound = "bulk"
+        if self._bound is not None and self._room() >= self._batch:
+            self._wake.set()  # sends finished meanwhile: claim again at once
+
+    async def _dispatch(self) -> None:
+        """Give claimed rows their slots as the budget has them, and start their sends."""
+        while True:
+            await self._ready.wait()
+            while waiting := len(self._replies) + len(self._broadcast):
+                if self.budget is None:
+                    slots, wait = [0.0] * waiting, 0.0
+                else:
+                    try:
+                        slots, wait = await self._db(self.budget.take, waiting)
+                    except Exception:
+                        log.exception("%s: reserving send slots failed", self.channel.name)
+                        slots, wait = [], 1.0
+                for slot in slots:
+                    claimed = (self._replies or self._broadcast).popleft()
+                    task = asyncio.create_task(self._send(claimed, slot))
+                    self._sending.add(task)
+                    task.add_done_callback(self._sending.discard)
+                if not slots:
+                    await asyncio.sleep(wait)
+            self._ready.clear()
 
     async def _send(self, claimed: Claimed, slot: float) -> None:
         try:
@@ -681,7 +752,10 @@ class ChannelSender:
                 )
             )
         finally:
-            self._inflight.pop(claimed.conversation_id, None)
+            if self._inflight.pop(claimed.conversation_id, None) == BULK:
+                self._bulk -= 1
+            if self._bound is not None and self._room() >= self._batch:
+                self._wake.set()
 
     def stop(self) -> None:
         """Claim nothing more; the loop ends at its next turn (sends under way finish)."""
