@@ -1,5 +1,5 @@
-"""`python -m bench [webhook] [e2e] [sender] [complaints] [register] [notices]`: run the named
-benchmarks (all by default; `make bench BENCH=e2e` for one).
+"""`python -m bench [webhook] [e2e] [sender] [complaints] [register] [notices] [dispatch]`:
+run the named benchmarks (all by default; `make bench BENCH=e2e` for one).
 
 Each prints a small table, its figures as ratios against anchors measured in the same run.
 Sizes, rounds and time-outs come from the environment, so a quick run stays small:
@@ -16,7 +16,9 @@ sender: BENCH_SENDER_MESSAGES (10000), BENCH_SENDER_RATE (1000), BENCH_SENDER_TI
     BENCH_SENDER_SLOW_SECONDS (0.08);
 complaints: BENCH_COMPLAINTS (1000000);
 register: BENCH_REGISTER_ROWS (100000), BENCH_REGISTER_XLSX_ROWS (100000; 0 skips it).
-notices: BENCH_NOTICE_RECIPIENTS (100000), BENCH_NOTICE_CHUNK (2000).
+notices: BENCH_NOTICE_RECIPIENTS (100000), BENCH_NOTICE_CHUNK (2000);
+dispatch: BENCH_DISPATCH_RECIPIENTS (100000), BENCH_DISPATCH_WHATSAPP_RATE (400),
+    BENCH_DISPATCH_TELEGRAM_RATE (30).
 BENCH_ROUNDS (3) is every benchmark's rounds unless its own variable says otherwise;
 BENCH_DATABASE_URL (or TEST_DATABASE_URL) is the PostgreSQL to use, when reachable.
 """
@@ -27,7 +29,7 @@ import importlib
 import signal
 import sys
 
-BENCHMARKS = ("webhook", "e2e", "sender", "complaints", "register", "notices")
+BENCHMARKS = ("webhook", "e2e", "sender", "complaints", "register", "notices", "dispatch")
 
 
 def main(names: list[str]) -> None:

@@ -45,15 +45,35 @@ class FakeBotApi:
 
 
 @contextmanager
-def fake_bot_api() -> Iterator[FakeBotApi]:
-    """A fake Telegram Bot API process accepting ``BOT_TOKEN``, with no limits yet."""
+def _fake(name: str, module: str, token: str) -> Iterator[FakeBotApi]:
+    """One fake platform (``tests.fakes.<module>``) as its own process, with no limits yet."""
     port = free_port()
-    command = [sys.executable, "-m", "tests.fakes.telegram_server", "--port", str(port)]
-    command += ["--token", BOT_TOKEN]
+    command = [sys.executable, "-m", f"tests.fakes.{module}", "--port", str(port)]
+    command += ["--token", token]
     url = f"http://127.0.0.1:{port}"
-    with running("fake Bot API", command, {}, f"{url}/_stats"):
+    with running(name, command, {}, f"{url}/_stats"):
         fake = FakeBotApi(url)
         try:
             yield fake
         finally:
             fake.close()
+
+
+@contextmanager
+def fake_bot_api() -> Iterator[FakeBotApi]:
+    """A fake Telegram Bot API process accepting ``BOT_TOKEN``, with no limits yet."""
+    with _fake("fake Bot API", "telegram_server", BOT_TOKEN) as fake:
+        yield fake
+
+
+GRAPH_TOKEN = "BENCH-GRAPH-ACCESS-TOKEN"
+
+
+@contextmanager
+def fake_graph_api() -> Iterator[FakeBotApi]:
+    """A fake WhatsApp Cloud API (tests/fakes/whatsapp_server.py) process accepting
+    ``GRAPH_TOKEN``, with no limits yet; its control routes are the Bot API fake's, so the
+    same client reads its ledger. Its ``url`` is the server's root: the API is under
+    ``/v21.0``."""
+    with _fake("fake Graph API", "whatsapp_server", GRAPH_TOKEN) as fake:
+        yield fake

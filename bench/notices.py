@@ -36,7 +36,9 @@ BATCH = 10_000
 GOAL_SECONDS, GOAL_MB = 5.0, 200.0
 
 
-def _populate(url: str) -> None:
+def populate(url: str, *, recipients: int = RECIPIENTS, now: datetime = NOW) -> None:
+    """The register of one office (``recipients`` persons, mixed as the module says) and one
+    notice to all of them, due at ``now``."""
     engine = make_engine(url)
     persons = Person.__table__  # type: ignore[attr-defined]
     chats = Conversation.__table__  # type: ignore[attr-defined]
@@ -48,12 +50,12 @@ def _populate(url: str) -> None:
                 "slug": "buton-tengah",
                 "name": "Dinas Sosial Kabupaten Buton Tengah",
                 "timezone": "Asia/Makassar",
-                "created_at": NOW,
+                "created_at": now,
             },
         ).scalar_one()
-    for start in range(0, RECIPIENTS, BATCH):
+    for start in range(0, recipients, BATCH):
         rows = []
-        for i in range(start, min(start + BATCH, RECIPIENTS)):
+        for i in range(start, min(start + BATCH, recipients)):
             phone = "" if i % 20 == 19 else f"+62812{i:08d}"
             rows.append(
                 {
@@ -68,8 +70,8 @@ def _populate(url: str) -> None:
                     "kecamatan": f"Kecamatan {i % 7}",
                     "phone": phone,
                     "phone_e164": phone,
-                    "created_at": NOW,
-                    "updated_at": NOW,
+                    "created_at": now,
+                    "updated_at": now,
                 }
             )
         with engine.begin() as conn:
@@ -86,7 +88,7 @@ def _populate(url: str) -> None:
                     "data": {},
                     "person_id": person_id,
                     "office_id": office_id,
-                    "updated_at": NOW - timedelta(days=1),
+                    "updated_at": now - timedelta(days=1),
                 }
                 for i, person_id in enumerate(ids, start=start)
                 if i % 10 == 0
@@ -100,20 +102,20 @@ def _populate(url: str) -> None:
                 "kind": "socialisation",
                 "title": "Sosialisasi BPNT",
                 "place": "Aula Kantor Camat Lakudo",
-                "starts_at": NOW + timedelta(days=3),
+                "starts_at": now + timedelta(days=3),
                 "details": "Bawa KTP dan KKS.",
-                "send_at": NOW,
+                "send_at": now,
                 "audience": {},
                 "reminders": [],
                 "status": "scheduled",
                 "revision": 1,
-                "created_at": NOW,
-                "updated_at": NOW,
+                "created_at": now,
+                "updated_at": now,
             },
         ).scalar_one()
         conn.execute(
             insert(NoticeRound.__table__),  # type: ignore[attr-defined]
-            {"notice_id": notice_id, "kind": "notice", "due_at": NOW, "status": "scheduled",
+            {"notice_id": notice_id, "kind": "notice", "due_at": now, "status": "scheduled",
              "cursor": 0},
         )  # fmt: skip
         # An office's register is not new when a notice goes out: the planner knows its size.
@@ -166,7 +168,7 @@ def run() -> None:
     for kind in databases():
         with fresh_database(kind) as url:
             t0 = time.perf_counter()
-            _populate(url)
+            populate(url)
             print(f"[{kind}] register built in {time.perf_counter() - t0:.1f} s")
             mine, theirs = context.Pipe(duplex=False)
             process = context.Process(target=_fan_out, args=(url, theirs))
