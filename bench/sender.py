@@ -2,17 +2,14 @@
 
 The messages are queued in the database before Sigap starts (conversations and outbox rows
 made through the models and services/outbox.py, so any column added later gets its
-default), as a broadcast notice leaves them: at the broadcast priority and marked as a
-broadcast, so the sender gives them only the three quarters of its places it may give a
-broadcast, and checks each chat for BERHENTI as it takes it. Sigap then runs as it does by
-default (workers on) with TELEGRAM_SEND_RATE=1000, against the fake Bot API in its own
-process, which admits 1,000 sendMessage a second (a token bucket holding one second's worth)
-and answers Telegram's 429 above that. Scenarios: one process on each database; two
-processes on one PostgreSQL (`sigap worker` beside the web process when that command exists,
-else two web processes); and the platform taking 80 ms to answer each call.
+default), as a broadcast notice leaves them. Sigap then runs as it does by default (workers
+on) with TELEGRAM_SEND_RATE=1000, against the fake Bot API in its own process, which admits
+1,000 sendMessage a second (a token bucket holding one second's worth) and answers Telegram's
+429 above that. Scenarios: one process on each database; two processes on one PostgreSQL
+(`sigap worker` beside the web process when that command exists, else two web processes);
+and the platform taking 80 ms to answer each call.
 
-The achieved rate runs from the first accepted send to the last: the start-up before the
-first is left out, a slow start and a straggling end are counted. A run that has not
+The achieved rate runs from the first accepted send to the last. A run that has not
 delivered everything BENCH_SENDER_TIMEOUT seconds after Sigap was started is stopped there
 and shows what it reached, at the rate it was sending.
 
@@ -21,12 +18,10 @@ Goal (issue 9): at least 98 % of the rate, no 429, no message sent twice.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import text
 
@@ -72,25 +67,6 @@ class Outcome:
     duplicates: int
     complete: bool
     outbox: dict[str, int]
-    cpu: float | None = None  # seconds of CPU Sigap's processes used meanwhile, when known
-
-
-def _cpu_seconds(pid: int) -> float | None:
-    """CPU time of a process and its children (Linux), or None where /proc cannot tell."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return None
-    total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    for child in children:
-        total += _cpu_seconds(int(child)) or 0.0
-    return total
-
-
-def _sigap_cpu(processes: list[Process]) -> float | None:
-    found = [_cpu_seconds(p.popen.pid) for p in processes]
-    return None if any(f is None for f in found) else sum(f or 0.0 for f in found)
 
 
 def scenarios(kinds: list[str]) -> list[Scenario]:
@@ -178,9 +154,7 @@ def _measure(fake: FakeBotApi, scenario: Scenario) -> Outcome:
         env = sigap_env(url, fake.url) | {"TELEGRAM_SEND_RATE": str(int(RATE))}
         started = time.monotonic()
         with _sigap_processes(scenario.processes, env) as processes:
-            before = _sigap_cpu(processes)
             _watch(fake, processes, started)
-            after = _sigap_cpu(processes)
             dead = [p.name for p in processes if not p.alive()]
             if dead:
                 print(f"   ({', '.join(dead)} died:\n{processes[0].tail()})")
@@ -197,22 +171,16 @@ def _measure(fake: FakeBotApi, scenario: Scenario) -> Outcome:
         duplicates=stats["duplicates"],
         complete=stats["accepted"] >= MESSAGES,
         outbox=outbox,
-        cpu=after - before if after is not None and before is not None else None,
     )
 
 
 def _line(scenario: Scenario, outcome: Outcome) -> str:
     late = "" if outcome.complete else f"   [gave up after {TIMEOUT:.0f} s]"
     outbox = ", ".join(f"{status} {count:,}" for status, count in sorted(outcome.outbox.items()))
-    cpu = (
-        f"   CPU {outcome.cpu / outcome.accepted * 1000:.2f} ms/message"
-        if outcome.cpu is not None and outcome.accepted
-        else ""
-    )
     return (
         f"{scenario.label:37} {outcome.accepted:>6,}/{MESSAGES:,} in {outcome.seconds:6.1f} s "
         f"{outcome.rate:7.0f}/s {outcome.rate / RATE:6.1%}   429s {outcome.too_many:>6,}   "
-        f"duplicates {outcome.duplicates:>4}   outbox: {outbox}{cpu}{late}"
+        f"duplicates {outcome.duplicates:>4}   outbox: {outbox}{late}"
     )
 
 
@@ -221,10 +189,7 @@ def run() -> None:
         f"== sender: {MESSAGES:,} queued messages to {MESSAGES:,} chats, TELEGRAM_SEND_RATE="
         f"{RATE:.0f}, fake Bot API refusing above {RATE:.0f}/s (429) =="
     )
-    print(
-        "   (accepted by the fake, seconds from the first accepted to the last, the rate that"
-        " makes and its % of the limit; CPU: Sigap's processes, all of them, per message)"
-    )
+    print("   (accepted by the fake, seconds first to last, achieved rate and % of the limit)")
     with fake_bot_api() as fake:
         for scenario in scenarios(databases()):
             print(_line(scenario, _measure(fake, scenario)), flush=True)
