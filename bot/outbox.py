@@ -19,12 +19,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import json
 import logging
 import math
 import os
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -32,7 +31,6 @@ from typing import Any
 
 from sqlalchemy import (
     BindParameter,
-    Boolean,
     ColumnElement,
     Connection,
     Engine,
@@ -51,7 +49,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.sql.selectable import TextualSelect
 
 from bot import complaint_buttons, notice_buttons
@@ -135,112 +132,81 @@ def claim(
     now: datetime,
     priority: int | None = None,
     paced: bool = True,
-    bulk_limit: int | None = None,
 ) -> list[Claimed]:
-    """Take up to ``limit`` chats of ``channel`` with a message due at ``now``, and of them at
-    most ``bulk_limit`` (when given) for broadcast rows."""
+    """Take up to ``limit`` chats of ``channel`` with a message due at ``now``."""
     if limit <= 0:
         return []
     started = time.monotonic()
     statements = _claim_statements(engine.dialect.name, paced=paced, replies_only=priority == REPLY)
     with engine.begin() as conn:
-        found = _within(
-            conn.execute(
-                statements.candidates, {"channel": channel, "now": now, "limit": limit}
-            ).all(),
-            bulk_limit,
-        )
-        if not found:
-            return []
-        taken = conn.execute(statements.take, {"chats": list(found), "worker": worker_id}).all()
-        if not taken:
-            return []
-        stopped = _stopped(conn, taken)
-        if stopped:
-            _withhold(conn, sorted(stopped))
-        # A candidate is its chat's head (the row to send first) unless it is a reply behind
-        # older rows, or its chat's broadcast rows were just withheld: those chats' heads are
-        # looked up.
-        rows = {int(c.id): found[int(c.id)] for c in taken}
-        unsure = [i for i, row in rows.items() if row.behind or i in stopped]
-        if unsure:
-            for chat in unsure:
-                del rows[chat]  # a chat left with nothing to send is given back below
-            for row in conn.execute(statements.heads, {"chats": unsure}).all():
-                rows[int(row.conversation_id)] = row
-    chats = {int(c.id): c for c in taken}
-    deadline = started + LEASE
-    claimed = sorted(
-        (
-            Claimed(
-                conversation_id=chat_id,
-                chat_id=str(chats[chat_id].chat_id),
-                row_id=int(row.id),
-                text=str(row.text),
-                buttons=list(row.buttons or []),
-                extra=dict(row.extra or {}),
-                attempts=int(row.attempts),
-                priority=int(row.priority),
-                deadline=deadline,
-                channel=channel,
-                last_inbound_at=chats[chat_id].last_inbound_at,
-                now=now,
-                more=bool(row.more),
+        chat_ids = list(
+            dict.fromkeys(
+                int(i)
+                for i in conn.execute(
+                    statements.candidates, {"channel": channel, "now": now, "limit": limit}
+                ).scalars()
             )
-            for chat_id, row in rows.items()
-            if row.next_attempt_at <= now
-        ),
-        key=lambda c: (c.priority, c.row_id),
-    )
-    # A chat whose head is waiting for its backoff, or that has nothing left, gives its lease
-    # back at once.
+        )
+        if not chat_ids:
+            return []
+        taken = conn.execute(statements.take, {"chats": chat_ids, "worker": worker_id}).all()
+        _withhold_stopped(conn, [int(i) for i, _, _ in taken])
+        heads = (
+            conn.execute(statements.heads, {"chats": [int(i) for i, _, _ in taken]}).all()
+            if taken
+            else []
+        )
+    chats = {int(i): str(chat_id) for i, chat_id, _ in taken}
+    wrote = {int(i): last for i, _, last in taken}
+    deadline = started + LEASE
+    claimed = [
+        Claimed(
+            conversation_id=int(row.conversation_id),
+            chat_id=chats[int(row.conversation_id)],
+            row_id=int(row.id),
+            text=str(row.text),
+            buttons=list(row.buttons or []),
+            extra=dict(row.extra or {}),
+            attempts=int(row.attempts),
+            priority=int(row.priority),
+            deadline=deadline,
+            channel=channel,
+            last_inbound_at=wrote[int(row.conversation_id)],
+            now=now,
+            more=bool(row.more),
+        )
+        for row in heads
+        if row.next_attempt_at <= now
+    ]
+    # A chat whose head is waiting for its backoff gives its lease back at once.
     waiting = set(chats) - {c.conversation_id for c in claimed}
     if waiting:
         release(engine, sorted(waiting), worker_id=worker_id)
     return claimed
 
 
-def _within(found: Sequence[Any], bulk_limit: int | None) -> dict[int, Any]:
-    """The candidate row of each chat, in the candidates' order (replies first), one a chat,
-    and no more broadcast chats than ``bulk_limit``: left out before their leases are taken,
-    rather than taken and given back."""
-    chats: dict[int, Any] = {}
-    bulk = 0
-    for row in found:
-        chat = int(row.conversation_id)
-        if chat in chats:
-            continue
-        if row.priority != REPLY:
-            if bulk_limit is not None and bulk >= bulk_limit:
-                continue
-            bulk += 1
-        chats[chat] = row
-    return chats
-
-
-def _stopped(conn: Connection, taken: Sequence[Any]) -> set[int]:
-    """The chats among ``taken`` whose person (or the chat itself) said BERHENTI."""
-    stopped = {int(c.id) for c in taken if c.broadcasts_stopped_at is not None}
-    persons = {int(c.person_id): int(c.id) for c in taken if c.person_id is not None}
-    if persons:
-        said = conn.execute(
-            select(_PERSON.c.id).where(
-                _PERSON.c.id.in_(list(persons)), _PERSON.c.broadcasts_stopped_at.is_not(None)
-            )
-        ).scalars()
-        stopped |= {persons[int(person)] for person in said}
-    return stopped
-
-
-def _withhold(conn: Connection, chat_ids: list[int]) -> None:
+def _withhold_stopped(conn: Connection, chat_ids: list[int]) -> None:
     """Broadcast rows of chats whose person (or the chat itself) said BERHENTI after the rows
     were queued: marked opted_out, never sent. Replies and complaint answers are no broadcast."""
+    if not chat_ids:
+        return
+    stopped = (
+        select(_CHAT.c.id)
+        .select_from(_CHAT.outerjoin(_PERSON, _PERSON.c.id == _CHAT.c.person_id))
+        .where(
+            _CHAT.c.id.in_(chat_ids),
+            or_(
+                _CHAT.c.broadcasts_stopped_at.is_not(None),
+                _PERSON.c.broadcasts_stopped_at.is_not(None),
+            ),
+        )
+    )
     conn.execute(
         update(_OUTBOX)
         .where(
             _OUTBOX.c.status == "queued",
             _OUTBOX.c.priority == BULK,
-            _OUTBOX.c.conversation_id.in_(chat_ids),
+            _OUTBOX.c.conversation_id.in_(stopped),
             _OUTBOX.c.extra["broadcast"].as_boolean(),
         )
         .values(status="opted_out", last_error="broadcasts stopped (BERHENTI)")
@@ -272,7 +238,10 @@ def _claim_statements(dialect: str, *, paced: bool, replies_only: bool) -> _Clai
         # A reply is taken even when an older broadcast row is its chat's head: the chat then
         # sends that row first, so order holds and the person is not kept waiting behind
         # everybody else's broadcast. A broadcast row is taken only as its chat's head.
-        f"(o.priority = {REPLY} OR NOT {_queued_beside('<')})",
+        f"""(o.priority = {REPLY} OR NOT EXISTS (
+            SELECT 1 FROM outbox_message AS older
+            WHERE older.conversation_id = o.conversation_id AND older.status = 'queued'
+              AND older.id < o.id))""",
     ]
     if paced:
         conditions.append(f"(c.outbound_next_at IS NULL OR c.outbound_next_at <= {now})")
@@ -280,31 +249,15 @@ def _claim_statements(dialect: str, *, paced: bool, replies_only: bool) -> _Clai
         conditions.append(f"o.priority = {REPLY}")
     # Chats another worker is claiming right now are skipped, not waited for.
     lock = " FOR UPDATE OF c SKIP LOCKED" if dialect == "postgresql" else ""
-    # Each candidate comes with what sending it takes, so that a chat's head, which most
-    # candidates are, needs no second look.
     candidates = (
         text(
-            f"""SELECT o.conversation_id, o.priority, o.id, o.text, o.buttons, o.extra,
-              o.attempts, o.next_attempt_at,
-              {_queued_beside("<")} AS behind, {_queued_beside(">")} AS more
-            FROM outbox_message AS o{hint}
+            f"""SELECT o.conversation_id FROM outbox_message AS o{hint}
             JOIN conversation AS c ON c.id = o.conversation_id
             WHERE {" AND ".join(conditions)}
             ORDER BY o.priority, o.id LIMIT :limit{lock}"""
         )
         .bindparams(bindparam("now", type_=UTCDateTime), bindparam("limit", type_=Integer))
-        .columns(
-            conversation_id=Integer,
-            priority=Integer,
-            id=Integer,
-            text=_OUTBOX.c.text.type,
-            buttons=_OUTBOX.c.buttons.type,
-            extra=_OUTBOX.c.extra.type,
-            attempts=Integer,
-            next_attempt_at=UTCDateTime,
-            behind=Boolean,
-            more=Boolean,
-        )
+        .columns(conversation_id=Integer)
     )
     db_now = _now(dialect)
     lease_free = or_(
@@ -314,13 +267,7 @@ def _claim_statements(dialect: str, *, paced: bool, replies_only: bool) -> _Clai
         update(_CHAT)
         .where(_CHAT.c.id.in_(bindparam("chats", expanding=True)), lease_free)
         .values(outbound_lease_owner=bindparam("worker"), outbound_lease_expires=db_now + LEASE)
-        .returning(
-            _CHAT.c.id,
-            _CHAT.c.chat_id,
-            _CHAT.c.last_inbound_at,
-            _CHAT.c.broadcasts_stopped_at,
-            _CHAT.c.person_id,
-        )
+        .returning(_CHAT.c.id, _CHAT.c.chat_id, _CHAT.c.last_inbound_at)
     )
     oldest = (
         select(func.min(_OUTBOX.c.id))
@@ -352,14 +299,6 @@ def _claim_statements(dialect: str, *, paced: bool, replies_only: bool) -> _Clai
         .order_by(_OUTBOX.c.priority, _OUTBOX.c.id)
     )
     return _ClaimStatements(candidates, take, heads)
-
-
-def _queued_beside(side: str) -> str:
-    """SQL: the candidate row ``o`` has a queued row of its chat before it (``<``) or after
-    it (``>``)."""
-    return f"""EXISTS (SELECT 1 FROM outbox_message AS other
-        WHERE other.conversation_id = o.conversation_id AND other.status = 'queued'
-          AND other.id {side} o.id)"""
 
 
 def _now(dialect: str) -> ColumnElement[float]:
@@ -399,38 +338,37 @@ def record(engine: Engine, outcomes: Sequence[Outcome], *, worker_id: str) -> No
     sent = [o for o in outcomes if o.result is not None and o.result.outcome == "sent"]
     with engine.begin() as conn:
         if sent:
-            rows = [
-                {
-                    "row_id": o.claimed.row_id,
-                    "at": o.now,
-                    "message_id": o.result.platform_message_id if o.result else None,
-                    "tries": o.claimed.attempts + 1,
-                    "row_extra": {**o.claimed.extra, **(o.result.extra if o.result else {})},
-                }
-                for o in sent
-            ]
-            if statements.sent_all is not None:
-                conn.execute(statements.sent_all, _columns(rows, json_encoded=("row_extra",)))
-            else:
-                conn.execute(statements.sent, rows)
+            conn.execute(
+                statements.sent,
+                [
+                    {
+                        "row_id": o.claimed.row_id,
+                        "at": o.now,
+                        "message_id": o.result.platform_message_id if o.result else None,
+                        "tries": o.claimed.attempts + 1,
+                        "row_extra": {**o.claimed.extra, **(o.result.extra if o.result else {})},
+                    }
+                    for o in sent
+                ],
+            )
         for outcome in outcomes:
             if outcome.result is not None and outcome.result.outcome != "sent":
                 _record_failure(conn, outcome.claimed, outcome.result, outcome.now)
         # Each chat given back with its pace moved on (see _record_statements).
         paced = [o for o in outcomes if o.result is not None]
         if paced:
-            chats = [
-                {
-                    "chat": o.claimed.conversation_id,
-                    "interval": o.pacing.interval,
-                    "tolerance": o.pacing.interval * max(o.pacing.burst - 1, 0),
-                }
-                for o in paced
-            ]
-            if statements.pace_all is not None:
-                conn.execute(statements.pace_all, {**_columns(chats), "worker": worker_id})
-            else:
-                conn.execute(statements.pace, [{**c, "worker": worker_id} for c in chats])
+            conn.execute(
+                statements.pace,
+                [
+                    {
+                        "worker": worker_id,
+                        "chat": o.claimed.conversation_id,
+                        "interval": o.pacing.interval,
+                        "tolerance": o.pacing.interval * max(o.pacing.burst - 1, 0),
+                    }
+                    for o in paced
+                ],
+            )
         _count(conn, outcomes, statements.count)
         unsent = [o.claimed.conversation_id for o in outcomes if o.result is None]
         if unsent:
@@ -465,20 +403,6 @@ class _RecordStatements:
     pace: Update
     release: Update
     count: Insert
-    # PostgreSQL: the same two updates as one statement for all the rows, from arrays (run
-    # once a row, the statements cost the database more than the updates themselves).
-    sent_all: TextClause | None = None
-    pace_all: TextClause | None = None
-
-
-def _columns(
-    rows: Sequence[dict[str, Any]], *, json_encoded: tuple[str, ...] = ()
-) -> dict[str, Any]:
-    """Rows as one list a column, for a statement that reads them as arrays."""
-    return {
-        key: [json.dumps(r[key]) if key in json_encoded else r[key] for r in rows]
-        for key in rows[0]
-    }
 
 
 @functools.cache
@@ -526,29 +450,7 @@ def _record_statements(dialect: str) -> _RecordStatements:
         index_elements=["channel", "outcome", "code", "shard"],
         set_={"count": _COUNTS.c.count + count.excluded.count},
     )
-    if dialect != "postgresql":
-        return _RecordStatements(sent, pace, release, count)
-    now = now_sql_for(dialect)
-    sent_all = text(
-        """UPDATE outbox_message AS o
-        SET status = 'sent', sent_at = v.at, platform_message_id = v.message_id,
-            attempts = v.tries, extra = v.row_extra
-        FROM unnest(CAST(:row_id AS bigint[]), CAST(:at AS timestamptz[]),
-                    CAST(:message_id AS varchar[]), CAST(:tries AS integer[]),
-                    CAST(:row_extra AS json[]))
-            AS v(row_id, at, message_id, tries, row_extra)
-        WHERE o.id = v.row_id AND o.status = 'queued'"""
-    )
-    pace_all = text(
-        f"""UPDATE conversation AS c
-        SET outbound_lease_owner = NULL, outbound_lease_expires = NULL,
-            outbound_next_at = greatest(coalesce(c.outbound_next_at + v.tolerance, {now}),
-                                        {now}) + v.step - v.tolerance
-        FROM unnest(CAST(:chat AS integer[]), CAST(:interval AS float8[]),
-                    CAST(:tolerance AS float8[])) AS v(chat, step, tolerance)
-        WHERE c.id = v.chat AND c.outbound_lease_owner = :worker"""
-    )
-    return _RecordStatements(sent, pace, release, count, sent_all, pace_all)
+    return _RecordStatements(sent, pace, release, count)
 
 
 def _record_failure(conn: Connection, claimed: Claimed, result: SendResult, now: datetime) -> None:
@@ -645,18 +547,10 @@ class Recorder:
             await asyncio.shield(self._task)
 
 
-# Seconds of sends a worker holds at once per channel: claimed and waiting for a slot of the
-# budget (up to its horizon), under way on a slow platform, and enough besides for the next
-# claims to come in before the slots held run out, on a busy machine too.
-WINDOW = 1.0
-
-
 @dataclass
 class ChannelSender:
-    """One channel's sending in one worker. The claim loop keeps the worker's places filled
-    with chats (replies first, and a quarter of the places kept for them); the dispatcher
-    gives the claimed rows the slots of the channel's shared budget as the budget has them,
-    replies first, and starts each send at its slot; outcomes are recorded in batches."""
+    """One channel's sending in one worker: claims chats as capacity frees, sends each at a
+    slot of the channel's shared budget, and records outcomes in batches."""
 
     engine: Engine
     channel: Channel
@@ -667,30 +561,24 @@ class ChannelSender:
     poll: float = 0.5
     db: DatabaseThread | None = None
     _inflight: dict[int, int] = field(default_factory=dict)  # conversation id -> priority
-    _bulk: int = 0  # of those, broadcast rows
-    # Claimed rows waiting for a slot: replies, then broadcast rows, each in claim order.
-    _replies: deque[Claimed] = field(default_factory=deque)
-    _broadcast: deque[Claimed] = field(default_factory=deque)
-    _ready: asyncio.Event = field(default_factory=asyncio.Event)
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _sending: set[asyncio.Task[None]] = field(default_factory=set)
     _closing: bool = False
     _notified: float = 0.0  # this process's monotonic clock at the last notify()
-    # What cut the last claim short: "all" (every place taken), "bulk" (the broadcast share
-    # taken), or None (the queue had no more due): then sends finishing make room to claim.
-    _bound: str | None = None
+    _more: bool = False  # the last claim took as many chats as it could: more may be due
 
     def __post_init__(self) -> None:
         if not self.concurrency:
-            self.concurrency = max(8, min(4096, math.ceil((self.rate or 100) * WINDOW)))
-        # A quarter of the places is always kept for replies, whatever a broadcast does.
-        self._bulk_places = (self.concurrency * 3) // 4
-        # Claims go in batches: one for every few places freed, not one per send.
-        self._batch = max(1, self.concurrency // 16)
+            # Enough calls in flight to keep the rate at 250 ms a call, within limits.
+            self.concurrency = max(8, min(512, math.ceil((self.rate or 100) * 0.25)))
         if self.db is None:
             self.db = DatabaseThread(self.engine)
         self._db = self.db
-        self.budget = SendBudget(self.engine, self.channel.name, self.rate) if self.rate else None
+        self.budget = (
+            SendBudget(self.engine, self.channel.name, self.rate, db=self._db)
+            if self.rate
+            else None
+        )
         self.recorder = Recorder(
             self.engine, worker_id=self.worker_id, flushed=self._given_back, db=self._db
         )
@@ -701,52 +589,32 @@ class ChannelSender:
         self._wake.set()
 
     def _given_back(self, outcomes: Sequence[Outcome]) -> None:
-        # A chat given back may have a row due now: one behind the row just sent, one queued
-        # while that was in flight (the claim skipped its chat then), or the row itself when
-        # it was not sent. Otherwise a claim would find nothing.
-        if any(
+        # Room for more: the last claim was cut short by the sends in flight, not by the
+        # queue. And a chat given back may have a row due now: one behind the row just sent,
+        # one queued while that was in flight (the claim skipped its chat then), or the row
+        # itself when it was not sent. Otherwise a claim would find nothing.
+        if self._more or any(
             o.claimed.more or o.result is None or o.claimed.deadline - LEASE < self._notified
             for o in outcomes
         ):
             self._wake.set()
 
-    def _room(self) -> int:
-        """Places free for the kind of row the last claim ran out of places for."""
-        free = self.concurrency - len(self._inflight)
-        if self._bound == "bulk":
-            return min(free, self._bulk_places - self._bulk)
-        return free
-
     async def run(self) -> None:
-        dispatcher = asyncio.create_task(self._dispatch())
         try:
             while not self._closing:
                 self._wake.clear()
                 try:
-                    await self._claim()
+                    more = await self._claim_and_start()
                 except Exception:
                     log.exception("%s: claiming failed; retrying", self.channel.name)
-                    self._bound = None
-                # A claim that found all that is due waits to be woken (new replies, chats
-                # given back) or for the poll; one cut short by the places in flight is woken
-                # as sends finish and free a batch of places.
-                await self._sleep()
+                    more = False
+                # A claim that found fewer chats than it could take found all that are due:
+                # the next waits to be woken (new replies, chats given back) or for the poll.
+                # One that found as many as it could take is woken as sends are recorded.
+                self._more = more
+                if not more or len(self._inflight) >= self.concurrency:
+                    await self._sleep()
         finally:
-            dispatcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await dispatcher
-            # Chats still waiting for a slot were not sent to: given back for the others.
-            waiting = [*self._replies, *self._broadcast]
-            self._replies.clear()
-            self._broadcast.clear()
-            if waiting:
-                with contextlib.suppress(Exception):
-                    await self._db(
-                        release,
-                        self.engine,
-                        [c.conversation_id for c in waiting],
-                        worker_id=self.worker_id,
-                    )
             # On the way out, sends under way finish and are recorded: cutting one off after
             # the platform took it would send it again after the restart.
             if self._sending:
@@ -760,63 +628,41 @@ class ChannelSender:
             async with asyncio.timeout(self.poll):
                 await self._wake.wait()
 
-    async def _claim(self) -> None:
-        """Claim chats for the places free, noting what cut the claim short."""
+    async def _claim_and_start(self) -> bool:
+        """Claim chats and start their sends; True when there may be more to claim now."""
         free = self.concurrency - len(self._inflight)
         if free <= 0:
-            self._bound = "all"
-            return
-        bulk_room = max(0, self._bulk_places - self._bulk)
-        self._bound = None
+            return True  # no room to look: there may well be more
+        # A quarter of the capacity is kept for replies, whatever a broadcast does.
+        bulk_in_flight = sum(1 for p in self._inflight.values() if p == BULK)
+        bulk_room = max(0, (self.concurrency * 3) // 4 - bulk_in_flight)
+        now = utcnow()
         taken = await self._db(
             claim,
             self.engine,
             self.channel.name,
             worker_id=self.worker_id,
             limit=free,
-            now=utcnow(),
+            now=now,
             priority=REPLY if bulk_room == 0 else None,
-            bulk_limit=bulk_room,
         )
-        bulk = 0
-        for claimed in taken:
+        more = len(taken) >= free
+        bulk = [c for c in taken if c.priority == BULK]
+        if len(bulk) > bulk_room:
+            extra = bulk[bulk_room:]
+            taken = [c for c in taken if c not in extra]
+            await self._db(
+                release, self.engine, [c.conversation_id for c in extra], worker_id=self.worker_id
+            )
+        if not taken:
+            return False
+        slots = await self.budget.slots(len(taken)) if self.budget else [0.0] * len(taken)
+        for claimed, slot in zip(taken, slots, strict=True):
             self._inflight[claimed.conversation_id] = claimed.priority
-            if claimed.priority == BULK:
-                bulk += 1
-                self._broadcast.append(claimed)
-            else:
-                self._replies.append(claimed)
-        self._bulk += bulk
-        if taken:
-            self._ready.set()
-        if len(taken) >= free:
-            self._bound = "all"
-        elif bulk >= bulk_room:
-            self._bound = "bulk"
-        if self._bound is not None and self._room() >= self._batch:
-            self._wake.set()  # sends finished meanwhile: claim again at once
-
-    async def _dispatch(self) -> None:
-        """Give claimed rows their slots as the budget has them, and start their sends."""
-        while True:
-            await self._ready.wait()
-            while waiting := len(self._replies) + len(self._broadcast):
-                if self.budget is None:
-                    slots, wait = [0.0] * waiting, 0.0
-                else:
-                    try:
-                        slots, wait = await self._db(self.budget.take, waiting)
-                    except Exception:
-                        log.exception("%s: reserving send slots failed", self.channel.name)
-                        slots, wait = [], 1.0
-                for slot in slots:
-                    claimed = (self._replies or self._broadcast).popleft()
-                    task = asyncio.create_task(self._send(claimed, slot))
-                    self._sending.add(task)
-                    task.add_done_callback(self._sending.discard)
-                if not slots:
-                    await asyncio.sleep(wait)
-            self._ready.clear()
+            task = asyncio.create_task(self._send(claimed, slot))
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
+        return more
 
     async def _send(self, claimed: Claimed, slot: float) -> None:
         try:
@@ -835,10 +681,7 @@ class ChannelSender:
                 )
             )
         finally:
-            if self._inflight.pop(claimed.conversation_id, None) == BULK:
-                self._bulk -= 1
-            if self._bound is not None and self._room() >= self._batch:
-                self._wake.set()
+            self._inflight.pop(claimed.conversation_id, None)
 
     def stop(self) -> None:
         """Claim nothing more; the loop ends at its next turn (sends under way finish)."""
