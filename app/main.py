@@ -25,6 +25,7 @@ from bot.runtime import BotRuntime
 from bot.waiting import WebhooksWaiting
 from core.db import make_engine, read_only
 from core.settings import Settings, get_settings
+from services import staff
 from services.catalogue import Catalogue, load_catalogue
 from services.catalogue_sync import sync_catalogue
 
@@ -43,6 +44,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         sync_catalogue(engine, catalogue)
+        if staff.PASSWORD_HASH_PROFILE != "default" and not settings.demo_mode:
+            log.warning("PASSWORD_HASH_PROFILE is not 'default': passwords are weakly hashed")
         # Everything loaded so far (catalogue, mappers, routes) lives as long as the process;
         # keeping it out of the collector's generations spares each collection walking it.
         gc.collect()

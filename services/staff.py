@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import re
 import secrets
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, delete, or_, select
 
@@ -43,7 +44,15 @@ from services.roles import STAFF_ADMINS, Role
 from services.roles import require_office as require_office
 from services.roles import require_role as require_role
 
-_hasher = PasswordHasher()
+# Argon2id at argon2-cffi's defaults (RFC 9106's low-memory profile: 64 MiB, three passes,
+# a fifth of a second of a core). PASSWORD_HASH_PROFILE=cheapest makes a hash nearly free: the
+# test suite sets it (tests/conftest.py), since it creates and logs in hundreds of accounts.
+# Never for an office: the web process logs a warning at start-up when it is set (app/main.py).
+PASSWORD_HASH_PROFILES = {"default": profiles.RFC_9106_LOW_MEMORY, "cheapest": profiles.CHEAPEST}
+PASSWORD_HASH_PROFILE = os.environ.get("PASSWORD_HASH_PROFILE", "default")
+_hasher = PasswordHasher.from_parameters(
+    PASSWORD_HASH_PROFILES.get(PASSWORD_HASH_PROFILE, profiles.RFC_9106_LOW_MEMORY)
+)
 # Verified against when the username is unknown, so both failures take the same time.
 _DUMMY_HASH = _hasher.hash("sigap-dummy-password")
 # At most this many hashes at once in a process: each takes 64 MiB and a core's worth of time,
@@ -120,8 +129,10 @@ def create_staff(
     role: str,
     password: str,
     chat: str | None = None,
+    password_hash: str | None = None,
 ) -> StaffUser:
-    """The row itself, for the demo loader and tests; people are added by :func:`add_staff`."""
+    """The row itself, for the demo loader and tests; people are added by :func:`add_staff`.
+    ``password_hash``: ``password`` already hashed (the demo's accounts share one)."""
     if role not in set(Role):
         raise InvalidInput("error.unknown_role", role=role)
     if session.exec(select(StaffUser).where(StaffUser.username == username)).first():
@@ -131,7 +142,7 @@ def create_staff(
         username=username,
         full_name=full_name,
         role=role,
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password),
         chat=chat,
     )
     session.add(staff)

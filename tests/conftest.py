@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import os
+
+# Before anything imports services/staff.py: the suite creates and logs in hundreds of
+# accounts, and Argon2 at its real cost would make that a fifth of a second of a core each.
+os.environ.setdefault("PASSWORD_HASH_PROFILE", "cheapest")
+
 import shutil
 from collections.abc import Iterator
 from pathlib import Path

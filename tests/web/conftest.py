@@ -49,10 +49,10 @@ class LiveSigap:
     attachments: Path | None = None
 
 
-@pytest.fixture(scope="module")
-def live_sigap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSigap]:
-    """Sigap serving the demo offices from its own SQLite file, in a thread of this process."""
-    path: Path = tmp_path_factory.mktemp("web") / "sigap.db"
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file with the demo offices, made once and copied for each module."""
+    path: Path = tmp_path_factory.mktemp("web-template") / "sigap.db"
     url = f"sqlite:///{path}"
     upgrade(url)
     engine = make_engine(url)
@@ -60,6 +60,19 @@ def live_sigap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSigap]:
     with unit_of_work(engine) as session:
         apply_catalogue(session=session, catalogue=catalogue)
         load_demo(session=session, catalogue=catalogue, now=datetime.now(UTC))
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="module")
+def live_sigap(
+    tmp_path_factory: pytest.TempPathFactory, demo_database: Path
+) -> Iterator[LiveSigap]:
+    """Sigap serving the demo offices from its own SQLite file, in a thread of this process."""
+    path: Path = tmp_path_factory.mktemp("web") / "sigap.db"
+    shutil.copy(demo_database, path)
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
     # A bot username and a business number, so link-code pages show their deep links.
     settings = Settings(
         database_url=url,
