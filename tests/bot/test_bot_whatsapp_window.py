@@ -10,15 +10,24 @@ once its clock is set (``wa.fake.clock``) and refuses a free-form message outsid
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlmodel import Session, select
 
 from bot.channels import OUTSIDE_WINDOW, DeliveryStatus
+from bot.statuses import HOLD, apply_held
 from bot.whatsapp.adapter import statuses
-from models import Complaint, Conversation, Office, OutboxMessage, Proposal, StaffUser
+from models import (
+    Complaint,
+    Conversation,
+    HeldStatus,
+    Office,
+    OutboxMessage,
+    Proposal,
+    StaffUser,
+)
 from services.complaints import ClockPolicy, NewComplaint, answer, file_complaint, sweep
 from services.outbox import ensure_conversation, queue, template
 from services.proposals import Action, transition
@@ -281,6 +290,54 @@ class TestDeliveryStatuses:
         answers = await asyncio.gather(*reports)
         assert {response.status_code for response in answers} == {200}
         assert [_row(wa, row).status for row in rows] == ["read"] * 6
+
+    async def test_statuses_that_come_before_the_row_is_recorded_as_sent_are_applied_after(
+        self, wa: WhatsAppHarness
+    ) -> None:
+        """WhatsApp accepted the message and its receipts come while the sender is still
+        waiting for the API's answer: the row has no wamid yet."""
+        await wa.says(SITI, "halo")
+        row = _queue(wa, "Kabar.")
+        wa.fake.limit(1000.0, delay=0.5)  # the API answers half a second after accepting
+        accepted = len(wa.fake.calls)
+        sending = asyncio.create_task(wa.deliver())
+        while len(wa.fake.calls) == accepted:
+            await asyncio.sleep(0.01)
+        wamid = wa.fake.calls[-1].message_id or ""
+        for status in ("sent", "delivered", "read"):
+            assert (await wa.fake.report(wa.client, wamid, status)).status_code == 200
+        assert _row(wa, row).platform_message_id is None
+        assert await sending == 1
+        assert (_row(wa, row).status, _row(wa, row).platform_message_id) == ("sent", wamid)
+        # The worker's job applies what was held, once; nothing is answered.
+        assert apply_held(wa.engine, now=wa.now) == 2
+        assert _row(wa, row).status == "read"
+        assert apply_held(wa.engine, now=wa.now) == 0
+        assert wa.process() == 0
+
+    async def test_a_held_failure_reaches_the_row_and_what_no_row_ever_names_expires(
+        self, wa: WhatsAppHarness
+    ) -> None:
+        await wa.says(SITI, "halo")
+        row = _queue(wa, "Kabar.")
+        wamid = f"wamid.FAKE{len(wa.fake.sent()) + 1:06d}"  # the id WhatsApp will give it
+        await wa.fake.report(wa.client, wamid, "failed", error_code=131026)
+        await wa.fake.report(wa.client, "wamid.SOMEONE-ELSES", "delivered")
+        assert await wa.deliver() == 1
+        assert _row(wa, row).platform_message_id == wamid
+        assert apply_held(wa.engine, now=wa.now) == 1
+        found = _row(wa, row)
+        assert (found.status, found.last_error) == (
+            "failed",
+            "131026 Message undeliverable (Unable to deliver message to this recipient)",
+        )
+        with Session(wa.engine) as session:
+            assert session.exec(select(HeldStatus.platform_message_id)).all() == [
+                "wamid.SOMEONE-ELSES"
+            ]
+        apply_held(wa.engine, now=datetime.now(UTC) + HOLD + timedelta(seconds=1))
+        with Session(wa.engine) as session:
+            assert session.exec(select(HeldStatus)).all() == []
 
     async def test_statuses_for_another_number_change_nothing(self, wa: WhatsAppHarness) -> None:
         row, wamid = await self._sent(wa)
