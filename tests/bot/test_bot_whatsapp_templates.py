@@ -34,6 +34,7 @@ EVERY_KIND = {
     "sigap_complaint_due",
     "sigap_complaint_escalated",
     "sigap_complaint_staff_news",
+    "sigap_late_digest",
     "sigap_proposal_step",
 }
 
