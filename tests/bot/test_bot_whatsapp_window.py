@@ -28,7 +28,14 @@ from models import (
     Proposal,
     StaffUser,
 )
-from services.complaints import ClockPolicy, NewComplaint, answer, file_complaint, sweep
+from services.complaints import (
+    ClockPolicy,
+    NewComplaint,
+    add_message,
+    answer,
+    file_complaint,
+    sweep,
+)
 from services.outbox import ensure_conversation, queue, template
 from services.proposals import Action, transition
 from services.roles import Role
@@ -554,6 +561,28 @@ class TestStaffAfterASilence:
         _complaint(wa, office_id)
         await wa.deliver()
         assert wa.fake.sent(OFFICER)[-1]["type"] == "interactive"
+
+    async def test_the_complainants_new_message_reaches_a_silent_officer_as_staff_news(
+        self, wa: WhatsAppHarness
+    ) -> None:
+        office_id = _buton_staff_on_whatsapp(wa)
+        await wa.says(SITI, "halo")
+        complaint = _complaint(wa, office_id)
+        await wa.deliver()
+        with Session(wa.engine) as session:
+            add_message(
+                session=session,
+                complaint=session.get_one(Complaint, complaint.id),
+                text="Sudah saya cek\ndi e-warong, belum ada.",
+                now=wa.now,
+            )
+            session.commit()
+        await wa.deliver()
+        relayed = wa.fake.sent(OFFICER)[-1]
+        assert relayed["template"]["name"] == "sigap_complaint_staff_news"
+        number, news = _params(relayed)
+        assert number == complaint.number
+        assert news.startswith(f"PESAN PELAPOR {complaint.number}: Sudah saya cek di e-warong")
 
     async def test_the_reminder_and_the_escalation_go_as_templates_to_who_is_silent(
         self, wa: WhatsAppHarness
