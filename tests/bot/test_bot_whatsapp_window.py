@@ -562,13 +562,19 @@ class TestStaffAfterASilence:
         await wa.deliver()
         assert wa.fake.sent(OFFICER)[-1]["type"] == "interactive"
 
-    async def test_the_complainants_new_message_reaches_a_silent_officer_as_staff_news(
-        self, wa: WhatsAppHarness
-    ) -> None:
+    async def _alerted(self, wa: WhatsAppHarness) -> Complaint:
+        """Siti's complaint, its alert gone to an officer who never wrote to the bot."""
         office_id = _buton_staff_on_whatsapp(wa)
         await wa.says(SITI, "halo")
         complaint = _complaint(wa, office_id)
         await wa.deliver()
+        assert wa.fake.sent(OFFICER)[-1]["template"]["name"] == "sigap_complaint_new"
+        return complaint
+
+    async def test_the_complainants_new_message_reaches_a_silent_officer_as_staff_news(
+        self, wa: WhatsAppHarness
+    ) -> None:
+        complaint = await self._alerted(wa)
         with Session(wa.engine) as session:
             add_message(
                 session=session,
@@ -587,11 +593,7 @@ class TestStaffAfterASilence:
     async def test_the_reminder_and_the_escalation_go_as_templates_to_who_is_silent(
         self, wa: WhatsAppHarness
     ) -> None:
-        office_id = _buton_staff_on_whatsapp(wa)
-        await wa.says(SITI, "halo")
-        complaint = _complaint(wa, office_id)
-        await wa.deliver()
-        assert wa.fake.sent(OFFICER)[-1]["template"]["name"] == "sigap_complaint_new"
+        complaint = await self._alerted(wa)
 
         _later(wa, complaint.due_at - timedelta(hours=3, minutes=30))
         assert sweep(engine=wa.engine, now=wa.now, policy=ClockPolicy()) == 2
