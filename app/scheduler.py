@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from bot.attachments import fetch_pending
 from bot.runtime import new_worker_id
+from bot.statuses import apply_held
 from core.db import unit_of_work
 from core.settings import Settings
 from services import chat_links, notice_fanout, proposal_news, retention, staff
@@ -90,6 +91,12 @@ def prune_staff_sessions(engine: Engine, settings: Settings) -> None:
         log.info("staff log-ins: %d ended sessions and %d old failures pruned", ended, failures)
 
 
+def apply_held_statuses(engine: Engine) -> None:
+    applied = apply_held(engine, now=datetime.now(UTC))
+    if applied:
+        log.info("delivery statuses: %d that came before their row was sent applied", applied)
+
+
 async def fetch_attachments(engine: Engine, settings: Settings) -> None:
     stored = await fetch_pending(engine, settings, now=datetime.now(UTC))
     if stored:
@@ -152,6 +159,18 @@ def build_scheduler(
         minutes=10,
         args=(engine, settings),
         id="staff-session-prune",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
+    # Every 5 s (one indexed read when nothing is held): a status WhatsApp sent before the
+    # sender recorded its message reaches the row a few seconds late, not never.
+    scheduler.add_job(
+        apply_held_statuses,
+        "interval",
+        seconds=5,
+        args=(engine,),
+        id="held-statuses",
         max_instances=1,
         coalesce=True,
         next_run_time=datetime.now(UTC),

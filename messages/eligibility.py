@@ -1,21 +1,21 @@
 """Why an applicant does not (yet) meet a programme's rules, one sentence per failed rule.
 
 ``{member}`` is a masked NIK (``7308************``). Values that need translating arrive once
-per language, as ``{programme_id}``/``{programme_en}`` and the like.
+per language, as ``{programme}``/``{programme}`` and the like.
 """
 
 from __future__ import annotations
 
 ID: dict[str, str] = {
     "eligibility.office": (
-        "Program {programme_id} tidak dilayani oleh kantor Dinas Sosial wilayah {office}."
+        "Program {programme} tidak dilayani oleh kantor Dinas Sosial wilayah {office}."
     ),
     "eligibility.applicant_kind.group": (
-        "Program {programme_id} hanya untuk kelompok; permohonan harus diajukan atas nama "
+        "Program {programme} hanya untuk kelompok; permohonan harus diajukan atas nama "
         "kelompok beserta seluruh anggotanya."
     ),
     "eligibility.applicant_kind.person": (
-        "Program {programme_id} untuk perorangan/keluarga; permohonan diajukan atas nama "
+        "Program {programme} untuk perorangan/keluarga; permohonan diajukan atas nama "
         "satu orang, bukan kelompok."
     ),
     "eligibility.group_size.exact": (
@@ -65,8 +65,8 @@ ID: dict[str, str] = {
         "Anggota dengan NIK {member} bukan laki-laki; program ini khusus untuk laki-laki."
     ),
     "eligibility.marital_status": (
-        "Anggota dengan NIK {member} berstatus {status_id}; program ini hanya untuk yang "
-        "berstatus {allowed_id}."
+        "Anggota dengan NIK {member} berstatus {status}; program ini hanya untuk yang "
+        "berstatus {allowed}."
     ),
     "eligibility.registered_in": (
         "Anggota dengan NIK {member} belum terdaftar dalam {registries}. Pendaftaran diajukan "
@@ -76,14 +76,14 @@ ID: dict[str, str] = {
 
 EN: dict[str, str] = {
     "eligibility.office": (
-        "The programme {programme_en} is not run by the social affairs office of region {office}."
+        "The programme {programme} is not run by the social affairs office of region {office}."
     ),
     "eligibility.applicant_kind.group": (
-        "The programme {programme_en} is for groups only; apply in the group's name with all "
+        "The programme {programme} is for groups only; apply in the group's name with all "
         "of its members."
     ),
     "eligibility.applicant_kind.person": (
-        "The programme {programme_en} is for individuals/households; apply in one person's "
+        "The programme {programme} is for individuals/households; apply in one person's "
         "name, not as a group."
     ),
     "eligibility.group_size.exact": (
@@ -131,8 +131,8 @@ EN: dict[str, str] = {
         "The member with NIK {member} is not a man; this programme is for men only."
     ),
     "eligibility.marital_status": (
-        "The member with NIK {member} is {status_en}; this programme is only for those who are "
-        "{allowed_en}."
+        "The member with NIK {member} is {status}; this programme is only for those who are "
+        "{allowed}."
     ),
     "eligibility.registered_in": (
         "The member with NIK {member} is not registered in {registries}. Registration goes "

@@ -125,6 +125,22 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=500)
 
 
+class HeldStatus(SQLModel, table=True):
+    """A platform's delivery status about a message no outbox row names yet: WhatsApp may say
+    "delivered" before the sender has recorded the row as sent with its id. Applied once a row
+    carries the id, dropped after a while (bot/statuses.py)."""
+
+    __tablename__ = "held_status"
+    __table_args__ = (UniqueConstraint("platform_message_id", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
+    platform_message_id: str = Field(max_length=80)
+    status: str = Field(max_length=12)  # delivered, read, failed
+    error: str = Field(default="", max_length=500)
+    window_closed: bool = False
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
 class SendRate(SQLModel, table=True):
     """A channel's rate budget, shared by every worker: the theoretical arrival time of the
     next message (generic cell rate algorithm) on the database's clock."""

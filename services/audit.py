@@ -25,6 +25,12 @@ ACTIONS = (
     "export_audit",
     "export",
     "erase",
+    # Staff accounts (services/staff.py).
+    "enable",
+    "disable",
+    "reset_password",
+    "set_role",
+    "password",
 )
 # What a row can be about, each a table whose office decides who may see the row.
 ENTITIES = (

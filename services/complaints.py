@@ -716,7 +716,10 @@ def _after(
                 address=assignee.chat,
                 text=text,
                 now=now,
-                extra=alert_extra(complaint, [Action.ANSWER], "id"),
+                extra={
+                    **alert_extra(complaint, [Action.ANSWER], "id"),
+                    **staff_news(complaint, text),
+                },
             )
     elif move == Move.ANSWER and via in SENT_VIA:
         _tell_complainant(
@@ -838,16 +841,17 @@ def add_message(
     for index, part in enumerate(parts, start=1):
         body = part if index < len(parts) else "\n\n".join(p for p in (part, notes) if p)
         label = f" ({index}/{len(parts)})" if len(parts) > 1 else ""
+        relayed = messages.render(
+            "complaint.officer.message", "id", number=complaint.number + label, text=body
+        )
         for address in relay_addresses(session, complaint, office):
             queue_to_address(
                 session,
                 address=address,
-                text=messages.render(
-                    "complaint.officer.message", "id", number=complaint.number + label, text=body
-                ),
+                text=relayed,
                 now=now,
                 # A reply to this message answers the complaint, as a reply to the alert does.
-                extra=alert_extra(complaint, [], "id"),
+                extra={**alert_extra(complaint, [], "id"), **staff_news(complaint, relayed)},
             )
     session.flush()
     return events[-1]
@@ -1181,8 +1185,10 @@ def _notify_milestone(
 ) -> None:
     params = _officer_params(session, complaint, office)
     if mark.kind.startswith("remind-"):
-        text = messages.render(
-            "complaint.officer.reminder", "id", hours=hours_left(complaint.due_at, now), **params
+        hours = hours_left(complaint.due_at, now)
+        text = messages.render("complaint.officer.reminder", "id", hours=hours, **params)
+        as_template = template(
+            "sigap_complaint_due", complaint.number, params["category"], hours, params["deadline"]
         )
         addresses = _officer_addresses(session, complaint, office)
     else:
@@ -1190,19 +1196,29 @@ def _notify_milestone(
         who = [messages.render(f"complaint.role.{role}", "id") for role in step.roles]
         if step.ppid:
             who.append(messages.render("complaint.role.ppid", "id"))
+        to, rule = " dan ".join(who), policy.describe("id")
         text = messages.render(
             "complaint.officer.escalated_late"
             if step.after_hours
             else "complaint.officer.escalated",
             "id",
-            to=" dan ".join(who),
-            rule=policy.describe("id"),
+            to=to,
+            rule=rule,
             late=step.after_hours,
             **params,
         )
+        as_template = template(
+            "sigap_complaint_escalated",
+            to,
+            complaint.number,
+            params["category"],
+            params["deadline"],
+            rule,
+        )
         addresses = _staff_addresses(session, office, roles=list(step.roles), ppid=step.ppid)
     for address in addresses:
-        queue_to_address(session, address=address, text=text, now=now)
+        # Staff on WhatsApp silent for 24 hours get the template (bot/whatsapp/window.py).
+        queue_to_address(session, address=address, text=text, now=now, extra=as_template)
 
 
 # --- Who hears about it --------------------------------------------------------------------
@@ -1266,15 +1282,33 @@ def _announce_to_officers(
     key: str = "complaint.officer.new",
     **params: str,
 ) -> None:
-    text = messages.render(key, "id", **_officer_params(session, complaint, office), **params)
+    fields = _officer_params(session, complaint, office)
+    text = messages.render(key, "id", **fields, **params)
+    as_template = (
+        template(
+            "sigap_complaint_new",
+            complaint.number,
+            fields["category"],
+            fields["deadline"],
+            fields["description"],
+        )
+        if key == "complaint.officer.new"
+        else staff_news(complaint, text)
+    )
     for address in _officer_addresses(session, complaint, office):
         queue_to_address(
             session,
             address=address,
             text=text,
             now=now,
-            extra=alert_extra(complaint, [Action.CLAIM], "id"),
+            extra={**alert_extra(complaint, [Action.CLAIM], "id"), **as_template},
         )
+
+
+def staff_news(complaint: Complaint, text: str) -> dict[str, Any]:
+    """The template a message to staff about ``complaint`` goes as after their silence: the
+    message itself, in one paragraph."""
+    return template("sigap_complaint_staff_news", complaint.number, text)
 
 
 def alert_extra(complaint: Complaint, actions: Iterable[Action], lang: str) -> dict[str, Any]:

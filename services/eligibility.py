@@ -71,19 +71,27 @@ class RuleFailure:
     reading: bool = False
 
     def text(self, lang: str = "id") -> str:
-        said = messages.render(self.key, lang, **self.params)
+        # A value said differently per language (a programme's name) is given as one per
+        # language; the sentence takes the one in its own.
+        params = {
+            name: value.get(lang, value.get(messages.DEFAULT_LANGUAGE, ""))
+            if isinstance(value, Mapping)
+            else value
+            for name, value in self.params.items()
+        }
+        said = messages.render(self.key, lang, **params)
         return f"{said} {messages.render('eligibility.reading', lang)}" if self.reading else said
 
 
-def _in_every_language(name: str, text: LocalizedText | dict[str, str]) -> dict[str, str]:
-    """``{name}_id`` and ``{name}_en`` params, so a template can name a thing in its language.
-
-    Messages are rendered with plain ``str.format``; a value that itself needs translating
-    (a programme's name, a marital status) is therefore passed once per language.
-    """
+def _in_every_language(
+    name: str, text: LocalizedText | dict[str, str]
+) -> dict[str, dict[str, str]]:
+    """The param ``name`` once per language, for a value that itself needs translating (a
+    programme's name, a marital status): every language's sentence says ``{name}``, and
+    :meth:`RuleFailure.text` fills it with the value in that language."""
     if isinstance(text, LocalizedText):
-        return {f"{name}_{lang}": text.get(lang) for lang in messages.LANGUAGES}
-    return {f"{name}_{lang}": text[lang] for lang in messages.LANGUAGES}
+        return {name: {lang: text.get(lang) for lang in messages.LANGUAGES}}
+    return {name: {lang: text[lang] for lang in messages.LANGUAGES}}
 
 
 def _marital_label(statuses: Iterable[str]) -> dict[str, str]:

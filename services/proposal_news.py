@@ -217,7 +217,13 @@ def send_late_digests(
             if claimed is None:
                 continue  # already sent today, by this run or another worker
             text = _digest_text(session, office, local, mine, catalogue or _default_catalogue())
-            if queue_to_address(session, address=member.chat, text=text, now=now) is not None:
+            # Staff on WhatsApp who have not written for 24 hours get it as the template.
+            date = format_date(local, office.timezone, messages.DEFAULT_LANGUAGE)
+            as_template = template("sigap_late_digest", office.name, date, len(mine), text)
+            queued = queue_to_address(
+                session, address=member.chat, text=text, now=now, extra=as_template
+            )
+            if queued is not None:
                 sent += 1
     session.flush()
     return sent

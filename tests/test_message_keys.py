@@ -44,6 +44,23 @@ def test_every_key_has_both_languages() -> None:
     assert english - indonesian == set(), "keys without Indonesian"
 
 
+def test_both_languages_of_a_key_take_the_same_placeholders() -> None:
+    """One set of params fills a sentence in either language (a value said differently per
+    language is passed per language and picked by the code, never named apart)."""
+    placeholder = re.compile(r"\{(\w+)")
+    english = messages.CATALOG["en"]
+    differ = {
+        key: (
+            sorted(set(placeholder.findall(text))),
+            sorted(set(placeholder.findall(english[key]))),
+        )
+        for key, text in messages.CATALOG["id"].items()
+        if key in english
+        and set(placeholder.findall(text)) != set(placeholder.findall(english[key]))
+    }
+    assert differ == {}
+
+
 def test_every_key_the_code_names_exists() -> None:
     named: dict[str, list[str]] = {}
     for path, text in _source().items():

@@ -13,11 +13,13 @@ import asyncio
 import hashlib
 import hmac
 import logging
+from datetime import UTC, datetime
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from bot.outbox import StatusRecorder
+from bot.statuses import hold_unmatched
 from bot.webhooks import BadRequest, accept, error, parse_json_object, read_body
 from bot.whatsapp import CHANNEL
 from bot.whatsapp.adapter import messages, platform_id, route, statuses
@@ -68,12 +70,15 @@ async def whatsapp_webhook(request: Request) -> JSONResponse:
     # broadcast's two or three statuses for every message would only slow for the people
     # talking to the bot, and a status needs neither (moving only forward, it is the same
     # in whatever order they come). A status about a row not yet recorded as sent (the
-    # sender records in batches) is lost; the row then keeps "sent".
+    # sender records in batches) is held first, and applied once the row has its id
+    # (bot/statuses.py).
     reported = statuses(payload, phone_number_id=ours)
     if reported:
+        engine = request.app.state.engine
+        await asyncio.to_thread(hold_unmatched, engine, reported, now=datetime.now(UTC))
         recorder: StatusRecorder | None = getattr(request.app.state, "statuses", None)
         if recorder is None:
-            recorder = request.app.state.statuses = StatusRecorder(request.app.state.engine)
+            recorder = request.app.state.statuses = StatusRecorder(engine)
         await recorder.record(reported)
 
     # One row per message, all committed before the 200 (the ingest groups them in one commit).

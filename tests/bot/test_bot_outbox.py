@@ -7,6 +7,7 @@ import threading
 import time
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session, col, select
 
 from bot.channels import Sender
@@ -30,6 +31,8 @@ async def _queue_menu(harness: Harness, chat_id: int, text: str = "/start") -> N
 
 
 class TestRateLimit:
+    # Reading PTB's RetryAfter warns unless Sigap opted in to timedelta (bot/telegram).
+    @pytest.mark.filterwarnings("error::telegram.warnings.PTBDeprecationWarning")
     async def test_a_429_waits_exactly_retry_after_and_sends_nothing_before(
         self, harness: Harness
     ) -> None:

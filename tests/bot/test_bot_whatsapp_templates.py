@@ -19,6 +19,7 @@ from bot.whatsapp.templates import (
     template_message,
 )
 from services.catalogue import DEFAULT_DIRECTORY, CatalogueError
+from services.notice_fanout import TEMPLATE_PARAMS
 from services.outbox import ensure_conversation, queue, template
 from tests.bot.chat_harness import Harness
 
@@ -29,7 +30,11 @@ EVERY_KIND = {
     "sigap_correction",
     "sigap_cancellation",
     "sigap_complaint_answer",
-    "sigap_complaint_reminder",
+    "sigap_complaint_new",
+    "sigap_complaint_due",
+    "sigap_complaint_escalated",
+    "sigap_complaint_staff_news",
+    "sigap_late_digest",
     "sigap_proposal_step",
 }
 
@@ -50,6 +55,13 @@ class TestTheFile:
         assert {t.language for t in templates.values()} == {"id"}
         assert {t.category for t in templates.values()} == {"UTILITY"}
         assert templates["sigap_notice"].buttons == ("Hadir", "Tidak bisa hadir")
+
+    def test_the_broadcasts_fill_each_template_with_as_many_parameters_as_it_has(
+        self,
+    ) -> None:
+        templates = load_templates()
+        for name, fields in TEMPLATE_PARAMS.values():
+            assert len(fields) == len(templates[name].params), name
 
     def test_the_readme_lists_each_exactly_as_it_is_to_be_registered(self) -> None:
         readme = README.read_text(encoding="utf-8")

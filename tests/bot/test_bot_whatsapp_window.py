@@ -10,16 +10,32 @@ once its clock is set (``wa.fake.clock``) and refuses a free-form message outsid
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlmodel import Session, select
 
 from bot.channels import OUTSIDE_WINDOW, DeliveryStatus
+from bot.statuses import HOLD, apply_held
 from bot.whatsapp.adapter import statuses
-from models import Complaint, Conversation, Office, OutboxMessage, Proposal, StaffUser
-from services.complaints import ClockPolicy, NewComplaint, answer, file_complaint
+from models import (
+    Complaint,
+    Conversation,
+    HeldStatus,
+    Office,
+    OutboxMessage,
+    Proposal,
+    StaffUser,
+)
+from services.complaints import (
+    ClockPolicy,
+    NewComplaint,
+    add_message,
+    answer,
+    file_complaint,
+    sweep,
+)
 from services.outbox import ensure_conversation, queue, template
 from services.proposals import Action, transition
 from services.roles import Role
@@ -71,10 +87,10 @@ BUTTONS = [
 ]
 NOTICE = template(
     "sigap_notice",
-    "Dinas Sosial Kabupaten Lamandau",
+    "Sosialisasi",
     "Sosialisasi BPNT",
-    "Selasa, 12 Maret 2026 pukul 09.00 WIB",
     "Balai Desa Nanga Bulik",
+    "Selasa, 12 Maret 2026 pukul 09.00 WIB",
     "Bawa KTP dan KKS",
 )
 
@@ -111,8 +127,9 @@ class TestTheWindow:
         assert sent["template"]["name"] == "sigap_notice"
         assert sent["template"]["language"]["code"] == "id"
         [shown] = wa.fake.texts(SITI)[-1:]
-        assert shown.startswith("Pemberitahuan dari Dinas Sosial Kabupaten Lamandau")
+        assert shown.startswith("Pemberitahuan Sosialisasi: Sosialisasi BPNT")
         assert "Tempat: Balai Desa Nanga Bulik" in shown
+        assert "Waktu: Selasa, 12 Maret 2026 pukul 09.00 WIB" in shown
         # Without buttons of its own, a quick reply sends back its text.
         assert template_buttons(sent) == [
             ("Hadir", "Hadir"),
@@ -281,6 +298,54 @@ class TestDeliveryStatuses:
         assert {response.status_code for response in answers} == {200}
         assert [_row(wa, row).status for row in rows] == ["read"] * 6
 
+    async def test_statuses_that_come_before_the_row_is_recorded_as_sent_are_applied_after(
+        self, wa: WhatsAppHarness
+    ) -> None:
+        """WhatsApp accepted the message and its receipts come while the sender is still
+        waiting for the API's answer: the row has no wamid yet."""
+        await wa.says(SITI, "halo")
+        row = _queue(wa, "Kabar.")
+        wa.fake.limit(1000.0, delay=0.5)  # the API answers half a second after accepting
+        accepted = len(wa.fake.calls)
+        sending = asyncio.create_task(wa.deliver())
+        while len(wa.fake.calls) == accepted:
+            await asyncio.sleep(0.01)
+        wamid = wa.fake.calls[-1].message_id or ""
+        for status in ("sent", "delivered", "read"):
+            assert (await wa.fake.report(wa.client, wamid, status)).status_code == 200
+        assert _row(wa, row).platform_message_id is None
+        assert await sending == 1
+        assert (_row(wa, row).status, _row(wa, row).platform_message_id) == ("sent", wamid)
+        # The worker's job applies what was held, once; nothing is answered.
+        assert apply_held(wa.engine, now=wa.now) == 2
+        assert _row(wa, row).status == "read"
+        assert apply_held(wa.engine, now=wa.now) == 0
+        assert wa.process() == 0
+
+    async def test_a_held_failure_reaches_the_row_and_what_no_row_ever_names_expires(
+        self, wa: WhatsAppHarness
+    ) -> None:
+        await wa.says(SITI, "halo")
+        row = _queue(wa, "Kabar.")
+        wamid = f"wamid.FAKE{len(wa.fake.sent()) + 1:06d}"  # the id WhatsApp will give it
+        await wa.fake.report(wa.client, wamid, "failed", error_code=131026)
+        await wa.fake.report(wa.client, "wamid.SOMEONE-ELSES", "delivered")
+        assert await wa.deliver() == 1
+        assert _row(wa, row).platform_message_id == wamid
+        assert apply_held(wa.engine, now=wa.now) == 1
+        found = _row(wa, row)
+        assert (found.status, found.last_error) == (
+            "failed",
+            "131026 Message undeliverable (Unable to deliver message to this recipient)",
+        )
+        with Session(wa.engine) as session:
+            assert session.exec(select(HeldStatus.platform_message_id)).all() == [
+                "wamid.SOMEONE-ELSES"
+            ]
+        apply_held(wa.engine, now=datetime.now(UTC) + HOLD + timedelta(seconds=1))
+        with Session(wa.engine) as session:
+            assert session.exec(select(HeldStatus)).all() == []
+
     async def test_statuses_for_another_number_change_nothing(self, wa: WhatsAppHarness) -> None:
         row, wamid = await self._sent(wa)
         payload = wa.fake.status_webhook(wamid, "read")
@@ -371,26 +436,32 @@ def _buton_officer(wa: WhatsAppHarness) -> tuple[int, int]:
         return office.id or 0, officer.id or 0
 
 
+def _complaint(wa: WhatsAppHarness, office_id: int) -> Complaint:
+    """Siti's complaint, filed at ``wa.now``."""
+    with Session(wa.engine, expire_on_commit=False) as session:
+        complaint = file_complaint(
+            session=session,
+            data=NewComplaint(
+                office_id=office_id,
+                category="bantuan-terlambat",
+                description="Saldo BPNT bulan Februari\nbelum masuk.",
+                channel="whatsapp",
+                conversation_id=_chat(wa).id,
+            ),
+            now=wa.now,
+            policy=ClockPolicy(),
+        )
+        session.commit()
+        return complaint
+
+
 class TestAComplaintAnsweredAfterTwoDays:
     async def test_it_goes_as_the_answer_template_and_its_button_settles_it(
         self, wa: WhatsAppHarness
     ) -> None:
         await wa.says(SITI, "halo")
         office_id, officer_id = _buton_officer(wa)
-        with Session(wa.engine, expire_on_commit=False) as session:
-            complaint = file_complaint(
-                session=session,
-                data=NewComplaint(
-                    office_id=office_id,
-                    category="bantuan-terlambat",
-                    description="Saldo BPNT bulan Februari belum masuk.",
-                    channel="whatsapp",
-                    conversation_id=_chat(wa).id,
-                ),
-                now=wa.now,
-                policy=ClockPolicy(),
-            )
-            session.commit()
+        complaint = _complaint(wa, office_id)
         _later(wa, TWO_DAYS_LATER)
         with Session(wa.engine) as session:
             answer(
@@ -426,6 +497,120 @@ class TestAComplaintAnsweredAfterTwoDays:
             assert session.get_one(Complaint, complaint.id).status == "closed"
         # Her press opened the window again: the answer came back as Sigap's own message.
         assert wa.fake.sent(SITI)[-1]["type"] != "template"
+
+
+OFFICER, KABID = "6281299990001", "6281299990002"
+
+
+def _buton_staff_on_whatsapp(wa: WhatsAppHarness) -> int:
+    """A complaint officer and a Kabid of Buton Tengah, each with a WhatsApp chat."""
+    with Session(wa.engine, expire_on_commit=False) as session:
+        office = session.exec(select(Office).where(Office.code == "74.14")).one()
+        for username, role, phone in (
+            ("buteng.officer", Role.COMPLAINT_OFFICER, OFFICER),
+            ("buteng.kabid", Role.SUPERVISOR, KABID),
+        ):
+            create_staff(
+                session=session,
+                office_id=office.id or 0,
+                username=username,
+                full_name=username,
+                role=role,
+                password="password-123",
+                chat=f"whatsapp:{phone}",
+            )
+        session.commit()
+        return office.id or 0
+
+
+def _params(sent: dict[str, Any]) -> list[str]:
+    return [p["text"] for p in sent["template"]["components"][0]["parameters"]]
+
+
+class TestStaffAfterASilence:
+    """Officers and supervisors on WhatsApp who have not written to the bot for a day still
+    hear of a new complaint, of its deadline and of its escalation: as templates."""
+
+    async def test_an_officer_silent_for_25_hours_gets_the_new_complaint_as_a_template(
+        self, wa: WhatsAppHarness
+    ) -> None:
+        office_id = _buton_staff_on_whatsapp(wa)
+        await wa.says(OFFICER, "halo")
+        await wa.says(SITI, "halo")
+        _later(wa, MORNING + timedelta(hours=25))
+        await wa.says(SITI, "halo")  # the complainant's own window is open
+        complaint = _complaint(wa, office_id)
+        attempts = wa.fake.attempts()
+        await wa.deliver()
+        sent = wa.fake.sent(OFFICER)[-1]
+        assert sent["template"]["name"] == "sigap_complaint_new"
+        # Straight to the template: no free-form message refused first.
+        assert wa.fake.attempts() == attempts + 1
+        number, category, deadline, description = _params(sent)
+        assert number == complaint.number
+        assert deadline.endswith("WITA")
+        assert category == "Bantuan terlambat atau tidak diterima"
+        assert description == "Saldo BPNT bulan Februari belum masuk."
+        # "Tangani" claims the complaint, as the button under the free-form alert does.
+        assert template_buttons(sent) == [("Tangani", f"klaim {complaint.number}")]
+        [row] = [r for r in wa.outbox() if r.platform_message_id == wa.fake.calls[-1].message_id]
+        assert (row.status, row.extra["sent_as_template"]) == ("sent", "sigap_complaint_new")
+
+        # Inside the window the officer gets Sigap's own alert, with its button.
+        await wa.says(OFFICER, "halo")
+        _complaint(wa, office_id)
+        await wa.deliver()
+        assert wa.fake.sent(OFFICER)[-1]["type"] == "interactive"
+
+    async def _alerted(self, wa: WhatsAppHarness) -> Complaint:
+        """Siti's complaint, its alert gone to an officer who never wrote to the bot."""
+        office_id = _buton_staff_on_whatsapp(wa)
+        await wa.says(SITI, "halo")
+        complaint = _complaint(wa, office_id)
+        await wa.deliver()
+        assert wa.fake.sent(OFFICER)[-1]["template"]["name"] == "sigap_complaint_new"
+        return complaint
+
+    async def test_the_complainants_new_message_reaches_a_silent_officer_as_staff_news(
+        self, wa: WhatsAppHarness
+    ) -> None:
+        complaint = await self._alerted(wa)
+        with Session(wa.engine) as session:
+            add_message(
+                session=session,
+                complaint=session.get_one(Complaint, complaint.id),
+                text="Sudah saya cek\ndi e-warong, belum ada.",
+                now=wa.now,
+            )
+            session.commit()
+        await wa.deliver()
+        relayed = wa.fake.sent(OFFICER)[-1]
+        assert relayed["template"]["name"] == "sigap_complaint_staff_news"
+        number, news = _params(relayed)
+        assert number == complaint.number
+        assert news.startswith(f"PESAN PELAPOR {complaint.number}: Sudah saya cek di e-warong")
+
+    async def test_the_reminder_and_the_escalation_go_as_templates_to_who_is_silent(
+        self, wa: WhatsAppHarness
+    ) -> None:
+        complaint = await self._alerted(wa)
+
+        _later(wa, complaint.due_at - timedelta(hours=3, minutes=30))
+        assert sweep(engine=wa.engine, now=wa.now, policy=ClockPolicy()) == 2
+        await wa.deliver()
+        reminder = wa.fake.sent(OFFICER)[-1]
+        assert reminder["template"]["name"] == "sigap_complaint_due"
+        number, _, hours, _ = _params(reminder)
+        assert (number, hours) == (complaint.number, "4")  # 3 h 30 min left, rounded up
+
+        _later(wa, complaint.due_at + timedelta(minutes=1))
+        assert sweep(engine=wa.engine, now=wa.now, policy=ClockPolicy()) == 1
+        await wa.deliver()
+        [escalated] = wa.fake.sent(KABID)
+        assert escalated["template"]["name"] == "sigap_complaint_escalated"
+        to, number, _, _, rule = _params(escalated)
+        assert (to, number, rule) == ("Kabid", complaint.number, "2×24 jam")
+        assert wa.fake.texts(KABID)[0].startswith(f"Eskalasi ke Kabid: pengaduan {number} (")
 
 
 class TestProposalNewsAfterASilence:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import Session, col, select
 
+from bot.whatsapp.templates import load_templates
 from models import (
     BeneficiaryGroup,
     Conversation,
@@ -266,6 +267,17 @@ class TestLateDigest:
         # A five-minute standard is late by hours, and due with its time.
         assert "Terlambat 1 jam (batas waktu Senin, 2 November 2026 pukul 09.05 WIB)" in digest
         assert "0 hari" not in digest
+        # To a staff member on WhatsApp silent for 24 hours, it goes as its template.
+        [extra] = session.exec(
+            select(OutboxMessage.extra)
+            .join(Conversation, col(Conversation.id) == OutboxMessage.conversation_id)
+            .where(Conversation.chat_id == "8001")
+        ).all()
+        named = extra["template"]
+        assert named["params"] == [
+            "Dinas Sosial Kabupaten Lamandau", "2 November 2026", "1", digest,
+        ]  # fmt: skip
+        assert len(load_templates()[named["name"]].params) == 4
         assert len(session.exec(select(LateDigest)).all()) == 1
         # Tuesday: one more.
         tuesday = later + timedelta(days=1)

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import messages
+from services import audit
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITTEN = re.compile(r"""\b(action|entity)="([a-z_]+)\"""")
@@ -41,3 +42,8 @@ def test_every_action_and_record_the_trail_holds_has_words() -> None:
         if not messages.has(f"privacy.{kind}.{code}")
     )
     assert missing == []
+
+
+def test_every_action_the_trail_holds_can_be_picked_in_the_filter() -> None:
+    written = {code for kind, code in _written() if kind == "action"}
+    assert sorted(written - set(audit.ACTIONS)) == []
