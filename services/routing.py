@@ -64,6 +64,26 @@ def home_office(*, session: Session, person: Person) -> Routed | None:
     return Routed(found, "region") if found is not None else None
 
 
+def phone_office(*, session: Session, phone: str) -> Routed | None:
+    """The office whose register has ``phone``, a number the platform vouches for as the
+    chat's own, on file; None when none does, or when people of several offices share it."""
+    own = phones.normalise(phone)
+    if own is None:
+        return None
+    office_ids = set(
+        session.exec(
+            select(Person.office_id).where(
+                Person.phone_e164 == own,
+                Person.erased_at == None,  # noqa: E711
+            )
+        ).all()
+    )
+    if len(office_ids) != 1:
+        return None
+    office = session.get(Office, office_ids.pop())
+    return Routed(office, "records") if office is not None else None
+
+
 def office_for(
     *, session: Session, nik: str, person_id: int | None = None, phone: str | None = None
 ) -> Routed | None:
@@ -154,6 +174,7 @@ __all__ = [
     "niks_in",
     "office_for",
     "outside_region",
+    "phone_office",
     "regency_code",
     "region_office",
 ]

@@ -1,8 +1,9 @@
 """Which Dinas Sosial the person belongs to: asked once, remembered on the conversation.
 
 A linked person's office is known from their records (services/routing.py): the question is
-not asked, and the chat is set to it when it is linked. They may still pick another office in
-contacts (``9``) or with ``/start <office>``, to read its programmes and contacts or to
+not asked, and the chat is set to it when it is linked; so is a chat not linked whose own
+number (as WhatsApp vouches for it) is on one office's register. They may still pick another
+office in contacts (``9``) or with ``/start <office>``, to read its programmes and contacts or to
 complain about its service; their records stay where they are, the office list marks their own,
 and a complaint about no particular programme asks where to send it (complaint_intake.py).
 """
@@ -18,10 +19,16 @@ CHOOSE_OFFICE = "choose_office"
 
 
 def _home_id(turn: Turn) -> int | None:
-    """The linked person's own office (their records; their NIK's region as the fallback)."""
+    """The linked person's own office (their records; their NIK's region as the fallback);
+    for a chat not linked, the office whose register has the chat's own verified number."""
     person_id = turn.conversation.person_id
     person = turn.session.get(Person, person_id) if person_id is not None else None
-    home = routing.home_office(session=turn.session, person=person) if person else None
+    if person is not None:
+        home = routing.home_office(session=turn.session, person=person)
+    elif turn.phone:
+        home = routing.phone_office(session=turn.session, phone=turn.phone)
+    else:
+        home = None
     return home.office.id if home is not None else None
 
 

@@ -218,13 +218,31 @@ def _wa_ode(harness: Harness) -> None:
 
 
 class TestRecords:
-    async def test_her_own_records_send_it_to_buton_tengah(
+    async def test_writing_from_her_phone_on_file_she_is_not_asked_her_office(
         self, harness: Harness, wa: WhatsAppHarness
     ) -> None:
         _wa_ode(harness)
-        [asked] = await _describe_at_bone(
-            wa.says, WA_ODE_WA, f"Beras bulan ini belum dibagi. NIK saya {WA_ODE_NIK}"
-        )
+        [categories] = await wa.says(WA_ODE_WA, "3")
+        assert t("bot.office.ask") not in categories
+        assert t("bot.complaint.intro") in categories
+        for typed in (LATE_AID, "-", f"Beras bulan ini belum dibagi. NIK saya {WA_ODE_NIK}"):
+            await wa.says(WA_ODE_WA, typed)
+        [summary] = await wa.says(WA_ODE_WA, NOT_CONFIDENTIAL)
+        assert "Kepada: Dinas Sosial Kabupaten Buton Tengah" in summary
+        [filed] = await wa.says(WA_ODE_WA, "1")
+        assert "ADU-BTG-2026-00001" in filed
+
+    async def test_having_picked_bone_her_own_records_send_it_to_buton_tengah(
+        self, harness: Harness, wa: WhatsAppHarness
+    ) -> None:
+        _wa_ode(harness)
+        await wa.says(WA_ODE_WA, "5")
+        [offices] = await wa.says(WA_ODE_WA, "9")
+        assert f"{BUTON_TENGAH}. Dinas Sosial Kabupaten Buton Tengah (data Anda)" in offices
+        await wa.says(WA_ODE_WA, BONE)
+        for typed in ("0", "3", LATE_AID, "-", f"Beras belum dibagi. NIK saya {WA_ODE_NIK}"):
+            await wa.says(WA_ODE_WA, typed)
+        [asked] = await wa.says(WA_ODE_WA, NOT_CONFIDENTIAL)
         assert asked.startswith(
             t("routing.ask.records", office="Dinas Sosial Kabupaten Buton Tengah")
         )

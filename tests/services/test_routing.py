@@ -3,7 +3,7 @@ be, else the NIK's region code; never the records of someone the chat has not sh
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlmodel import Session, select
@@ -97,6 +97,31 @@ class TestTheRecords:
         moved = _person(session, offices["74.14"], MOVED)
         home = routing.home_office(session=session, person=moved)
         assert home is not None and (home.office.code, home.by) == ("74.14", "records")
+
+
+class TestTheChatsOwnNumber:
+    def test_a_number_on_one_office_s_register_names_that_office(
+        self, session: Session, offices: dict[str, Office]
+    ) -> None:
+        _person(session, offices["74.14"], MOVED, phone="0812-3456-0042")
+        routed = routing.phone_office(session=session, phone=WA_NUMBER)
+        assert routed is not None and (routed.office.code, routed.by) == ("74.14", "records")
+
+    def test_a_household_number_on_two_offices_registers_names_none(
+        self, session: Session, offices: dict[str, Office]
+    ) -> None:
+        _person(session, offices["74.14"], MOVED, phone="0812-3456-0042")
+        _person(session, offices["62.09"], LAMANDAU, phone="+62 812 3456 0042")
+        assert routing.phone_office(session=session, phone=WA_NUMBER) is None
+
+    def test_a_number_on_no_register_or_an_erased_person_names_none(
+        self, session: Session, offices: dict[str, Office]
+    ) -> None:
+        assert routing.phone_office(session=session, phone=WA_NUMBER) is None
+        erased = _person(session, offices["74.14"], MOVED, phone="0812-3456-0042")
+        erased.erased_at = datetime(2026, 3, 1, tzinfo=UTC)
+        session.flush()
+        assert routing.phone_office(session=session, phone=WA_NUMBER) is None
 
 
 class TestNiksInWords:
