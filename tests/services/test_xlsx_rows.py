@@ -1,0 +1,291 @@
+"""The fast XLSX reader gives exactly what openpyxl gives (read-only, by value, after
+``reset_dimensions()``, ``iter_rows(values_only=True)``): every workbook here is read both
+ways and the rows compared value by value, with their types (``1``, ``1.0`` and ``True`` are
+equal in Python, not here), and the errors of a broken file compared by type."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import pytest
+from openpyxl import Workbook as WriteBook
+from openpyxl import load_workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+
+from services.xlsx_rows import Workbook, read_shared_strings
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE = "http://schemas.openxmlformats.org/package/2006"
+KINDS = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+# Style 0 plain, 1 a built-in date (14), 2 a custom date, 3 a duration ([h]:mm:ss), 4 text.
+STYLES = (
+    f'<styleSheet xmlns="{MAIN}"><numFmts count="1">'
+    '<numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts>'
+    '<fonts count="1"><font/></fonts>'
+    '<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+    '<borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    '<cellXfs count="5"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/>'
+    '<xf numFmtId="164" applyNumberFormat="1"/><xf numFmtId="46" applyNumberFormat="1"/>'
+    '<xf numFmtId="49" applyNumberFormat="1"/></cellXfs></styleSheet>'
+)
+
+
+def typed(rows: list[Any]) -> list[Any]:
+    """Rows with each value's type beside it, and each row's own type ([] for a missing row)."""
+    return [(type(row).__name__, [(type(v).__name__, v) for v in row]) for row in rows]
+
+
+def openpyxl_rows(data: bytes, **bounds: Any) -> list[list[Any]]:
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    sheets = []
+    for sheet in book.worksheets:
+        sheet.reset_dimensions()
+        sheets.append(typed(list(sheet.iter_rows(values_only=True, **bounds))))
+    return sheets
+
+
+def fast_rows(data: bytes, **bounds: Any) -> list[list[Any]]:
+    book = Workbook(io.BytesIO(data))
+    return [typed(list(sheet.iter_rows(**bounds))) for sheet in book.worksheets]
+
+
+def assert_same(data: bytes) -> list[list[Any]]:
+    expected = openpyxl_rows(data)
+    assert fast_rows(data) == expected
+    for bounds in ({"max_row": 3}, {"min_row": 2}, {"min_row": 4, "max_row": 12}):
+        assert fast_rows(data, **bounds) == openpyxl_rows(data, **bounds), bounds
+    return expected
+
+
+def package(sheets: list[str], shared: list[str] | None = None, *, workbook_pr: str = "") -> bytes:
+    """A workbook as Excel writes one: each sheet's XML (inside <worksheet>), the
+    shared-strings table's <si> elements as given, the styles above."""
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{KINDS}.worksheet+xml"/>'
+        for n in range(1, len(sheets) + 1)
+    )
+    sheet_rels = "".join(
+        f'<Relationship Id="rId{n}" Type="{REL}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+        for n in range(1, len(sheets) + 1)
+    )
+    entries = "".join(
+        f'<sheet name="S{n}" sheetId="{n}" r:id="rId{n}"/>' for n in range(1, len(sheets) + 1)
+    )
+    parts = {
+        "[Content_Types].xml": (
+            f'<Types xmlns="{PACKAGE}/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{KINDS}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/styles.xml" ContentType="{KINDS}.styles+xml"/>'
+            + overrides
+            + (
+                f'<Override PartName="/xl/sharedStrings.xml" ContentType="{KINDS}.sharedStrings'
+                '+xml"/>'
+                if shared is not None
+                else ""
+            )
+            + "</Types>"
+        ),
+        "_rels/.rels": (
+            f'<Relationships xmlns="{PACKAGE}/relationships"><Relationship Id="r1" '
+            f'Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{MAIN}" xmlns:r="{REL}">{workbook_pr}<sheets>{entries}</sheets>'
+            "</workbook>"
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{PACKAGE}/relationships">{sheet_rels}'
+            f'<Relationship Id="rS" Type="{REL}/styles" Target="styles.xml"/>'
+            f'<Relationship Id="rT" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/styles.xml": STYLES,
+    }
+    for n, body in enumerate(sheets, 1):
+        parts[f"xl/worksheets/sheet{n}.xml"] = (
+            f'<worksheet xmlns="{MAIN}" xmlns:r="{REL}" '
+            'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac">'
+            f"{body}</worksheet>"
+        )
+    if shared is not None:
+        parts["xl/sharedStrings.xml"] = f'<sst xmlns="{MAIN}">{"".join(shared)}</sst>'
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, xml in parts.items():
+            archive.writestr(name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' + xml)
+    return out.getvalue()
+
+
+SHARED = [
+    "<si><t>NIK</t></si>",
+    '<si><t xml:space="preserve">  Wa Ode  Sitti </t></si>',
+    # Rich text: runs with their fonts, and a phonetic run openpyxl leaves out.
+    '<si><r><rPr><b/><sz val="11"/></rPr><t>Desa </t></r><r><t>Lakudo</t></r>'
+    '<rPh sb="0" eb="1"><t>x</t></rPh><phoneticPr fontId="1"/></si>',
+    "<si><t/></si>",
+    "<si></si>",
+    "<si><t>7414014403850001</t></si>",
+    "<si><t>a &amp; b &lt;c&gt; &#233;&#x1F600;\r\nline</t></si>",
+    "<si><t>_x005F_x000D_ kept</t></si>",
+    "<si><t>#N/A</t></si>",
+    '<si><t>plain</t><rPh sb="0" eb="1"><t>p</t></rPh></si>',
+]
+
+
+class TestAgainstOpenpyxl:
+    def test_a_workbook_written_by_openpyxl(self) -> None:
+        book = WriteBook()
+        sheet = book.active
+        sheet.append(["Daftar KPM Desa Lakudo"])
+        sheet.append([])
+        sheet.append([None, None, "NIK", "No. KK", "Nama", "Lahir", "HP", "Aktif", "Nilai"])
+        for serial in range(1, 30):
+            sheet.append(
+                [
+                    None,
+                    None,
+                    f"74140144038500{serial:02d}" if serial % 3 else 7414014403850000 + serial,
+                    7.414014403850001e15 if serial % 5 == 0 else f"741401010120{serial:04d}",
+                    f"Wa Ode {serial}" if serial % 4 else None,
+                    date(1985, 3, serial % 28 + 1) if serial % 2 else datetime(1990, 1, 2, 3, 4),
+                    81234567800 + serial if serial % 6 else "0812-3456-7890",
+                    serial % 2 == 0,
+                    serial * 1.5 if serial % 7 else -serial,
+                ]
+            )
+        sheet["K12"] = "=C12&D12"  # written with no value: read as None
+        sheet["L14"] = CellRichText(
+            "Wa ", TextBlock(InlineFont(b=True), "Ode"), " Sitti"
+        )  # written inline
+        sheet["M15"] = time(8, 30)
+        sheet["N16"] = timedelta(hours=30)
+        sheet["F40"] = "alone, far below"
+        sheet.merge_cells("E5:E7")
+        sheet.merge_cells("A1:I1")
+        other = book.create_sheet("Kosong")
+        other["C3"] = 0
+        book.create_sheet("Empty")
+        data = io.BytesIO()
+        book.save(data)
+        rows = assert_same(data.getvalue())
+        assert rows[0][3][1][2] == ("str", "7414014403850001")
+        assert rows[0][5][1][2] == ("int", 7414014403850003)
+        # openpyxl writes a whole float without its point: it comes back an int.
+        assert rows[0][7][1][3] == ("int", 7414014403850001)
+
+    def test_every_kind_of_cell_excel_writes(self) -> None:
+        sheet = (
+            '<dimension ref="A1:H9"/><sheetFormatPr defaultRowHeight="15"/>'
+            '<cols><col min="1" max="3" width="12" customWidth="1"/></cols><sheetData>'
+            '<row r="1" spans="1:8" x14ac:dyDescent="0.25">'
+            + "".join(f'<c r="{c}1" t="s"><v>{n}</v></c>' for n, c in enumerate("ABCDEFGH"))
+            + "</row>"
+            '<row r="2" spans="1:8" ht="20" customHeight="1">'
+            '<c r="A2" t="s" s="0"><v>8</v></c>'  # a string that looks like a formula error
+            '<c r="B2"><v>7414014403850000</v></c>'  # a NIK typed as a number
+            '<c r="C2"><v>7.4140144038500005E+15</v></c>'
+            '<c r="D2" s="4"><v>42</v></c>'
+            '<c r="E2"><v>-0.5</v></c>'
+            '<c r="F2"><v>1e3</v></c>'
+            '<c r="G2" t="b"><v>1</v></c>'
+            '<c r="H2" t="b"><v>0</v></c>'
+            "</row>"
+            '<row r="3">'
+            '<c r="A3" t="str"><f>A2&amp;""</f><v>Wa Ode</v></c>'  # formula, string result
+            '<c r="B3"><f>1+1</f><v>2</v></c>'  # formula, number result
+            '<c r="C3" t="e"><f>VLOOKUP(A1,A2,3)</f><v>#N/A</v></c>'
+            '<c r="D3" t="b"><f>TRUE()</f><v>1</v></c>'
+            '<c r="E3"><f>NOW()</f></c>'  # formula never computed
+            '<c r="F3" t="str"><f t="shared" ref="F3:F4" si="0">A3</f><v></v></c>'
+            '<c r="G3" t="inlineStr"><is><t>inline</t></is></c>'
+            '<c r="H3" t="inlineStr"><is><r><t>rich </t></r><r><rPr><i/></rPr><t>inline'
+            "</t></r></is></c>"
+            "</row>"
+            # Gaps in column letters, a styled empty cell, leading empty columns.
+            '<row r="5"><c r="C5" s="1"/><c r="E5" t="s"><v>5</v></c><c r="Z5"><v>1</v></c></row>'
+            '<row r="6" spans="2:4"><c r="B6" s="1"><v>31140</v></c>'
+            '<c r="C6" s="2"><v>31140.5</v></c><c r="D6" s="3"><v>1.25</v></c>'
+            '<c r="E6" t="d"><v>2024-05-06T07:08:09</v></c><c r="F6" s="1"><v>-1</v></c>'
+            '<c r="G6" s=""><v>3</v></c></row>'
+            # Cells and rows without references, a cell out of order, lower-case letters.
+            '<row><c><v>1</v></c><c t="s"><v>3</v></c><c r="E7"><v>5</v></c><c><v>6</v></c>'
+            "</row>"
+            '<row r="8"><c r="D8"><v>4</v></c><c r="B8"><v>2</v></c></row>'
+            '<row r="9"><c r="a9"><v>1</v></c><c r="C9"><v>3</v></c><c r="B10"><v>2</v></c>'
+            '<c r="AA9" t="s"><v>9</v></c></row>'
+            '<row r="12"/>'
+            '<row r="11"><c r="A11"><v>11</v></c></row>'  # out of order: openpyxl skips it
+            '<row r="14" spans="1:2"><c r="A14" t="s"><v>6</v></c><c r="B14" t="s"><v>7</v></c>'
+            "</row>"
+            '<row r="14"><c r="A14"><v>14</v></c></row>'  # twice: the first counts
+            '<row r="15"><c r="A15" t="n"><v>15</v></c><extLst/></row>'
+            "</sheetData>"
+            '<mergeCells count="1"><mergeCell ref="C5:C6"/></mergeCells>'
+            '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
+            'footer="0.3"/>'
+        )
+        assert_same(package([sheet, "<sheetData/>"], SHARED))
+
+    def test_dates_in_the_1904_system(self) -> None:
+        sheet = (
+            '<sheetData><row r="1"><c r="A1" s="1"><v>30000</v></c>'
+            '<c r="B1" s="2"><v>0</v></c><c r="C1" s="3"><v>0.5</v></c></row></sheetData>'
+        )
+        assert_same(package([sheet], workbook_pr='<workbookPr date1904="1"/>'))
+
+    def test_a_prefixed_sheet_and_rows_without_a_dimension(self) -> None:
+        sheet = (
+            '<x:sheetData xmlns:x="' + MAIN + '">'
+            '<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="C1"><x:v>2</x:v></x:c>'
+            '</x:row><x:row r="3"><x:c r="B3" t="s"><x:v>1</x:v></x:c></x:row>'
+            "</x:sheetData>"
+        )
+        assert_same(package([sheet], SHARED))
+
+    def test_a_row_numbered_0_is_left_out(self) -> None:
+        sheet = '<sheetData><row r="0"><c r="A0"><v>1</v></c></row><row><c><v>2</v></c></row>'
+        assert_same(package([sheet + "</sheetData>"]))
+
+    def test_the_shared_strings_are_openpyxls(self) -> None:
+        from openpyxl.reader.strings import read_string_table
+
+        table = f'<sst xmlns="{MAIN}">{"".join(SHARED)}</sst>'.encode()
+        assert read_shared_strings(io.BytesIO(table)) == read_string_table(io.BytesIO(table))
+
+
+def broken(cell: str) -> bytes:
+    return package([f'<sheetData><row r="1">{cell}</row></sheetData>'], SHARED)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        broken('<c r="A1" t="s"><v>99</v></c>'),  # no such shared string
+        broken('<c r="A1"><v>seven</v></c>'),
+        broken('<c r="A1" s="x"><v>1</v></c>'),
+        broken('<c r="A1" t="b"><v>yes</v></c>'),
+        broken('<c r="A1"><v>1</v></c><c r="ABCD1"><v>1</v></c>'),
+        broken('<c r="$C$1"><v>1</v></c>'),
+        package(['<sheetData><row r="x"><c r="A1"><v>1</v></c></row></sheetData>']),
+        package(['<sheetData><row r="1"><c r="A1"><v>1</v></c></row>']),  # not well formed
+        b"PK\x03\x04 not a zip",
+    ],
+)
+def test_a_broken_file_fails_as_with_openpyxl(data: bytes) -> None:
+    def outcome(read: Any) -> Any:
+        try:
+            return read(data)
+        except Exception as exc:  # the type is what is compared
+            return type(exc)
+
+    expected = outcome(openpyxl_rows)
+    assert isinstance(expected, type)
+    assert outcome(fast_rows) is expected
