@@ -15,8 +15,9 @@ from openpyxl import Workbook as WriteBook
 from openpyxl import load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
+from openpyxl.reader.strings import read_string_table
 
-from services.xlsx_rows import Workbook, read_shared_strings
+from services.xlsx_rows import Workbook, _NotPlain, read_shared_strings
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -53,6 +54,14 @@ def openpyxl_rows(data: bytes, **bounds: Any) -> list[list[Any]]:
 def fast_rows(data: bytes, **bounds: Any) -> list[list[Any]]:
     book = Workbook(io.BytesIO(data))
     return [typed(list(sheet.iter_rows(**bounds))) for sheet in book.worksheets]
+
+
+def outcome(read: Any, data: bytes) -> Any:
+    """The rows read, or the type of what was raised."""
+    try:
+        return read(data)
+    except Exception as exc:  # the type is what is compared
+        return type(exc)
 
 
 def assert_same(data: bytes) -> list[list[Any]]:
@@ -254,11 +263,110 @@ class TestAgainstOpenpyxl:
         sheet = '<sheetData><row r="0"><c r="A0"><v>1</v></c></row><row><c><v>2</v></c></row>'
         assert_same(package([sheet + "</sheetData>"]))
 
-    def test_the_shared_strings_are_openpyxls(self) -> None:
-        from openpyxl.reader.strings import read_string_table
 
-        table = f'<sst xmlns="{MAIN}">{"".join(SHARED)}</sst>'.encode()
-        assert read_shared_strings(io.BytesIO(table)) == read_string_table(io.BytesIO(table))
+# A sheet as Excel writes one, every cell of it in the plain lane (regular expressions).
+PLAIN_SHARED = [
+    "<si><t>NIK</t></si>",
+    '<si><t xml:space="preserve">  Wa Ode  Sitti </t></si>',
+    "<si><t></t></si>",
+    "<si><t>7414014403850001</t></si>",
+    "<si><t>x > y, 100% \u00e9\U0001f600\nline two</t></si>",
+    "<si><t>_x005F_x000D_ kept</t></si>",
+    "<si><t>#N/A</t></si>",
+]
+PLAIN_SHEET = (
+    '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr><dimension ref="B1:H9"/>'
+    '<sheetViews><sheetView workbookViewId="0"/></sheetViews>'
+    '<sheetFormatPr defaultRowHeight="15" x14ac:dyDescent="0.25"/><sheetData>'
+    '<row r="1" spans="2:8" x14ac:dyDescent="0.25">'
+    + "".join(f'<c r="{c}1" t="s"><v>{n}</v></c>' for n, c in enumerate("BCDEFGH"))
+    + "</row>"
+    '<row r="2" spans="2:8" ht="20" customHeight="1">'
+    '<c r="B2" s="4" t="s"><v>3</v></c><c r="C2"><v>7414014403850000</v></c>'
+    '<c r="D2"><v>7.4140144038500005E+15</v></c><c r="E2" t="n"><v>-0.5</v></c>'
+    '<c r="F2"><v>1e3</v></c><c r="G2" s="4"><v>42</v></c><c r="H2" s="0"><v>0</v></c></row>'
+    '<row r="3"><c r="B3" t="str"><f>B2</f><v>Wa Ode</v></c><c r="C3"><f>1+1</f><v>2</v></c>'
+    '<c r="D3" t="e"><f>NA()</f><v>#N/A</v></c><c r="E3" t="b"><f>TRUE()</f><v>1</v></c>'
+    '<c r="F3"><f>NOW()</f></c><c r="G3" t="str"><f t="shared" ref="G3:G4" si="0">B3</f>'
+    '<v></v></c><c r="H3" t="b"><v>0</v></c></row>\n'
+    '<row r="4"><c r="G4" t="str"><f t="shared" si="0"/><v>x</v></c></row>'
+    '<row r="6" spans="2:8"><c r="D6" s="1"/><c r="F6" t="s"><v>4</v></c>'
+    '<c r="AA6"><v>1</v></c></row>'
+    '<row r="7"/><row r="8"><c r="E8"><v>4</v></c><c r="C8"><v>2</v></c></row>'
+    '<row r="5"><c r="B5"><v>5</v></c></row>'  # out of order: openpyxl leaves it out
+    '<row r="9"><c r="B9" t="s"><v>5</v></c><c r="B9"><v>9</v></c></row>'
+    '<row r="9"><c r="B9"><v>99</v></c></row>'  # twice: the first counts
+    "</sheetData>"
+    '<mergeCells count="1"><mergeCell ref="D6:D7"/></mergeCells>'
+    '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+)
+
+
+def plain_lane(data: bytes) -> list[Any]:
+    """The first sheet's rows from the plain lane alone (it raises where it gives way)."""
+    sheet = Workbook(io.BytesIO(data)).worksheets[0]
+    return list(sheet._plain_rows())
+
+
+def exact_lane(data: bytes) -> list[Any]:
+    sheet = Workbook(io.BytesIO(data)).worksheets[0]
+    with sheet.open_xml() as source:
+        return list(sheet._parser(source).parse())
+
+
+class TestThePlainLane:
+    def test_a_sheet_as_excel_writes_it_is_read_by_the_plain_lane_as_openpyxl_reads_it(
+        self,
+    ) -> None:
+        data = package([PLAIN_SHEET], PLAIN_SHARED)
+        assert typed(plain_lane(data)) == typed(exact_lane(data))
+        rows = assert_same(data)
+        assert rows[0][1][1][1:3] == [("str", "7414014403850001"), ("int", 7414014403850000)]
+
+    def test_the_shared_strings_are_read_plainly_when_all_are_plain(self) -> None:
+        for table in (PLAIN_SHARED, SHARED):
+            xml = f'<sst xmlns="{MAIN}" count="{len(table)}">{"".join(table)}</sst>'.encode()
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w") as archive:
+                archive.writestr("s.xml", xml)
+            with zipfile.ZipFile(out) as archive:
+                assert read_shared_strings(archive, "s.xml") == read_string_table(io.BytesIO(xml))
+
+    @pytest.mark.parametrize(
+        "odd",
+        [
+            '<c r="C5" t="inlineStr"><is><t>inline</t></is></c>',
+            '<c r="C5" s="1"><v>31140</v></c>',  # a date
+            '<c r="C5" t="str"><f>A1&amp;B1</f><v>x</v></c>',
+            '<c r="C5"><v>1</v></c> <c r="D5"><v>2</v></c>',
+            '<c r="c5"><v>1</v></c>',
+            '<c r="C5" t="s"><v>1</v></c><c><v>2</v></c>',
+        ],
+    )
+    def test_a_row_it_does_not_know_hands_the_rest_to_openpyxls_parser(self, odd: str) -> None:
+        rows = "".join(f'<row r="{r}"><c r="B{r}"><v>{r}</v></c></row>' for r in range(1, 5))
+        later = "".join(f'<row r="{r}"><c r="B{r}"><v>{r}</v></c></row>' for r in range(6, 9))
+        data = package([f'<sheetData>{rows}<row r="5">{odd}</row>{later}</sheetData>'], SHARED)
+        given = []
+        with pytest.raises(_NotPlain):
+            for row in Workbook(io.BytesIO(data)).worksheets[0]._plain_rows():
+                given.append(row)
+        assert [number for number, _ in given] == [1, 2, 3, 4]
+        assert_same(data)
+
+    @pytest.mark.parametrize(
+        "row",
+        [
+            '<row r="1" xmlns="urn:other"><c r="A1"><v>1</v></c></row>',
+            '<row r="1" spans="1:1" spans="1:2"><c r="A1"><v>1</v></c></row>',
+            '<row r="1" undeclared:x="1"><c r="A1"><v>1</v></c></row>',
+        ],
+    )
+    def test_a_row_that_openpyxl_would_read_otherwise_is_not_read_plainly(self, row: str) -> None:
+        data = package([f"<sheetData>{row}</sheetData>"])
+        with pytest.raises(_NotPlain):
+            plain_lane(data)
+        assert outcome(fast_rows, data) == outcome(openpyxl_rows, data)
 
 
 def broken(cell: str) -> bytes:
@@ -280,12 +388,6 @@ def broken(cell: str) -> bytes:
     ],
 )
 def test_a_broken_file_fails_as_with_openpyxl(data: bytes) -> None:
-    def outcome(read: Any) -> Any:
-        try:
-            return read(data)
-        except Exception as exc:  # the type is what is compared
-            return type(exc)
-
-    expected = outcome(openpyxl_rows)
+    expected = outcome(openpyxl_rows, data)
     assert isinstance(expected, type)
-    assert outcome(fast_rows) is expected
+    assert outcome(fast_rows, data) is expected
