@@ -11,16 +11,16 @@ openpyxl write them:
   decoding, are taken by one regular expression; openpyxl reads what surrounds them (with
   one such string in their place) to show the part is well-formed and they are its strings;
 - a sheet's rows ``<row r="7" …>`` of cells ``<c r="B7" s="3" t="s">`` holding a shared
-  string, a number (not styled as a date), a formula's cached text, boolean or error (the
-  formula itself ignored: values are read), are read by regular expressions; openpyxl's
-  parser reads the rest of the sheet (what comes before and after the rows).
+  string, a number (a date when its style says so), a formula's cached text, boolean or
+  error (the formula itself ignored: values are read), are read by regular expressions;
+  openpyxl's parser reads the rest of the sheet (what comes before and after the rows).
 
 Anything else gives way to openpyxl's own code: a shared-strings table with one rich-text
 string is read by ``iterparse`` (plain strings directly, any other through openpyxl's
 ``Text.from_tree(...).content``); a sheet with one row the plain lane does not know (an
-inline string, a date, an entity, a cell without its reference) is read, from that row on,
-by openpyxl's ``WorkSheetParser`` with a faster ``parse_row`` (plain cells directly, any other
-through openpyxl's ``parse_cell``).
+inline string, an entity, a cell without its reference, a date out of range) is read, from
+that row on, by openpyxl's ``WorkSheetParser`` with a faster ``parse_row`` (plain cells
+directly, any other through openpyxl's ``parse_cell``).
 
 So the values, and the errors a broken file raises, are openpyxl's (``load_workbook(...,
 read_only=True, data_only=True)``, ``reset_dimensions()``, ``iter_rows(values_only=True)``):
@@ -43,6 +43,7 @@ from openpyxl.packaging.relationship import get_dependents, get_rels_path
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.reader.strings import read_string_table
 from openpyxl.utils.cell import column_index_from_string
+from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
@@ -67,7 +68,7 @@ _PLAIN = r"[^<&\]\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]*"
 _SI_PLAIN = re.compile(rf'(<si><t(?: xml:space="preserve")?>)({_PLAIN})</t></si>')
 _ENCODING = re.compile(r"""^\s*<\?xml[^>]*?encoding=["']([^"']*)["']""")
 # Parts larger than this are read by the streaming parser only (memory).
-_WHOLE_PART = 256 * 1024 * 1024
+_WHOLE_PART = 128 * 1024 * 1024
 
 
 def _utf8(head: str) -> bool:
@@ -275,7 +276,6 @@ class Worksheet:
         reference, a row without its number, a space between cells), raises
         :class:`_NotPlain` before the row is given."""
         strings = self.book.shared_strings
-        date_formats = self.book.date_formats
         columns: dict[str, int] = {}
         proven: set[str] = set()
         decoder = codecs.getincrementaldecoder("utf-8-sig")()
@@ -302,7 +302,7 @@ class Worksheet:
                     number, attributes, body = row.groups()
                     if attributes not in proven and not self._proven(head, attributes, proven):
                         raise _NotPlain
-                    yield int(number), _cells(body, strings, columns, date_formats)
+                    yield int(number), _cells(body, strings, columns, self.book)
                 text = text[position:]
                 if text.lstrip(" \t\r\n").startswith("</sheetData>"):
                     break
@@ -360,14 +360,12 @@ _CELLS = re.compile(f"(?:{_CELL.pattern})++")
 
 
 def _cells(
-    body: str | None,
-    strings: list[str],
-    columns: dict[str, int],
-    date_formats: set[int],
+    body: str | None, strings: list[str], columns: dict[str, int], book: Workbook
 ) -> tuple[Any, ...]:
     """A row's values, as openpyxl's ``parse_cell`` and ``_get_row`` make them."""
     if not body:
         return ()
+    date_formats = book.date_formats
     if _CELLS.fullmatch(body) is None:
         raise _NotPlain
     values: list[Any] = []
@@ -381,9 +379,16 @@ def _cells(
         elif kind == "s":
             value = strings[int(value)]
         elif kind == "" or kind == "n":
-            if date_formats and (int(style) if style else 0) in date_formats:
-                raise _NotPlain  # a date: openpyxl's parser reads it
             value = _cast_number(value)
+            if date_formats and (number := int(style) if style else 0) in date_formats:
+                # A date (or a time, or a duration), as openpyxl's parse_cell reads it; one
+                # out of range is openpyxl's to warn of.
+                try:
+                    value = from_excel(
+                        value, book.epoch, timedelta=number in book.timedelta_formats
+                    )
+                except (OverflowError, ValueError):
+                    raise _NotPlain from None
         elif kind == "b":
             value = bool(int(value))
         # "str" (a formula's text) and "e" (an error, "#N/A") are their text.

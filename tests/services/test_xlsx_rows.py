@@ -296,6 +296,11 @@ PLAIN_SHEET = (
     '<row r="5"><c r="B5"><v>5</v></c></row>'  # out of order: openpyxl leaves it out
     '<row r="9"><c r="B9" t="s"><v>5</v></c><c r="B9"><v>9</v></c></row>'
     '<row r="9"><c r="B9"><v>99</v></c></row>'  # twice: the first counts
+    # Dates, a time and a duration, by their styles (1, 2 dates, 3 a duration).
+    '<row r="10"><c r="B10" s="1"><v>31140</v></c><c r="C10" s="2"><v>31140.5</v></c>'
+    '<c r="D10" s="3"><v>1.25</v></c><c r="E10" s="1"><v>0.5</v></c>'
+    '<c r="F10" s="1"><v>60</v></c><c r="G10" s="2" t="n"><v>0</v></c>'
+    '<c r="H10" s="1"><v>-1</v></c></row>'
     "</sheetData>"
     '<mergeCells count="1"><mergeCell ref="D6:D7"/></mergeCells>'
     '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
@@ -336,13 +341,14 @@ class TestThePlainLane:
         "odd",
         [
             '<c r="C5" t="inlineStr"><is><t>inline</t></is></c>',
-            '<c r="C5" s="1"><v>31140</v></c>',  # a date
+            '<c r="C5" s="1"><v>1e10</v></c>',  # a date out of range: openpyxl warns
             '<c r="C5" t="str"><f>A1&amp;B1</f><v>x</v></c>',
             '<c r="C5"><v>1</v></c> <c r="D5"><v>2</v></c>',
             '<c r="c5"><v>1</v></c>',
             '<c r="C5" t="s"><v>1</v></c><c><v>2</v></c>',
         ],
     )
+    @pytest.mark.filterwarnings("ignore:Cell C5 is marked as a date")
     def test_a_row_it_does_not_know_hands_the_rest_to_openpyxls_parser(self, odd: str) -> None:
         rows = "".join(f'<row r="{r}"><c r="B{r}"><v>{r}</v></c></row>' for r in range(1, 5))
         later = "".join(f'<row r="{r}"><c r="B{r}"><v>{r}</v></c></row>' for r in range(6, 9))
