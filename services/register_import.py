@@ -18,8 +18,8 @@ Reading (what offices' spreadsheets hold):
 - CSV as Excel or LibreOffice write it: ``,`` ``;`` or tab between cells, UTF-8 with or
   without a byte order mark, or Windows-1252 (Excel's "CSV" on Windows) line by line.
 - XLSX **by value**, as openpyxl reads it in read-only mode (``services.xlsx_rows``, a faster
-  reader giving openpyxl's values): a formula counts as the value the
-  spreadsheet program last computed and saved (what staff saw on screen); a formula whose
+  reader giving openpyxl's values): a formula counts as the value the spreadsheet program
+  last computed and saved (what staff saw on screen); a formula whose
   value is an error (``#N/A``) is an error of its row. A cell merged down one column (a desa
   written once for several rows) counts for every row it spans; a cell merged across columns
   is an error of each row it spans, since its value cannot belong to both columns. An .xls
