@@ -17,8 +17,9 @@ Reading (what offices' spreadsheets hold):
 
 - CSV as Excel or LibreOffice write it: ``,`` ``;`` or tab between cells, UTF-8 with or
   without a byte order mark, or Windows-1252 (Excel's "CSV" on Windows) line by line.
-- XLSX in openpyxl's read-only mode, **by value**: a formula counts as the value the
-  spreadsheet program last computed and saved (what staff saw on screen); a formula whose
+- XLSX **by value**, as openpyxl reads it in read-only mode (``services.xlsx_rows``, a faster
+  reader giving openpyxl's values): a formula counts as the value the spreadsheet program
+  last computed and saved (what staff saw on screen); a formula whose
   value is an error (``#N/A``) is an error of its row. A cell merged down one column (a desa
   written once for several rows) counts for every row it spans; a cell merged across columns
   is an error of each row it spans, since its value cannot belong to both columns. An .xls
@@ -44,7 +45,6 @@ from datetime import date, datetime, timedelta
 from itertools import chain, islice
 from typing import IO, Any
 
-from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import JSON, Engine, Table, Text, bindparam, cast, delete, func, true, update
@@ -60,6 +60,7 @@ from services.csv_import import MARITAL_WORDS, SEX_WORDS, RowError, parse_date
 from services.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from services.nik import IdentityError, normalise, validate_kk, validate_nik
 from services.roles import CASE_WRITERS, require_office, require_role
+from services.xlsx_rows import Workbook, Worksheet
 
 CHUNK = 2000
 HEADER_ROWS = 10
@@ -276,16 +277,13 @@ def _csv(source: IO[bytes]) -> Sheet:
     return Sheet("CSV", tuple(header.positions.values()), header.ignored, rows())
 
 
-def _merged_ranges(sheet: Any) -> list[tuple[int, int, int, int]]:
+def _merged_ranges(sheet: Worksheet) -> list[tuple[int, int, int, int]]:
     """The sheet's merged ranges (min_col, min_row, max_col, max_row), found by scanning its
     XML for ``<mergeCell ref=…>``: read-only mode does not keep them, and they come after the
     rows, so they are looked for before the rows are read."""
-    get_source = getattr(sheet, "_get_source", None)
-    if get_source is None:
-        return []
     refs: set[bytes] = set()
     tail = b""
-    with get_source() as xml:
+    with sheet.open_xml() as xml:
         while chunk := xml.read(1 << 20):
             data = tail + chunk
             refs.update(match[1] for match in _MERGE.finditer(data))
@@ -295,16 +293,16 @@ def _merged_ranges(sheet: Any) -> list[tuple[int, int, int, int]]:
 
 def _xlsx(source: IO[bytes]) -> Sheet:
     try:
-        book = load_workbook(source, read_only=True, data_only=True)
+        book = Workbook(source)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
         raise InvalidInput(
             "register.file.unreadable", kind="XLSX", problem=type(exc).__name__
         ) from None
     for sheet in book.worksheets:
-        # Files from other programs may state a wrong size; read what is there.
-        sheet.reset_dimensions()
+        # Read as openpyxl's read-only sheet after reset_dimensions(): files from other
+        # programs may state a wrong size, so what is there is read.
         header = None
-        for number, cells in enumerate(sheet.iter_rows(max_row=HEADER_ROWS, values_only=True), 1):
+        for number, cells in enumerate(sheet.iter_rows(max_row=HEADER_ROWS), 1):
             header = _header(number, cells)
             if header is not None:
                 break
@@ -315,7 +313,7 @@ def _xlsx(source: IO[bytes]) -> Sheet:
 
 
 def _xlsx_rows(
-    sheet: Any, header: _Header, merged: list[tuple[int, int, int, int]]
+    sheet: Worksheet, header: _Header, merged: list[tuple[int, int, int, int]]
 ) -> Iterator[RawRow]:
     names = header.positions
     # A range merged down one known column fills the rows below its first; one across columns
@@ -334,7 +332,7 @@ def _xlsx_rows(
             across.append((max(min_row, header.number + 1), max_row, ", ".join(covered)))
     carried: dict[int, tuple[Any, int]] = {}  # position → (value, last row it fills)
 
-    rows = sheet.iter_rows(min_row=header.number + 1, values_only=True)
+    rows = sheet.iter_rows(min_row=header.number + 1)
     for number, cells in enumerate(rows, start=header.number + 1):
         values: dict[str, Any] = {}
         for position, name in names.items():
