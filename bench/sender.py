@@ -35,7 +35,7 @@ from bench.processes import (
     uvicorn_command,
 )
 from core.db import make_engine, unit_of_work
-from models import Conversation, utcnow
+from models import BULK, Conversation, utcnow
 from services.outbox import queue
 
 MESSAGES = int(sized("BENCH_SENDER_MESSAGES", 10_000))
@@ -93,6 +93,8 @@ def _queue_messages(url: str) -> None:
                 queue(
                     session,
                     conversation_id=chat.id or 0,
+                    priority=BULK,
+                    extra={"broadcast": True},
                     text=f"Pemberitahuan {number}: pencairan bantuan tahap II dimulai Senin "
                     "di kantor desa. Bawa KTP dan KKS. Balas 0 untuk menu.",
                     now=now,

@@ -10,32 +10,28 @@ than ``HORIZON``, so a reply that arrives meanwhile waits for at most that long.
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 from sqlalchemy import Engine, bindparam, text
 
 from bot.dbclock import now_sql
-from bot.dbthread import DatabaseThread
+from core.db import read_only
 from models import SendRate
 from services.outbox import insert_ignoring_conflicts
 
 # Aim a little under the configured rate: the platform's clock and ours are not the same.
 HEADROOM = 0.99
 HORIZON = 0.25  # seconds of slots a worker may hold ahead of now
+CHUNK = HORIZON / 4  # a worker finding no room waits until this much of it is free
 
 
 class SendBudget:
-    def __init__(
-        self, engine: Engine, channel: str, rate: float, *, db: DatabaseThread | None = None
-    ) -> None:
+    def __init__(self, engine: Engine, channel: str, rate: float) -> None:
         self.engine = engine
-        self.db = db or DatabaseThread(engine)
         self.channel = channel
         self.interval = 1.0 / (rate * HEADROOM)
         now = now_sql(engine)
         greatest = "greatest" if engine.dialect.name == "postgresql" else "max"
-        # Grant at most as many slots as fit before the horizon; none when others hold it.
         self._reserve = text(
             f"""
             UPDATE send_rate
@@ -44,8 +40,8 @@ class SendBudget:
             RETURNING tat, {now}
             """
         ).bindparams(bindparam("channel", channel), bindparam("interval", self.interval))
-        lock = " FOR UPDATE" if engine.dialect.name == "postgresql" else ""
-        self._peek = text(f"SELECT tat, {now} FROM send_rate WHERE channel = :channel{lock}")
+        self._peek = text(f"SELECT tat, {now} FROM send_rate WHERE channel = :channel")
+        self._reader = read_only(engine)
         self._pause = text(
             f"UPDATE send_rate SET tat = {greatest}(tat, {now} + :seconds) WHERE channel = :channel"
         )
@@ -60,31 +56,32 @@ class SendBudget:
                 )
             )
 
-    async def slots(self, count: int) -> list[float]:
-        """``count`` times (on this process's monotonic clock) to start a send at, in order."""
-        found: list[float] = []
-        while len(found) < count:
-            granted = await self.db(self._take, count - len(found))
-            found.extend(granted)
-            if len(found) < count:
-                await asyncio.sleep(self.interval if not granted else 0)
-        return found
-
-    def _take(self, wanted: int) -> list[float]:
-        with self.engine.begin() as conn:
+    def take(self, wanted: int) -> tuple[list[float], float]:
+        """Times (on this process's monotonic clock) to start up to ``wanted`` sends at, in
+        order: as many as the horizon has room for. With none, also how long until it has
+        room for a chunk of them (asking again sooner, a slot at a time, would cost a
+        transaction each and hold the row the other workers reserve through)."""
+        # A look first, which writes nothing (no lock, no commit to flush): when the horizon
+        # is full, as it mostly is while a broadcast goes out, that is all it costs.
+        with self._reader.connect() as conn:
             tat, db_now = conn.execute(self._peek, {"channel": self.channel}).one()
-            start = max(float(tat), float(db_now))
-            room = int((float(db_now) + HORIZON - start) / self.interval)
-            granted = max(0, min(wanted, room))
-            if not granted:
-                return []
+        start = max(float(tat), float(db_now))
+        room = int((float(db_now) + HORIZON - start) / self.interval)
+        granted = max(0, min(wanted, room))
+        if not granted:
+            chunk = max(1, min(wanted, int(CHUNK / self.interval)))
+            wait = start + chunk * self.interval - HORIZON - float(db_now)
+            return [], max(wait, self.interval)
+        # The reservation itself is one UPDATE: however many workers reserve at once, their
+        # slots never overlap (one that reserved since the look only moves ours later).
+        with self.engine.begin() as conn:
             tat, db_now = conn.execute(
                 self._reserve, {"granted": granted, "channel": self.channel}
             ).one()
         start = float(tat) - granted * self.interval
         # The database's clock as this process's monotonic clock, read at the same moment.
         offset = time.monotonic() - float(db_now)
-        return [start + offset + index * self.interval for index in range(granted)]
+        return [start + offset + index * self.interval for index in range(granted)], 0.0
 
     def pause(self, seconds: float) -> None:
         """The platform said "too many": nobody sends on this channel for ``seconds``."""

@@ -19,11 +19,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import itertools
+import json
 import logging
 import math
 import os
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -49,6 +51,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.sql.selectable import TextualSelect
 
 from bot import complaint_buttons, notice_buttons
@@ -104,6 +107,10 @@ class Claimed:
     now: datetime | None = None  # the time the claim was made for
     # The chat had more queued rows behind this one when it was claimed.
     more: bool = False
+    # The lease's owner as the claim wrote it: the worker and the claim's number. Each claim
+    # writes its own, so giving a chat back (or moving its pace on) after its lease ran out
+    # can never give back a later claim's lease on it, this worker's own included.
+    owner: str = ""
 
     def outgoing(self) -> Outgoing:
         return Outgoing(
@@ -132,57 +139,82 @@ def claim(
     now: datetime,
     priority: int | None = None,
     paced: bool = True,
+    bulk_limit: int | None = None,
 ) -> list[Claimed]:
-    """Take up to ``limit`` chats of ``channel`` with a message due at ``now``."""
+    """Take up to ``limit`` chats of ``channel`` with a message due at ``now``, and of them at
+    most ``bulk_limit`` (when given) for broadcast rows."""
     if limit <= 0:
         return []
     started = time.monotonic()
+    owner = f"{worker_id}/{next(_CLAIMS)}"
     statements = _claim_statements(engine.dialect.name, paced=paced, replies_only=priority == REPLY)
     with engine.begin() as conn:
-        chat_ids = list(
-            dict.fromkeys(
-                int(i)
-                for i in conn.execute(
-                    statements.candidates, {"channel": channel, "now": now, "limit": limit}
-                ).scalars()
-            )
-        )
+        found = conn.execute(
+            statements.candidates, {"channel": channel, "now": now, "limit": limit}
+        ).all()
+        chat_ids = _within(found, bulk_limit)
         if not chat_ids:
             return []
-        taken = conn.execute(statements.take, {"chats": chat_ids, "worker": worker_id}).all()
+        taken = conn.execute(statements.take, {"chats": chat_ids, "worker": owner}).all()
+        if not taken:
+            return []
         _withhold_stopped(conn, [int(i) for i, _, _ in taken])
-        heads = (
-            conn.execute(statements.heads, {"chats": [int(i) for i, _, _ in taken]}).all()
-            if taken
-            else []
-        )
-    chats = {int(i): str(chat_id) for i, chat_id, _ in taken}
-    wrote = {int(i): last for i, _, last in taken}
-    deadline = started + LEASE
-    claimed = [
-        Claimed(
-            conversation_id=int(row.conversation_id),
-            chat_id=chats[int(row.conversation_id)],
-            row_id=int(row.id),
-            text=str(row.text),
-            buttons=list(row.buttons or []),
-            extra=dict(row.extra or {}),
-            attempts=int(row.attempts),
-            priority=int(row.priority),
-            deadline=deadline,
-            channel=channel,
-            last_inbound_at=wrote[int(row.conversation_id)],
-            now=now,
-            more=bool(row.more),
-        )
-        for row in heads
-        if row.next_attempt_at <= now
-    ]
-    # A chat whose head is waiting for its backoff gives its lease back at once.
-    waiting = set(chats) - {c.conversation_id for c in claimed}
-    if waiting:
-        release(engine, sorted(waiting), worker_id=worker_id)
+        # Each chat's head is read here, by a statement of its own after the leases are taken,
+        # never from the candidates: on PostgreSQL the candidates' statement sees the queue as
+        # it was when that statement began, while a chat it locks is the chat as it is now.
+        # A chat another worker claimed, sent to and gave back meanwhile would then come with
+        # the row that worker has just sent as its head, and the row would go twice. (A claim
+        # that read its heads with the candidates did exactly that, in the two-worker test.)
+        heads = conn.execute(statements.heads, {"chats": [int(i) for i, _, _ in taken]}).all()
+        chats = {int(i): str(chat_id) for i, chat_id, _ in taken}
+        wrote = {int(i): last for i, _, last in taken}
+        deadline = started + LEASE
+        claimed = [
+            Claimed(
+                conversation_id=int(row.conversation_id),
+                chat_id=chats[int(row.conversation_id)],
+                row_id=int(row.id),
+                text=str(row.text),
+                buttons=list(row.buttons or []),
+                extra=dict(row.extra or {}),
+                attempts=int(row.attempts),
+                priority=int(row.priority),
+                deadline=deadline,
+                channel=channel,
+                last_inbound_at=wrote[int(row.conversation_id)],
+                now=now,
+                more=bool(row.more),
+                owner=owner,
+            )
+            for row in heads
+            if row.next_attempt_at <= now
+        ]
+        # A chat whose head is waiting for its backoff gives its lease back at once.
+        waiting = set(chats) - {c.conversation_id for c in claimed}
+        if waiting:
+            conn.execute(statements.release, {"chats": sorted(waiting), "owner": owner})
     return claimed
+
+
+# Numbers this process's claims (see Claimed.owner).
+_CLAIMS = itertools.count(1)
+
+
+def _within(found: Sequence[Any], bulk_limit: int | None) -> list[int]:
+    """The chats of a claim's candidates, in their order (replies first), each once, and no
+    more broadcast chats than ``bulk_limit``: left out before their leases are taken, rather
+    than taken and given back."""
+    chats: dict[int, None] = {}
+    bulk = 0
+    for chat, priority in found:
+        if int(chat) in chats:
+            continue
+        if priority != REPLY:
+            if bulk_limit is not None and bulk >= bulk_limit:
+                continue
+            bulk += 1
+        chats[int(chat)] = None
+    return list(chats)
 
 
 def _withhold_stopped(conn: Connection, chat_ids: list[int]) -> None:
@@ -218,6 +250,7 @@ class _ClaimStatements:
     candidates: TextualSelect
     take: Update
     heads: Select[Any]
+    release: Update
 
 
 @functools.cache
@@ -251,13 +284,13 @@ def _claim_statements(dialect: str, *, paced: bool, replies_only: bool) -> _Clai
     lock = " FOR UPDATE OF c SKIP LOCKED" if dialect == "postgresql" else ""
     candidates = (
         text(
-            f"""SELECT o.conversation_id FROM outbox_message AS o{hint}
+            f"""SELECT o.conversation_id, o.priority FROM outbox_message AS o{hint}
             JOIN conversation AS c ON c.id = o.conversation_id
             WHERE {" AND ".join(conditions)}
             ORDER BY o.priority, o.id LIMIT :limit{lock}"""
         )
         .bindparams(bindparam("now", type_=UTCDateTime), bindparam("limit", type_=Integer))
-        .columns(conversation_id=Integer)
+        .columns(conversation_id=Integer, priority=Integer)
     )
     db_now = _now(dialect)
     lease_free = or_(
@@ -298,20 +331,37 @@ def _claim_statements(dialect: str, *, paced: bool, replies_only: bool) -> _Clai
         .where(_OUTBOX.c.id.in_(oldest))
         .order_by(_OUTBOX.c.priority, _OUTBOX.c.id)
     )
-    return _ClaimStatements(candidates, take, heads)
+    return _ClaimStatements(candidates, take, heads, _release_statement())
+
+
+@functools.cache
+def _release_statement() -> Update:
+    """Chats given back unsent, each only while its lease is still the claim's (``owner``)."""
+    return (
+        update(_CHAT)
+        .where(
+            _CHAT.c.id.in_(bindparam("chats", expanding=True)),
+            _CHAT.c.outbound_lease_owner == bindparam("owner"),
+        )
+        .values(outbound_lease_owner=None, outbound_lease_expires=None)
+    )
 
 
 def _now(dialect: str) -> ColumnElement[float]:
     return literal_column(now_sql_for(dialect), type_=Float)
 
 
-def release(engine: Engine, chat_ids: Sequence[int], *, worker_id: str) -> None:
+def release(engine: Engine, claimed: Sequence[Claimed]) -> None:
+    """Give these chats back unsent (each only if its lease is still the one claimed)."""
+    if not claimed:
+        return
+    statement = _record_statements(engine.dialect.name).release
+    by_owner: dict[str, list[int]] = {}
+    for c in claimed:
+        by_owner.setdefault(c.owner, []).append(c.conversation_id)
     with engine.begin() as conn:
-        conn.execute(
-            update(_CHAT)
-            .where(_CHAT.c.id.in_(list(chat_ids)), _CHAT.c.outbound_lease_owner == worker_id)
-            .values(outbound_lease_owner=None, outbound_lease_expires=None)
-        )
+        for owner, chats in by_owner.items():
+            conn.execute(statement, {"chats": chats, "owner": owner})
 
 
 def backoff(attempts: int) -> timedelta:
@@ -330,49 +380,65 @@ class Outcome:
     pacing: Pacing
 
 
-def record(engine: Engine, outcomes: Sequence[Outcome], *, worker_id: str) -> None:
-    """Write what happened to each row, and give each chat back with its pace moved on."""
+def record(engine: Engine, outcomes: Sequence[Outcome]) -> None:
+    """Write what happened to each row, and give each chat back with its pace moved on (each
+    only while its lease is still the one its claim took)."""
     if not outcomes:
         return
     statements = _record_statements(engine.dialect.name)
     sent = [o for o in outcomes if o.result is not None and o.result.outcome == "sent"]
     with engine.begin() as conn:
         if sent:
-            conn.execute(
-                statements.sent,
-                [
-                    {
-                        "row_id": o.claimed.row_id,
-                        "at": o.now,
-                        "message_id": o.result.platform_message_id if o.result else None,
-                        "tries": o.claimed.attempts + 1,
-                        "row_extra": {**o.claimed.extra, **(o.result.extra if o.result else {})},
-                    }
-                    for o in sent
-                ],
-            )
+            rows = [
+                {
+                    "row_id": o.claimed.row_id,
+                    "at": o.now,
+                    "message_id": o.result.platform_message_id if o.result else None,
+                    "tries": o.claimed.attempts + 1,
+                    "row_extra": {**o.claimed.extra, **(o.result.extra if o.result else {})},
+                }
+                for o in sent
+            ]
+            if statements.sent_all is not None:
+                conn.execute(statements.sent_all, _columns(rows, json_encoded=("row_extra",)))
+            else:
+                conn.execute(statements.sent, rows)
         for outcome in outcomes:
             if outcome.result is not None and outcome.result.outcome != "sent":
                 _record_failure(conn, outcome.claimed, outcome.result, outcome.now)
         # Each chat given back with its pace moved on (see _record_statements).
-        paced = [o for o in outcomes if o.result is not None]
+        paced = [
+            {
+                "owner": o.claimed.owner,
+                "chat": o.claimed.conversation_id,
+                "interval": o.pacing.interval,
+                "tolerance": o.pacing.interval * max(o.pacing.burst - 1, 0),
+            }
+            for o in outcomes
+            if o.result is not None
+        ]
         if paced:
-            conn.execute(
-                statements.pace,
-                [
-                    {
-                        "worker": worker_id,
-                        "chat": o.claimed.conversation_id,
-                        "interval": o.pacing.interval,
-                        "tolerance": o.pacing.interval * max(o.pacing.burst - 1, 0),
-                    }
-                    for o in paced
-                ],
-            )
+            if statements.pace_all is not None:
+                conn.execute(statements.pace_all, _columns(paced))
+            else:
+                conn.execute(statements.pace, paced)
         _count(conn, outcomes, statements.count)
-        unsent = [o.claimed.conversation_id for o in outcomes if o.result is None]
-        if unsent:
-            conn.execute(statements.release, {"chats": unsent, "worker": worker_id})
+        unsent: dict[str, list[int]] = {}
+        for o in outcomes:
+            if o.result is None:
+                unsent.setdefault(o.claimed.owner, []).append(o.claimed.conversation_id)
+        for owner, chats in unsent.items():
+            conn.execute(statements.release, {"chats": chats, "owner": owner})
+
+
+def _columns(
+    rows: Sequence[dict[str, Any]], *, json_encoded: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Rows as one list a column, for a statement that reads them as arrays."""
+    return {
+        key: [json.dumps(r[key]) if key in json_encoded else r[key] for r in rows]
+        for key in rows[0]
+    }
 
 
 # Each process adds to its own rows of send_count (see models/ops.py).
@@ -403,6 +469,10 @@ class _RecordStatements:
     pace: Update
     release: Update
     count: Insert
+    # PostgreSQL: the same two updates as one statement for all the rows, from arrays (run
+    # once a row, the statements cost the database more than the updates themselves).
+    sent_all: TextClause | None = None
+    pace_all: TextClause | None = None
 
 
 @functools.cache
@@ -429,28 +499,44 @@ def _record_statements(dialect: str) -> _RecordStatements:
     )
     pace = (
         update(_CHAT)
-        .where(_CHAT.c.id == bindparam("chat"), _CHAT.c.outbound_lease_owner == bindparam("worker"))
+        .where(_CHAT.c.id == bindparam("chat"), _CHAT.c.outbound_lease_owner == bindparam("owner"))
         .values(
             outbound_lease_owner=None,
             outbound_lease_expires=None,
             outbound_next_at=later + bindparam("interval") - tolerance,
         )
     )
-    release = (
-        update(_CHAT)
-        .where(
-            _CHAT.c.id.in_(bindparam("chats", expanding=True)),
-            _CHAT.c.outbound_lease_owner == bindparam("worker"),
-        )
-        .values(outbound_lease_owner=None, outbound_lease_expires=None)
-    )
+    release = _release_statement()
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     count = insert(_COUNTS)
     count = count.on_conflict_do_update(
         index_elements=["channel", "outcome", "code", "shard"],
         set_={"count": _COUNTS.c.count + count.excluded.count},
     )
-    return _RecordStatements(sent, pace, release, count)
+    if dialect != "postgresql":
+        return _RecordStatements(sent, pace, release, count)
+    now = now_sql_for(dialect)
+    sent_all = text(
+        """UPDATE outbox_message AS o
+        SET status = 'sent', sent_at = v.at, platform_message_id = v.message_id,
+            attempts = v.tries, extra = v.row_extra
+        FROM unnest(CAST(:row_id AS bigint[]), CAST(:at AS timestamptz[]),
+                    CAST(:message_id AS varchar[]), CAST(:tries AS integer[]),
+                    CAST(:row_extra AS json[]))
+            AS v(row_id, at, message_id, tries, row_extra)
+        WHERE o.id = v.row_id AND o.status = 'queued'"""
+    )
+    pace_all = text(
+        f"""UPDATE conversation AS c
+        SET outbound_lease_owner = NULL, outbound_lease_expires = NULL,
+            outbound_next_at = greatest(coalesce(c.outbound_next_at + v.tolerance, {now}),
+                                        {now}) + v.step - v.tolerance
+        FROM unnest(CAST(:owner AS varchar[]), CAST(:chat AS integer[]),
+                    CAST(:interval AS float8[]), CAST(:tolerance AS float8[]))
+            AS v(owner, chat, step, tolerance)
+        WHERE c.id = v.chat AND c.outbound_lease_owner = v.owner"""
+    )
+    return _RecordStatements(sent, pace, release, count, sent_all, pace_all)
 
 
 def _record_failure(conn: Connection, claimed: Claimed, result: SendResult, now: datetime) -> None:
@@ -512,14 +598,12 @@ class Recorder:
         self,
         engine: Engine,
         *,
-        worker_id: str,
         flushed: Callable[[Sequence[Outcome]], None] = lambda _: None,
         flush_every: float = 0.01,
         db: DatabaseThread | None = None,
     ) -> None:
         self.engine = engine
         self.db = db or DatabaseThread(engine)
-        self.worker_id = worker_id
         self.flushed = flushed  # these chats were given back: there may be more to claim
         self.flush_every = flush_every
         self._waiting: list[Outcome] = []
@@ -535,7 +619,7 @@ class Recorder:
             await asyncio.sleep(self.flush_every)
             batch, self._waiting = self._waiting, []
             try:
-                await self.db(record, self.engine, batch, worker_id=self.worker_id)
+                await self.db(record, self.engine, batch)
             except Exception:
                 # The leases run out by themselves and the rows are sent again: logged, as
                 # it may mean one duplicate message per chat.
@@ -547,10 +631,18 @@ class Recorder:
             await asyncio.shield(self._task)
 
 
+# Seconds of sends a worker holds at once per channel: claimed and waiting for a slot of the
+# budget (up to its horizon), under way on a slow platform, and enough besides for the next
+# claims to come in before the slots held run out, on a busy machine too.
+WINDOW = 1.0
+
+
 @dataclass
 class ChannelSender:
-    """One channel's sending in one worker: claims chats as capacity frees, sends each at a
-    slot of the channel's shared budget, and records outcomes in batches."""
+    """One channel's sending in one worker. The claim loop keeps the worker's places filled
+    with chats (replies first, and a quarter of the places kept for them); the dispatcher
+    gives the claimed rows the slots of the channel's shared budget as the budget has them,
+    replies first, and starts each send at its slot; outcomes are recorded in batches."""
 
     engine: Engine
     channel: Channel
@@ -561,27 +653,31 @@ class ChannelSender:
     poll: float = 0.5
     db: DatabaseThread | None = None
     _inflight: dict[int, int] = field(default_factory=dict)  # conversation id -> priority
+    _bulk: int = 0  # of those, broadcast rows
+    # Claimed rows waiting for a slot: replies, then broadcast rows, each in claim order.
+    _replies: deque[Claimed] = field(default_factory=deque)
+    _broadcast: deque[Claimed] = field(default_factory=deque)
+    _ready: asyncio.Event = field(default_factory=asyncio.Event)
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _sending: set[asyncio.Task[None]] = field(default_factory=set)
     _closing: bool = False
     _notified: float = 0.0  # this process's monotonic clock at the last notify()
-    _more: bool = False  # the last claim took as many chats as it could: more may be due
+    # What cut the last claim short: "all" (every place taken), "bulk" (the broadcast share
+    # taken), or None (the queue had no more due): then sends finishing make room to claim.
+    _bound: str | None = None
 
     def __post_init__(self) -> None:
         if not self.concurrency:
-            # Enough calls in flight to keep the rate at 250 ms a call, within limits.
-            self.concurrency = max(8, min(512, math.ceil((self.rate or 100) * 0.25)))
+            self.concurrency = max(8, min(4096, math.ceil((self.rate or 100) * WINDOW)))
+        # A quarter of the places is always kept for replies, whatever a broadcast does.
+        self._bulk_places = (self.concurrency * 3) // 4
+        # Claims go in batches: one for every few places freed, not one per send.
+        self._batch = max(1, self.concurrency // 16)
         if self.db is None:
             self.db = DatabaseThread(self.engine)
         self._db = self.db
-        self.budget = (
-            SendBudget(self.engine, self.channel.name, self.rate, db=self._db)
-            if self.rate
-            else None
-        )
-        self.recorder = Recorder(
-            self.engine, worker_id=self.worker_id, flushed=self._given_back, db=self._db
-        )
+        self.budget = SendBudget(self.engine, self.channel.name, self.rate) if self.rate else None
+        self.recorder = Recorder(self.engine, flushed=self._given_back, db=self._db)
 
     def notify(self) -> None:
         """Rows were queued: claim again now."""
@@ -589,32 +685,47 @@ class ChannelSender:
         self._wake.set()
 
     def _given_back(self, outcomes: Sequence[Outcome]) -> None:
-        # Room for more: the last claim was cut short by the sends in flight, not by the
-        # queue. And a chat given back may have a row due now: one behind the row just sent,
-        # one queued while that was in flight (the claim skipped its chat then), or the row
-        # itself when it was not sent. Otherwise a claim would find nothing.
-        if self._more or any(
+        # A chat given back may have a row due now: one behind the row just sent, one queued
+        # while that was in flight (the claim skipped its chat then), or the row itself when
+        # it was not sent. Otherwise a claim would find nothing.
+        if any(
             o.claimed.more or o.result is None or o.claimed.deadline - LEASE < self._notified
             for o in outcomes
         ):
             self._wake.set()
 
+    def _room(self) -> int:
+        """Places free for the kind of row the last claim ran out of places for."""
+        free = self.concurrency - len(self._inflight)
+        if self._bound == "bulk":
+            return min(free, self._bulk_places - self._bulk)
+        return free
+
     async def run(self) -> None:
+        dispatcher = asyncio.create_task(self._dispatch())
         try:
             while not self._closing:
                 self._wake.clear()
                 try:
-                    more = await self._claim_and_start()
+                    await self._claim()
                 except Exception:
                     log.exception("%s: claiming failed; retrying", self.channel.name)
-                    more = False
-                # A claim that found fewer chats than it could take found all that are due:
-                # the next waits to be woken (new replies, chats given back) or for the poll.
-                # One that found as many as it could take is woken as sends are recorded.
-                self._more = more
-                if not more or len(self._inflight) >= self.concurrency:
-                    await self._sleep()
+                    self._bound = None
+                # A claim that found all that is due waits to be woken (new replies, chats
+                # given back) or for the poll; one cut short by the places in flight is woken
+                # as sends finish and free a batch of places.
+                await self._sleep()
         finally:
+            dispatcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await dispatcher
+            # Chats still waiting for a slot were not sent to: given back for the others.
+            waiting = [*self._replies, *self._broadcast]
+            self._replies.clear()
+            self._broadcast.clear()
+            if waiting:
+                with contextlib.suppress(Exception):
+                    await self._db(release, self.engine, waiting)
             # On the way out, sends under way finish and are recorded: cutting one off after
             # the platform took it would send it again after the restart.
             if self._sending:
@@ -628,41 +739,63 @@ class ChannelSender:
             async with asyncio.timeout(self.poll):
                 await self._wake.wait()
 
-    async def _claim_and_start(self) -> bool:
-        """Claim chats and start their sends; True when there may be more to claim now."""
+    async def _claim(self) -> None:
+        """Claim chats for the places free, noting what cut the claim short."""
         free = self.concurrency - len(self._inflight)
         if free <= 0:
-            return True  # no room to look: there may well be more
-        # A quarter of the capacity is kept for replies, whatever a broadcast does.
-        bulk_in_flight = sum(1 for p in self._inflight.values() if p == BULK)
-        bulk_room = max(0, (self.concurrency * 3) // 4 - bulk_in_flight)
-        now = utcnow()
+            self._bound = "all"
+            return
+        bulk_room = max(0, self._bulk_places - self._bulk)
+        self._bound = None
         taken = await self._db(
             claim,
             self.engine,
             self.channel.name,
             worker_id=self.worker_id,
             limit=free,
-            now=now,
+            now=utcnow(),
             priority=REPLY if bulk_room == 0 else None,
+            bulk_limit=bulk_room,
         )
-        more = len(taken) >= free
-        bulk = [c for c in taken if c.priority == BULK]
-        if len(bulk) > bulk_room:
-            extra = bulk[bulk_room:]
-            taken = [c for c in taken if c not in extra]
-            await self._db(
-                release, self.engine, [c.conversation_id for c in extra], worker_id=self.worker_id
-            )
-        if not taken:
-            return False
-        slots = await self.budget.slots(len(taken)) if self.budget else [0.0] * len(taken)
-        for claimed, slot in zip(taken, slots, strict=True):
+        bulk = 0
+        for claimed in taken:
             self._inflight[claimed.conversation_id] = claimed.priority
-            task = asyncio.create_task(self._send(claimed, slot))
-            self._sending.add(task)
-            task.add_done_callback(self._sending.discard)
-        return more
+            if claimed.priority == BULK:
+                bulk += 1
+                self._broadcast.append(claimed)
+            else:
+                self._replies.append(claimed)
+        self._bulk += bulk
+        if taken:
+            self._ready.set()
+        if len(taken) >= free:
+            self._bound = "all"
+        elif bulk >= bulk_room:
+            self._bound = "bulk"
+        if self._bound is not None and self._room() >= self._batch:
+            self._wake.set()  # sends finished meanwhile: claim again at once
+
+    async def _dispatch(self) -> None:
+        """Give claimed rows their slots as the budget has them, and start their sends."""
+        while True:
+            await self._ready.wait()
+            while waiting := len(self._replies) + len(self._broadcast):
+                if self.budget is None:
+                    slots, wait = [0.0] * waiting, 0.0
+                else:
+                    try:
+                        slots, wait = await self._db(self.budget.take, waiting)
+                    except Exception:
+                        log.exception("%s: reserving send slots failed", self.channel.name)
+                        slots, wait = [], 1.0
+                for slot in slots:
+                    claimed = (self._replies or self._broadcast).popleft()
+                    task = asyncio.create_task(self._send(claimed, slot))
+                    self._sending.add(task)
+                    task.add_done_callback(self._sending.discard)
+                if not slots:
+                    await asyncio.sleep(wait)
+            self._ready.clear()
 
     async def _send(self, claimed: Claimed, slot: float) -> None:
         try:
@@ -681,7 +814,10 @@ class ChannelSender:
                 )
             )
         finally:
-            self._inflight.pop(claimed.conversation_id, None)
+            if self._inflight.pop(claimed.conversation_id, None) == BULK:
+                self._bulk -= 1
+            if self._bound is not None and self._room() >= self._batch:
+                self._wake.set()
 
     def stop(self) -> None:
         """Claim nothing more; the loop ends at its next turn (sends under way finish)."""
@@ -714,7 +850,7 @@ async def send_pending(
                 break
             results = await asyncio.gather(*(send_one(sender, c) for c in taken))
             outcomes = [Outcome(c, r, now, pacing) for c, r in zip(taken, results, strict=True)]
-            await asyncio.to_thread(record, engine, outcomes, worker_id=worker_id)
+            await asyncio.to_thread(record, engine, outcomes)
             sent += sum(1 for r in results if r is not None and r.outcome == "sent")
             if all(r is None or r.outcome != "sent" for r in results):
                 break  # nothing went through: what is left waits for a later call

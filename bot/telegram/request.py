@@ -6,20 +6,22 @@ through httpcore, anyio and h11 for every request (timeouts, pool bookkeeping, e
 ``getpeername`` on each use of a connection), which made the HTTP client most of the sender's
 CPU time; aiohttp's pool and HTTP parser are a few dictionary look-ups and C.
 
-The request is sent as httpx sent it for PTB (form fields whose values are JSON when they are
-not plain strings), so the Bot API sees the same calls.
+The parameters go as a JSON body (``application/json``, which the Bot API accepts for every
+call without a file), not as the form fields PTB's httpx client posts: the same calls, for a
+fraction of the encoding's cost.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
 
 
 class AiohttpRequest(BaseRequest):
@@ -128,8 +130,11 @@ class AiohttpRequest(BaseRequest):
             if request_data.contains_files:
                 # Sigap uploads nothing to Telegram; should it one day, this is the place.
                 raise NotImplementedError("file uploads are not supported by AiohttpRequest")
-            data = request_data.url_encoded_parameters().encode()
-            headers = {"Content-Type": FORM}
+            # The parameters as one JSON object (nested values as they are), which the Bot
+            # API takes as it takes form fields: encoding a message's text as a form, a
+            # character at a time in urllib, cost more than the rest of the request.
+            data = json.dumps(request_data.parameters, ensure_ascii=False).encode()
+            headers = {"Content-Type": JSON}
         try:
             async with session.request(
                 method, url, data=data, headers=headers, timeout=timeout

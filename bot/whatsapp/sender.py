@@ -27,17 +27,25 @@ the row again, to go as its template.
 
 The access token is only ever put in the Authorization header; no log line or error text
 contains it.
+
+The calls go over aiohttp, as the Telegram sender's do (bot/telegram/request.py): httpx spent
+several milliseconds of CPU on a call (httpcore, anyio and h11 at every step), which at
+hundreds of messages a second was most of the worker's time; the bodies are encoded with
+``json.dumps`` once and the answer parsed once.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
+import aiohttp
 
 import messages
 from bot.channels import OUTSIDE_WINDOW, WINDOW_CLOSED, Outgoing, SendResult
@@ -83,15 +91,34 @@ class WhatsAppSender:
         self._url = f"{base_url.rstrip('/')}/{phone_number_id}/messages"
         # Read (and checked) now: a mistake in the file stops the start, not a broadcast.
         self._templates = templates.load_templates(catalogue_dir)
+        self._headers = {
+            "Authorization": f"Bearer {access_token}",
+            "Content-Type": "application/json",
+        }
         # Short timeouts keep one slow call well inside the sender's lease on the chat.
-        self._client = httpx.AsyncClient(
-            headers={"Authorization": f"Bearer {access_token}"},
-            timeout=httpx.Timeout(timeout, connect=5),
-            limits=httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS),
-        )
+        self._timeout = aiohttp.ClientTimeout(total=timeout, sock_connect=5)
+        self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def _open(self) -> aiohttp.ClientSession:
+        """The session, opened on first use in the event loop that uses it (and anew when a
+        later loop does, as tests start one per case)."""
+        loop = asyncio.get_running_loop()
+        if self._session is None or self._session.closed or self._loop is not loop:
+            self._loop = loop
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=CONNECTIONS, limit_per_host=0),
+                headers=self._headers,
+                timeout=self._timeout,
+                # Nothing of the environment: the Graph API's address is configured.
+                trust_env=False,
+            )
+        return self._session
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        session, self._session = self._session, None
+        if session is not None and not session.closed:
+            await session.close()
 
     async def send(self, message: Outgoing) -> SendResult:
         """Free-form inside the person's 24-hour window, the row's template outside it; a
@@ -172,45 +199,48 @@ class WhatsAppSender:
         return SendResult("sent", platform_message_id=last_id, extra=extra)
 
     async def _post(self, body: dict[str, Any]) -> SendResult:
+        data = json.dumps(body, ensure_ascii=False).encode()
         try:
-            response = await self._client.post(self._url, json=body)
-        except httpx.HTTPError as exc:  # connection refused, timeouts, broken answers
-            code = "timeout" if isinstance(exc, httpx.TimeoutException) else "network"
-            return SendResult("retry", error=f"{type(exc).__name__}: {exc}", code=code)
+            async with self._open().post(self._url, data=data) as response:
+                status, headers, raw = response.status, response.headers, await response.read()
+        except TimeoutError as exc:
+            return SendResult("retry", error=f"TimeoutError: {exc}", code="timeout")
+        except aiohttp.ClientError as exc:  # connection refused, broken answers
+            return SendResult("retry", error=f"aiohttp.{type(exc).__name__}: {exc}", code="network")
         try:
-            answer = response.json()
+            answer = json.loads(raw)
         except ValueError:
             answer = None
         answer = answer if isinstance(answer, dict) else {}
-        if response.is_success:
+        if 200 <= status < 300:
             sent = answer.get("messages")
             message_id = _dict(sent[0]).get("id") if isinstance(sent, list) and sent else None
             return SendResult("sent", platform_message_id=str(message_id) if message_id else None)
-        return _failure(response, answer)
+        return _failure(status, headers, answer)
 
 
-def _failure(response: httpx.Response, answer: dict[str, Any]) -> SendResult:
+def _failure(status: int, headers: Mapping[str, str], answer: dict[str, Any]) -> SendResult:
     graph = _dict(answer.get("error"))
     code = graph.get("code")
     details = _dict(graph.get("error_data")).get("details")
-    text = f"HTTP {response.status_code}, Graph error {code}: {graph.get('message', '')}"
+    text = f"HTTP {status}, Graph error {code}: {graph.get('message', '')}"
     if details:
         text += f" ({details})"
     if graph.get("fbtrace_id"):
         text += f" [fbtrace_id {graph['fbtrace_id']}]"
     # The Graph error code names the cause (131026, 130429); without one, the HTTP status.
-    label = str(code) if isinstance(code, int | str) and str(code) else str(response.status_code)
-    if response.status_code == 429 or code in THROTTLE_CODES:
+    label = str(code) if isinstance(code, int | str) and str(code) else str(status)
+    if status == 429 or code in THROTTLE_CODES:
         return SendResult(
-            "retry", retry_after=_retry_after(response), error=text, throttled=True, code=label
+            "retry", retry_after=_retry_after(headers), error=text, throttled=True, code=label
         )
     if code in RETRY_CODES:
-        return SendResult("retry", retry_after=_retry_after(response), error=text, code=label)
+        return SendResult("retry", retry_after=_retry_after(headers), error=text, code=label)
     if code in UNREACHABLE_CODES:
         # 131047 closes WhatsApp's window for free-form messages only: templates still go.
         return SendResult("unreachable", error=text, code=label, whole_chat=code != 131047)
-    if response.status_code >= 500:
-        return SendResult("retry", retry_after=_retry_after(response), error=text, code=label)
+    if status >= 500:
+        return SendResult("retry", retry_after=_retry_after(headers), error=text, code=label)
     return SendResult("failed", error=text, code=label)
 
 
@@ -218,8 +248,8 @@ def _dict(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After")
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    value = headers.get("Retry-After")
     try:
         seconds = float(value) if value is not None else None
     except ValueError:  # an HTTP date: rare enough to use our own backoff instead

@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, col, select
 
-from bot.channels import Sender
-from bot.outbox import send_pending
+from bot.channels import Pacing, Sender
+from bot.outbox import Outcome, claim, record, send_pending
 from bot.processor import process_pending
 from bot.telegram.sender import MAX_TEXT, TelegramSender, make_bot
 from bot.text import split_text
@@ -210,3 +210,25 @@ class TestRestartAndRaces:
         assert sum(c[0] for c in counts.values()) + leftover == 30  # none handled twice
         for chat_id in chats:
             assert len(harness.fake.texts(chat_id)) == 3
+
+    async def test_a_claim_given_back_late_never_gives_back_a_newer_lease(
+        self, harness: Harness
+    ) -> None:
+        await _queue_menu(harness, 7200)
+        [first] = claim(harness.engine, "telegram", worker_id=WORKER, limit=5, now=harness.now)
+        # Its lease runs out (a long pause), and the same worker claims the chat again.
+        with Session(harness.engine) as session:
+            chat = session.get_one(Conversation, first.conversation_id)
+            chat.outbound_lease_expires = time.time() - 1
+            session.add(chat)
+            session.commit()
+        [second] = claim(harness.engine, "telegram", worker_id=WORKER, limit=5, now=harness.now)
+        assert second.row_id == first.row_id and second.owner != first.owner
+        # The first claim, not sent, is given back: the second one's lease stays.
+        record(harness.engine, [Outcome(first, None, harness.now, Pacing(0.0))])
+        with Session(harness.engine) as session:
+            chat = session.get_one(Conversation, first.conversation_id)
+            assert chat.outbound_lease_owner == second.owner
+            assert (chat.outbound_lease_expires or 0) > time.time()
+        # So another worker finds nothing to take while the second claim holds the chat.
+        assert claim(harness.engine, "telegram", worker_id="other", limit=5, now=harness.now) == []

@@ -27,7 +27,7 @@ def _bot(url: str, token: str, **timeouts: float) -> Bot:
     return Bot(token, base_url=f"{url}/bot", request=AiohttpRequest(**timeouts))
 
 
-async def test_a_message_with_buttons_arrives_as_form_fields(fake: FakeTelegram) -> None:
+async def test_a_message_with_buttons_arrives_as_json(fake: FakeTelegram) -> None:
     markup = InlineKeyboardMarkup([[InlineKeyboardButton("Ya", callback_data="yes")]])
     async with _bot(fake.url, fake.token) as bot:
         sent = await bot.send_message(chat_id=42, text="Halo & selamat 100%", reply_markup=markup)
