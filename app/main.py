@@ -18,6 +18,7 @@ from app.metrics import install as install_metrics
 from app.scheduler import build_scheduler
 from app.security import install as install_security_headers
 from app.web import install as install_web
+from app.webhook_lane import LanedFastAPI
 from app.worker import WorkerSupervisor
 from bot.channels import Channel, registered
 from bot.router import mount as mount_bot
@@ -71,7 +72,8 @@ def create_app(
                 await ingest.close()
             engine.dispose()
 
-    app = FastAPI(
+    # A platform's POST to a webhook takes a lane past FastAPI's routing (app/webhook_lane.py).
+    app = LanedFastAPI(
         title="Sigap",
         summary="Chat bot and case service for Dinas Sosial offices",
         version="0.1.0",

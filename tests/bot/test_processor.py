@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import itertools
+import threading
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -13,6 +17,7 @@ from sqlmodel import Session, col, select
 import messages
 from app.main import create_app
 from bot.channels import registered
+from bot.inbound import InboundEvent
 from bot.processor import MAX_ATTEMPTS, process_pending
 from core.settings import Settings
 from models import Conversation, InboundMessage, OutboxMessage
@@ -190,3 +195,39 @@ def _statuses(engine: Engine) -> list[str]:
     with Session(engine) as session:
         rows = session.exec(select(InboundMessage).order_by(col(InboundMessage.id))).all()
     return [row.status for row in rows]
+
+
+# On SQLite a pass holds the one write lock, and webhooks wait for it by design (bot/waiting.py).
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_an_update_for_a_chat_in_a_pass_is_stored_without_waiting_for_the_pass(
+    echo: httpx.AsyncClient, engine: Engine, settings: Settings, catalogue: Catalogue
+) -> None:
+    """PostgreSQL: a pass holds its chats' rows locked against other workers, and storing an
+    update checks its conversation (a foreign key); the two must not wait for each other, or
+    every webhook for a chat being answered waits for the whole pass."""
+    from bot.processor import Processor
+
+    entered, release = threading.Event(), threading.Event()
+
+    def slow_parse(payload: dict[str, Any]) -> InboundEvent:
+        entered.set()  # the pass holds gita's row now
+        release.wait(10)
+        return ECHO.parse(payload)
+
+    await says(echo, "gita", "halo")
+    processor = Processor(
+        engine,
+        catalogue,
+        settings,
+        worker_id="w",
+        channels=(*registered(), dataclasses.replace(ECHO, parse=slow_parse)),
+    )
+    passing = threading.Thread(target=processor.run_pass, kwargs={"now": MORNING})
+    passing.start()
+    try:
+        assert await asyncio.to_thread(entered.wait, 10)
+        await asyncio.wait_for(says(echo, "gita", "menu"), timeout=5)
+    finally:
+        release.set()
+        passing.join(10)
+    assert _statuses(engine) == ["done", "pending"]
