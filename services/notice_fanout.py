@@ -354,7 +354,7 @@ def _work(
     dialect = session.get_bind().dialect.name
     if phone_channel:
         _ensure_phone_chats(session, notice, in_chunk, phone_channel, now, dialect)
-    queued = _fan_chunk(session, notice, kind, in_chunk, phone_channel, now, dialect)
+    queued = _fan_chunk(session, notice, kind, in_chunk, (lo, hi), phone_channel, now, dialect)
 
     if dialect == "postgresql" and lo == 0:
         # The planner's figures for a table that grew from nothing in this transaction would
@@ -459,13 +459,21 @@ def _ensure_phone_chats(
 
 
 def _targets(
-    notice: Notice, kind: str, in_chunk: list[ColumnElement[bool]], channel: str | None
+    notice: Notice,
+    kind: str,
+    in_chunk: list[ColumnElement[bool]],
+    span: tuple[int, int | None],
+    channel: str | None,
 ) -> Any:
     """Per person of the chunk not yet done in this round: the chat they are reached on, how,
-    their status and why, and the chat's language. ``OFFSET 0`` keeps each look-up (the
-    linked chat, the phone's chat) done once a person: inlined, the planner would repeat it
-    for every place the result is used."""
+    their status and why, and the chat's language, as a SELECT. ``OFFSET 0`` keeps each
+    look-up (the linked chat, the phone's chat) done once a person: inlined, the planner would
+    repeat it for every place the result is used. ``span`` (the chunk's persons, after the
+    first and up to the last) bounds the look-up of rows already done to the chunk's own:
+    PostgreSQL would otherwise hash every recipient of the round so far, each chunk."""
     done = _RECIPIENT.alias("done")
+    lo, hi = span
+    in_span = [done.c.person_id > lo] + ([done.c.person_id <= hi] if hi is not None else [])
     inner = (
         sa.select(
             col(Person.id).label("pid"),
@@ -479,6 +487,7 @@ def _targets(
             ~exists().where(
                 done.c.notice_id == notice.id,
                 done.c.kind == kind,
+                *in_span,
                 done.c.person_id == col(Person.id),
             ),
         )
@@ -506,20 +515,31 @@ def _targets(
         )
         .select_from(inner.outerjoin(target_chat, target_chat.c.id == target))
         .offset(0)
-        .subquery("targets")
     )
 
 
-def _made(pairs: dict[str, int]) -> Any:
-    """The chunk's new outbox rows by chat, as a table from one JSON parameter (PostgreSQL)."""
-    payload = json.dumps(pairs)
-    clause = sa.text(
-        "SELECT CAST(key AS INTEGER) AS chat, CAST(value AS INTEGER) AS row_id"
-        " FROM json_each_text(CAST(:made AS json))"
-    )
-    return (
-        clause.bindparams(made=payload).columns(chat=sa.Integer, row_id=sa.Integer).subquery("made")
-    )
+_MESSAGE_COLUMNS = [
+    "conversation_id",
+    "created_at",
+    "text",
+    "buttons",
+    "extra",
+    "status",
+    "priority",
+    "attempts",
+    "next_attempt_at",
+]
+_RECIPIENT_COLUMNS = [
+    "notice_id",
+    "person_id",
+    "kind",
+    "conversation_id",
+    "via",
+    "status",
+    "reason",
+    "outbox_id",
+    "created_at",
+]
 
 
 def _fan_chunk(
@@ -527,14 +547,17 @@ def _fan_chunk(
     notice: Notice,
     kind: str,
     in_chunk: list[ColumnElement[bool]],
+    span: tuple[int, int | None],
     channel: str | None,
     now: datetime,
     dialect: str,
 ) -> int:
     """The chunk's messages, then its recipients pointing at them; returns the messages.
 
-    Messages first: a recipient row is then written once, complete, where writing it and
-    pointing it at its message afterwards would check its foreign keys twice."""
+    Messages first: a recipient row is then written once, complete. On PostgreSQL both go in
+    one statement, the chunk's targets worked out once (a materialised CTE) and the new
+    messages joined to their recipients from the INSERT's RETURNING; SQLite, which has no
+    INSERT in a WITH, runs two."""
     tz = office_zone(session, notice)
     texts = {lang: text(notice, tz, kind, lang) for lang in ("id", "en")}
     extras = {lang: extra(notice, tz, kind, lang) for lang in ("id", "en")}
@@ -544,7 +567,12 @@ def _fan_chunk(
         r.c.kind == kind,
         r.c.outbox_id.is_not(None),
     )
-    t = _targets(notice, kind, in_chunk, channel)
+    targets = _targets(notice, kind, in_chunk, span, channel)
+    t = (
+        targets.cte("targets").prefix_with("MATERIALIZED")
+        if dialect == "postgresql"
+        else targets.subquery("targets")
+    )
     english = t.c.lang == "en"
     messages_ = (
         sa.select(
@@ -562,44 +590,7 @@ def _fan_chunk(
         .where(t.c.status == "queued", ~has_row.where(r.c.conversation_id == t.c.chat))
         .group_by(t.c.chat, t.c.lang)
     )
-    made = session.execute(
-        insert(_OUTBOX)
-        .from_select(
-            [
-                "conversation_id",
-                "created_at",
-                "text",
-                "buttons",
-                "extra",
-                "status",
-                "priority",
-                "attempts",
-                "next_attempt_at",
-            ],
-            messages_,
-        )
-        .returning(_OUTBOX.c.id, _OUTBOX.c.conversation_id)
-    ).all()
-    if dialect == "postgresql":
-        # The rows just made, by chat (hash-joined); other writers may have taken ids between
-        # ours, so only our own list says which are ours.
-        table = _made({str(chat): int(row_id) for row_id, chat in made})
-        joined = t.outerjoin(table, table.c.chat == t.c.chat)
-        mine: Any = table.c.row_id
-    else:
-        # SQLite has one writer: every id between our first and last is ours, and the outbox's
-        # index on (status, chat, id) finds each (a join to a JSON list would scan it per row).
-        ids = [int(row_id) for row_id, _chat in made] or [0]
-        joined = t
-        mine = (
-            sa.select(func.max(_OUTBOX.c.id))
-            .where(
-                _OUTBOX.c.status == "queued",
-                _OUTBOX.c.conversation_id == t.c.chat,
-                _OUTBOX.c.id.between(min(ids), max(ids)),
-            )
-            .scalar_subquery()
-        )
+    make = insert(_OUTBOX).from_select(_MESSAGE_COLUMNS, messages_)
     earlier = (
         sa.select(func.max(r.c.outbox_id))
         .where(
@@ -610,35 +601,46 @@ def _fan_chunk(
         )
         .scalar_subquery()
     )
-    rows = (
-        sa.select(
-            literal(notice.id),
-            t.c.pid,
-            literal(kind),
-            t.c.chat,
-            t.c.via,
-            t.c.status,
-            t.c.reason,
-            case((t.c.status == "queued", func.coalesce(mine, earlier))),
-            literal(now, UTCDateTime),
+
+    def recipients(joined: Any, mine: Any) -> Any:
+        rows = (
+            sa.select(
+                literal(notice.id),
+                t.c.pid,
+                literal(kind),
+                t.c.chat,
+                t.c.via,
+                t.c.status,
+                t.c.reason,
+                case((t.c.status == "queued", func.coalesce(mine, earlier))),
+                literal(now, UTCDateTime),
+            )
+            .select_from(joined)
+            .where(true())
         )
-        .select_from(joined)
-        .where(true())
-    )
-    session.execute(
-        insert_ignoring_conflicts(dialect, _RECIPIENT).from_select(
-            [
-                "notice_id",
-                "person_id",
-                "kind",
-                "conversation_id",
-                "via",
-                "status",
-                "reason",
-                "outbox_id",
-                "created_at",
-            ],
-            rows,
+        return insert_ignoring_conflicts(dialect, _RECIPIENT).from_select(_RECIPIENT_COLUMNS, rows)
+
+    if dialect == "postgresql":
+        made = make.returning(_OUTBOX.c.id, _OUTBOX.c.conversation_id).cte("made")
+        told = recipients(t.outerjoin(made, made.c.conversation_id == t.c.chat), made.c.id).cte(
+            "told"
         )
+        # Every INSERT in a WITH runs, read or not; the statement answers the messages made.
+        counted = sa.select(func.count()).select_from(made).scalar_subquery()
+        return int(session.execute(sa.select(counted).add_cte(told)).scalar_one())
+
+    made_ids = session.execute(make.returning(_OUTBOX.c.id)).scalars().all()
+    # SQLite has one writer: every id between our first and last is ours, and the outbox's
+    # index on (status, chat, id) finds each.
+    ids = [int(row_id) for row_id in made_ids] or [0]
+    mine = (
+        sa.select(func.max(_OUTBOX.c.id))
+        .where(
+            _OUTBOX.c.status == "queued",
+            _OUTBOX.c.conversation_id == t.c.chat,
+            _OUTBOX.c.id.between(min(ids), max(ids)),
+        )
+        .scalar_subquery()
     )
-    return len(made)
+    session.execute(recipients(t, mine))
+    return len(made_ids)
