@@ -12,9 +12,10 @@ and works it in chunks of persons, in person id order. One chunk is one short tr
 2. one outbox row per chat (``INSERT … SELECT … RETURNING``; a household sharing one phone
    hears it once), at the broadcast priority so people talking to the bot are answered
    first;
-3. one recipient row per person (``INSERT … SELECT``, unique per notice, round and person, so
-   a chunk done twice adds nothing), pointing at its chat's message, or saying why there is
-   none (messages first: a recipient row written complete has its foreign keys checked once);
+3. one recipient row per person (``INSERT … SELECT`` of those the round has not done; unique
+   per notice, round and person, so a chunk done twice adds nothing), pointing at its chat's
+   message, or saying why there is none (messages first: a recipient row is written once,
+   complete; on PostgreSQL steps 2 and 3 are one statement);
 4. the round's cursor moves past the chunk.
 
 A worker that dies mid-round leaves the round at a chunk's edge; once its lease has run out the
@@ -494,28 +495,43 @@ def _targets(
         .offset(0)
         .subquery()
     )
+    # The chat's language and opt-out, looked up by its key per person: joined, PostgreSQL
+    # would hash every chat of the office for each chunk (100,000 of them by the end).
     target_chat = _CHAT.alias("target")
     target = func.coalesce(inner.c.linked, inner.c.phone_chat)
-    stopped = or_(inner.c.stopped.is_not(None), target_chat.c.broadcasts_stopped_at.is_not(None))
-    no_chat = case((inner.c.e164 == "", "no phone"), else_="no chat")
-    return (
+
+    def of_target(column: Any) -> Any:
+        return sa.select(column).where(target_chat.c.id == target).scalar_subquery()
+
+    found = (
         sa.select(
             inner.c.pid,
+            inner.c.e164,
+            inner.c.stopped,
+            inner.c.linked,
+            inner.c.phone_chat,
             target.label("chat"),
-            case(
-                (inner.c.linked.is_not(None), "chat"),
-                (inner.c.phone_chat.is_not(None), "phone"),
-                else_="",
-            ).label("via"),
-            case((target.is_(None), "unreachable"), (stopped, "opted_out"), else_="queued").label(
-                "status"
-            ),
-            case((target.is_(None), no_chat), (stopped, "opted out"), else_="").label("reason"),
-            target_chat.c.language.label("lang"),
+            of_target(target_chat.c.broadcasts_stopped_at).label("chat_stopped"),
+            of_target(target_chat.c.language).label("lang"),
         )
-        .select_from(inner.outerjoin(target_chat, target_chat.c.id == target))
         .offset(0)
+        .subquery("found")
     )
+    stopped = or_(found.c.stopped.is_not(None), found.c.chat_stopped.is_not(None))
+    no_chat = case((found.c.e164 == "", "no phone"), else_="no chat")
+    unreachable = found.c.chat.is_(None)
+    return sa.select(
+        found.c.pid,
+        found.c.chat,
+        case(
+            (found.c.linked.is_not(None), "chat"),
+            (found.c.phone_chat.is_not(None), "phone"),
+            else_="",
+        ).label("via"),
+        case((unreachable, "unreachable"), (stopped, "opted_out"), else_="queued").label("status"),
+        case((unreachable, no_chat), (stopped, "opted out"), else_="").label("reason"),
+        found.c.lang,
+    ).offset(0)
 
 
 _MESSAGE_COLUMNS = [
@@ -603,22 +619,21 @@ def _fan_chunk(
     )
 
     def recipients(joined: Any, mine: Any) -> Any:
-        rows = (
-            sa.select(
-                literal(notice.id),
-                t.c.pid,
-                literal(kind),
-                t.c.chat,
-                t.c.via,
-                t.c.status,
-                t.c.reason,
-                case((t.c.status == "queued", func.coalesce(mine, earlier))),
-                literal(now, UTCDateTime),
-            )
-            .select_from(joined)
-            .where(true())
-        )
-        return insert_ignoring_conflicts(dialect, _RECIPIENT).from_select(_RECIPIENT_COLUMNS, rows)
+        rows = sa.select(
+            literal(notice.id),
+            t.c.pid,
+            literal(kind),
+            t.c.chat,
+            t.c.via,
+            t.c.status,
+            t.c.reason,
+            case((t.c.status == "queued", func.coalesce(mine, earlier))),
+            literal(now, UTCDateTime),
+        ).select_from(joined)
+        # A plain INSERT (ON CONFLICT doubled its cost on PostgreSQL): the targets leave out
+        # whoever the round has done, and the round's row, locked for the chunk, lets one
+        # worker at a time write its recipients; the unique key stays as the last guard.
+        return insert(_RECIPIENT).from_select(_RECIPIENT_COLUMNS, rows)
 
     if dialect == "postgresql":
         made = make.returning(_OUTBOX.c.id, _OUTBOX.c.conversation_id).cte("made")
