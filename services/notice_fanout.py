@@ -12,9 +12,10 @@ and works it in chunks of persons, in person id order. One chunk is one short tr
 2. one outbox row per chat (``INSERT … SELECT … RETURNING``; a household sharing one phone
    hears it once), at the broadcast priority so people talking to the bot are answered
    first;
-3. one recipient row per person (``INSERT … SELECT``, unique per notice, round and person, so
-   a chunk done twice adds nothing), pointing at its chat's message, or saying why there is
-   none (messages first: a recipient row written complete has its foreign keys checked once);
+3. one recipient row per person (``INSERT … SELECT`` of those the round has not done; unique
+   per notice, round and person, so a chunk done twice adds nothing), pointing at its chat's
+   message, or saying why there is none (messages first: a recipient row is written once,
+   complete; on PostgreSQL steps 2 and 3 are one statement);
 4. the round's cursor moves past the chunk.
 
 A worker that dies mid-round leaves the round at a chunk's edge; once its lease has run out the
@@ -354,7 +355,7 @@ def _work(
     dialect = session.get_bind().dialect.name
     if phone_channel:
         _ensure_phone_chats(session, notice, in_chunk, phone_channel, now, dialect)
-    queued = _fan_chunk(session, notice, kind, in_chunk, phone_channel, now, dialect)
+    queued = _fan_chunk(session, notice, kind, in_chunk, (lo, hi), phone_channel, now, dialect)
 
     if dialect == "postgresql" and lo == 0:
         # The planner's figures for a table that grew from nothing in this transaction would
@@ -459,13 +460,21 @@ def _ensure_phone_chats(
 
 
 def _targets(
-    notice: Notice, kind: str, in_chunk: list[ColumnElement[bool]], channel: str | None
+    notice: Notice,
+    kind: str,
+    in_chunk: list[ColumnElement[bool]],
+    span: tuple[int, int | None],
+    channel: str | None,
 ) -> Any:
     """Per person of the chunk not yet done in this round: the chat they are reached on, how,
-    their status and why, and the chat's language. ``OFFSET 0`` keeps each look-up (the
-    linked chat, the phone's chat) done once a person: inlined, the planner would repeat it
-    for every place the result is used."""
+    their status and why, and the chat's language, as a SELECT. ``OFFSET 0`` keeps each
+    look-up (the linked chat, the phone's chat) done once a person: inlined, the planner would
+    repeat it for every place the result is used. ``span`` (the chunk's persons, after the
+    first and up to the last) bounds the look-up of rows already done to the chunk's own:
+    PostgreSQL would otherwise hash every recipient of the round so far, each chunk."""
     done = _RECIPIENT.alias("done")
+    lo, hi = span
+    in_span = [done.c.person_id > lo] + ([done.c.person_id <= hi] if hi is not None else [])
     inner = (
         sa.select(
             col(Person.id).label("pid"),
@@ -479,47 +488,74 @@ def _targets(
             ~exists().where(
                 done.c.notice_id == notice.id,
                 done.c.kind == kind,
+                *in_span,
                 done.c.person_id == col(Person.id),
             ),
         )
         .offset(0)
         .subquery()
     )
+    # The chat's language and opt-out, looked up by its key per person: joined, PostgreSQL
+    # would hash every chat of the office for each chunk (100,000 of them by the end).
     target_chat = _CHAT.alias("target")
     target = func.coalesce(inner.c.linked, inner.c.phone_chat)
-    stopped = or_(inner.c.stopped.is_not(None), target_chat.c.broadcasts_stopped_at.is_not(None))
-    no_chat = case((inner.c.e164 == "", "no phone"), else_="no chat")
-    return (
+
+    def of_target(column: Any) -> Any:
+        return sa.select(column).where(target_chat.c.id == target).scalar_subquery()
+
+    found = (
         sa.select(
             inner.c.pid,
+            inner.c.e164,
+            inner.c.stopped,
+            inner.c.linked,
+            inner.c.phone_chat,
             target.label("chat"),
-            case(
-                (inner.c.linked.is_not(None), "chat"),
-                (inner.c.phone_chat.is_not(None), "phone"),
-                else_="",
-            ).label("via"),
-            case((target.is_(None), "unreachable"), (stopped, "opted_out"), else_="queued").label(
-                "status"
-            ),
-            case((target.is_(None), no_chat), (stopped, "opted out"), else_="").label("reason"),
-            target_chat.c.language.label("lang"),
+            of_target(target_chat.c.broadcasts_stopped_at).label("chat_stopped"),
+            of_target(target_chat.c.language).label("lang"),
         )
-        .select_from(inner.outerjoin(target_chat, target_chat.c.id == target))
         .offset(0)
-        .subquery("targets")
+        .subquery("found")
     )
+    stopped = or_(found.c.stopped.is_not(None), found.c.chat_stopped.is_not(None))
+    no_chat = case((found.c.e164 == "", "no phone"), else_="no chat")
+    unreachable = found.c.chat.is_(None)
+    return sa.select(
+        found.c.pid,
+        found.c.chat,
+        case(
+            (found.c.linked.is_not(None), "chat"),
+            (found.c.phone_chat.is_not(None), "phone"),
+            else_="",
+        ).label("via"),
+        case((unreachable, "unreachable"), (stopped, "opted_out"), else_="queued").label("status"),
+        case((unreachable, no_chat), (stopped, "opted out"), else_="").label("reason"),
+        found.c.lang,
+    ).offset(0)
 
 
-def _made(pairs: dict[str, int]) -> Any:
-    """The chunk's new outbox rows by chat, as a table from one JSON parameter (PostgreSQL)."""
-    payload = json.dumps(pairs)
-    clause = sa.text(
-        "SELECT CAST(key AS INTEGER) AS chat, CAST(value AS INTEGER) AS row_id"
-        " FROM json_each_text(CAST(:made AS json))"
-    )
-    return (
-        clause.bindparams(made=payload).columns(chat=sa.Integer, row_id=sa.Integer).subquery("made")
-    )
+_MESSAGE_COLUMNS = [
+    "conversation_id",
+    "created_at",
+    "text",
+    "buttons",
+    "extra",
+    "status",
+    "priority",
+    "attempts",
+    "next_attempt_at",
+]
+_RECIPIENT_COLUMNS = [
+    "notice_id",
+    "person_id",
+    "kind",
+    "conversation_id",
+    "via",
+    "status",
+    "reason",
+    "outbox_id",
+    "created_at",
+]
 
 
 def _fan_chunk(
@@ -527,14 +563,17 @@ def _fan_chunk(
     notice: Notice,
     kind: str,
     in_chunk: list[ColumnElement[bool]],
+    span: tuple[int, int | None],
     channel: str | None,
     now: datetime,
     dialect: str,
 ) -> int:
     """The chunk's messages, then its recipients pointing at them; returns the messages.
 
-    Messages first: a recipient row is then written once, complete, where writing it and
-    pointing it at its message afterwards would check its foreign keys twice."""
+    Messages first: a recipient row is then written once, complete. On PostgreSQL both go in
+    one statement, the chunk's targets worked out once (a materialised CTE) and the new
+    messages joined to their recipients from the INSERT's RETURNING; SQLite, which has no
+    INSERT in a WITH, runs two."""
     tz = office_zone(session, notice)
     texts = {lang: text(notice, tz, kind, lang) for lang in ("id", "en")}
     extras = {lang: extra(notice, tz, kind, lang) for lang in ("id", "en")}
@@ -544,7 +583,12 @@ def _fan_chunk(
         r.c.kind == kind,
         r.c.outbox_id.is_not(None),
     )
-    t = _targets(notice, kind, in_chunk, channel)
+    targets = _targets(notice, kind, in_chunk, span, channel)
+    t = (
+        targets.cte("targets").prefix_with("MATERIALIZED")
+        if dialect == "postgresql"
+        else targets.subquery("targets")
+    )
     english = t.c.lang == "en"
     messages_ = (
         sa.select(
@@ -562,44 +606,7 @@ def _fan_chunk(
         .where(t.c.status == "queued", ~has_row.where(r.c.conversation_id == t.c.chat))
         .group_by(t.c.chat, t.c.lang)
     )
-    made = session.execute(
-        insert(_OUTBOX)
-        .from_select(
-            [
-                "conversation_id",
-                "created_at",
-                "text",
-                "buttons",
-                "extra",
-                "status",
-                "priority",
-                "attempts",
-                "next_attempt_at",
-            ],
-            messages_,
-        )
-        .returning(_OUTBOX.c.id, _OUTBOX.c.conversation_id)
-    ).all()
-    if dialect == "postgresql":
-        # The rows just made, by chat (hash-joined); other writers may have taken ids between
-        # ours, so only our own list says which are ours.
-        table = _made({str(chat): int(row_id) for row_id, chat in made})
-        joined = t.outerjoin(table, table.c.chat == t.c.chat)
-        mine: Any = table.c.row_id
-    else:
-        # SQLite has one writer: every id between our first and last is ours, and the outbox's
-        # index on (status, chat, id) finds each (a join to a JSON list would scan it per row).
-        ids = [int(row_id) for row_id, _chat in made] or [0]
-        joined = t
-        mine = (
-            sa.select(func.max(_OUTBOX.c.id))
-            .where(
-                _OUTBOX.c.status == "queued",
-                _OUTBOX.c.conversation_id == t.c.chat,
-                _OUTBOX.c.id.between(min(ids), max(ids)),
-            )
-            .scalar_subquery()
-        )
+    make = insert(_OUTBOX).from_select(_MESSAGE_COLUMNS, messages_)
     earlier = (
         sa.select(func.max(r.c.outbox_id))
         .where(
@@ -610,8 +617,9 @@ def _fan_chunk(
         )
         .scalar_subquery()
     )
-    rows = (
-        sa.select(
+
+    def recipients(joined: Any, mine: Any) -> Any:
+        rows = sa.select(
             literal(notice.id),
             t.c.pid,
             literal(kind),
@@ -621,24 +629,33 @@ def _fan_chunk(
             t.c.reason,
             case((t.c.status == "queued", func.coalesce(mine, earlier))),
             literal(now, UTCDateTime),
+        ).select_from(joined)
+        # A plain INSERT (ON CONFLICT doubled its cost on PostgreSQL): the targets leave out
+        # whoever the round has done, and the round's row, locked for the chunk, lets one
+        # worker at a time write its recipients; the unique key stays as the last guard.
+        return insert(_RECIPIENT).from_select(_RECIPIENT_COLUMNS, rows)
+
+    if dialect == "postgresql":
+        made = make.returning(_OUTBOX.c.id, _OUTBOX.c.conversation_id).cte("made")
+        told = recipients(t.outerjoin(made, made.c.conversation_id == t.c.chat), made.c.id).cte(
+            "told"
         )
-        .select_from(joined)
-        .where(true())
-    )
-    session.execute(
-        insert_ignoring_conflicts(dialect, _RECIPIENT).from_select(
-            [
-                "notice_id",
-                "person_id",
-                "kind",
-                "conversation_id",
-                "via",
-                "status",
-                "reason",
-                "outbox_id",
-                "created_at",
-            ],
-            rows,
+        # Every INSERT in a WITH runs, read or not; the statement answers the messages made.
+        counted = sa.select(func.count()).select_from(made).scalar_subquery()
+        return int(session.execute(sa.select(counted).add_cte(told)).scalar_one())
+
+    made_ids = session.execute(make.returning(_OUTBOX.c.id)).scalars().all()
+    # SQLite has one writer: every id between our first and last is ours, and the outbox's
+    # index on (status, chat, id) finds each.
+    ids = [int(row_id) for row_id in made_ids] or [0]
+    mine = (
+        sa.select(func.max(_OUTBOX.c.id))
+        .where(
+            _OUTBOX.c.status == "queued",
+            _OUTBOX.c.conversation_id == t.c.chat,
+            _OUTBOX.c.id.between(min(ids), max(ids)),
         )
+        .scalar_subquery()
     )
-    return len(made)
+    session.execute(recipients(t, mine))
+    return len(made_ids)
