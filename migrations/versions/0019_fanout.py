@@ -1,8 +1,8 @@
 """a notice's recipient rows without foreign keys: a fan-out to 100,000 persons spent 43 % of
 PostgreSQL's time checking them (four a row), for ids it had just read from the rows they name
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-03 17:10:00.000000
 
 Sigap never deletes a notice, a person (erasure blanks the row), a chat or an outbox row, so
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "0018"
-down_revision: str | Sequence[str] | None = "0017"
+revision: str = "0019"
+down_revision: str | Sequence[str] | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
