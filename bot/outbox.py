@@ -280,8 +280,10 @@ def _claim_statements(dialect: str, *, paced: bool, replies_only: bool) -> _Clai
         conditions.append(f"(c.outbound_next_at IS NULL OR c.outbound_next_at <= {now})")
     if replies_only:
         conditions.append(f"o.priority = {REPLY}")
-    # Chats another worker is claiming right now are skipped, not waited for.
-    lock = " FOR UPDATE OF c SKIP LOCKED" if dialect == "postgresql" else ""
+    # Chats another worker is claiming right now are skipped, not waited for. NO KEY: exclusive
+    # of other claims and of a pass (bot/processor.py), but not of the key-share lock that
+    # storing an update takes on its chat, so a webhook never waits for a claim.
+    lock = " FOR NO KEY UPDATE OF c SKIP LOCKED" if dialect == "postgresql" else ""
     candidates = (
         text(
             f"""SELECT o.conversation_id, o.priority FROM outbox_message AS o{hint}

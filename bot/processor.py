@@ -324,7 +324,7 @@ def _statements(dialect: str) -> _Statements:
             .order_by(_INBOUND.c.id)
             .limit(limit)
             # FOR NO KEY UPDATE: still one worker a chat (it conflicts with itself and with a
-            # sender's FOR UPDATE), but not with the key-share lock that storing an update
+            # sender's claim), but not with the key-share lock that storing an update
             # takes on its conversation (the foreign key): a webhook for a chat in a pass is
             # stored at once rather than after the pass commits.
             .with_for_update(of=_CONVERSATION, skip_locked=True, key_share=True)
