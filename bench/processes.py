@@ -68,8 +68,10 @@ class Process:
                 return
             except httpx.TransportError:
                 time.sleep(0.1)
+        # Its log read before stop(), which removes it.
+        tail = self.tail()
         self.stop()
-        raise RuntimeError(f"{self.name} did not answer {url} in {START_SECONDS} s:\n{self.tail()}")
+        raise RuntimeError(f"{self.name} did not answer {url} in {START_SECONDS} s:\n{tail}")
 
     def alive(self) -> bool:
         return self.popen.poll() is None
