@@ -5,7 +5,9 @@ channel's next message on the database's clock. A worker reserves slots for the 
 holds with one UPDATE that moves ``tat`` on by one interval each, and sends each message at its
 slot. Because every reservation goes through the same row, the slots of all workers together
 are spaced one interval apart, however many workers there are; none reserves further ahead
-than ``HORIZON``, so a reply that arrives meanwhile waits for at most that long.
+than ``HORIZON``, so a reply that arrives meanwhile waits for at most that long. A channel slower
+than one message a ``HORIZON`` (below about 4 a second) holds one interval ahead instead: a
+horizon shorter than one interval would never have room for a slot, and nothing would go.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from services.outbox import insert_ignoring_conflicts
 # Aim a little under the configured rate: the platform's clock and ours are not the same.
 HEADROOM = 0.99
 HORIZON = 0.25  # seconds of slots a worker may hold ahead of now
-CHUNK = HORIZON / 4  # a worker finding no room waits until this much of it is free
+# A worker finding no room waits until a quarter of its horizon is free.
 
 
 class SendBudget:
@@ -30,6 +32,8 @@ class SendBudget:
         self.engine = engine
         self.channel = channel
         self.interval = 1.0 / (rate * HEADROOM)
+        self.horizon = max(HORIZON, self.interval)
+        self.chunk = self.horizon / 4
         now = now_sql(engine)
         greatest = "greatest" if engine.dialect.name == "postgresql" else "max"
         self._reserve = text(
@@ -66,11 +70,13 @@ class SendBudget:
         with self._reader.connect() as conn:
             tat, db_now = conn.execute(self._peek, {"channel": self.channel}).one()
         start = max(float(tat), float(db_now))
-        room = int((float(db_now) + HORIZON - start) / self.interval)
+        room = int((float(db_now) + self.horizon - start) / self.interval)
+        if start <= float(db_now):
+            room = max(room, 1)  # the budget is not ahead of now: one may always go
         granted = max(0, min(wanted, room))
         if not granted:
-            chunk = max(1, min(wanted, int(CHUNK / self.interval)))
-            wait = start + chunk * self.interval - HORIZON - float(db_now)
+            chunk = max(1, min(wanted, int(self.chunk / self.interval)))
+            wait = start + chunk * self.interval - self.horizon - float(db_now)
             return [], max(wait, self.interval)
         # The reservation itself is one UPDATE: however many workers reserve at once, their
         # slots never overlap (one that reserved since the look only moves ours later).

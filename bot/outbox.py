@@ -670,7 +670,10 @@ class ChannelSender:
 
     def __post_init__(self) -> None:
         if not self.concurrency:
-            self.concurrency = max(8, min(4096, math.ceil((self.rate or 100) * WINDOW)))
+            # At least 64 places: a slow channel (Telegram's 30/s) would otherwise hold 22
+            # broadcast rows, under a second of its sends, which a claim slowed by a busy
+            # machine or a fan-out's write lock lets run out.
+            self.concurrency = max(64, min(4096, math.ceil((self.rate or 100) * WINDOW)))
         # A quarter of the places is always kept for replies, whatever a broadcast does.
         self._bulk_places = (self.concurrency * 3) // 4
         # Claims go in batches: one for every few places freed, not one per send.

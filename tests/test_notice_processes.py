@@ -197,8 +197,7 @@ def test_a_worker_killed_during_a_broadcast_leaves_the_rest_to_the_next(
     first_desa = town.people("Wambuloli", 12)
     town.notice("Wambuloli", reminder_due=False)
 
-    # 12 messages take 2.4 s. (Below 4.04/s bot/budget.py grants no slot at all: HORIZON
-    # is shorter than one interval.)
+    # 12 messages take 2.4 s.
     first = workers(WHATSAPP_SEND_RATE="5")
     first.started()
     # Killed between two sends: what WhatsApp accepted is recorded as sent.
