@@ -50,12 +50,23 @@ def has(key: str) -> bool:
     return key in CATALOG[DEFAULT_LANGUAGE]
 
 
+class ByLanguage(dict[str, str]):
+    """A parameter said differently per language, e.g. ``ByLanguage(id="SK", en="Decree")``:
+    for a sentence rendered in both languages at once (an error's ``message`` and
+    ``message_en``), where the code cannot pick one beforehand."""
+
+
 def render(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
     """The sentence for ``key`` in ``lang`` (falling back to Indonesian), filled with params."""
     table = CATALOG.get(lang) or CATALOG[DEFAULT_LANGUAGE]
     template = table.get(key) or CATALOG[DEFAULT_LANGUAGE][key]
     if not params:
         return template
+    if any(type(value) is ByLanguage for value in params.values()):
+        params = {
+            name: value.get(lang) or value[DEFAULT_LANGUAGE] if type(value) is ByLanguage else value
+            for name, value in params.items()
+        }
     # Most sentences have no plural to choose: plain str.format, fast.
     plural = "|" in template and ":" in template
     return _PLURAL.format(template, **params) if plural else template.format(**params)

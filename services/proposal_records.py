@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+import messages
 from models import (
     BeneficiaryGroup,
     GroupReport,
@@ -108,7 +109,10 @@ def record_output(
         )
     number = data.number.strip()
     if kind.numbered and not number:
-        raise InvalidInput("proposal.output.number_required", name=kind.name.id)
+        raise InvalidInput(
+            "proposal.output.number_required",
+            name=messages.ByLanguage(id=kind.name.id, en=kind.name.en),
+        )
     if len(number) > 120 or len(data.note) > 500:
         raise InvalidInput("proposal.output.too_long")
     output = ProposalOutput(

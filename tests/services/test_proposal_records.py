@@ -152,6 +152,10 @@ class TestOutputs:
                 now=MONDAY,
             )
         assert missing.value.key == "proposal.output.number_required"
+        said = missing.value.as_dict()
+        assert said["message"].startswith("Berita Acara")
+        assert said["message_en"].endswith("needs its number.")
+        assert "Berita Acara" not in said["message_en"]
         other = session.exec(select(Office).where(Office.code == "73.08")).one()
         stranger = create_staff(
             session=session,
