@@ -565,8 +565,36 @@ def load_complaint_categories(directory: Path | None = None) -> tuple[ComplaintC
 
 def load_catalogue(directory: Path | None = None) -> Catalogue:
     """Read and check ``offices.yaml``, ``complaint_categories.yaml`` and every
-    ``programmes/*.yaml`` under ``directory``."""
+    ``programmes/*.yaml`` under ``directory``.
+
+    Read once while its files stay as they are: a catalogue is immutable, and reading one
+    takes more than half a second of a core (the web process, its worker, the scheduler and
+    the command line each ask for it; the test suite builds an app per test)."""
     root = directory or DEFAULT_DIRECTORY
+    key = _fingerprint(root)
+    catalogue = _LOADED.get(key) if key is not None else None
+    if catalogue is None:
+        catalogue = _read_catalogue(root)
+        if key is not None:
+            if len(_LOADED) >= 4:  # bounded: a changed catalogue pushes out the oldest
+                del _LOADED[next(iter(_LOADED))]
+            _LOADED[key] = catalogue
+    return catalogue
+
+
+_LOADED: dict[tuple[object, ...], Catalogue] = {}
+
+
+def _fingerprint(root: Path) -> tuple[object, ...] | None:
+    """Every file under ``root`` with its size and modification time; None if unreadable."""
+    try:
+        stats = ((p, p.stat()) for p in sorted(root.resolve().rglob("*")))
+        return tuple((str(p), s.st_mtime_ns, s.st_size) for p, s in stats if p.is_file())
+    except OSError:
+        return None
+
+
+def _read_catalogue(root: Path) -> Catalogue:
     offices_path = root / "offices.yaml"
     if not offices_path.is_file():
         raise CatalogueError(f"{offices_path}: file not found")

@@ -76,10 +76,29 @@ def postgres_url() -> Iterator[str]:
     engine.dispose()
 
 
-def _truncate_all(engine: Engine) -> None:
-    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+def _empty_all(engine: Engine) -> None:
+    """Every table emptied and every sequence back at 1, as TRUNCATE ... RESTART IDENTITY
+    would; but DELETE, children first: a test leaves a few rows, and TRUNCATE of all tables
+    (new files for each) took a fifth to half a second a test, a quarter of the suite."""
     with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            conn.execute(table.delete())
+        conn.execute(
+            text(
+                "SELECT setval(c.oid, 1, false) FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+            )
+        )
+
+
+@pytest.fixture(scope="session")
+def postgres_cleaner(postgres_url: str) -> Iterator[Engine]:
+    """One engine for emptying the tables before each test (a new connection each time cost
+    more than the emptying)."""
+    engine = make_engine(postgres_url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -91,9 +110,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{path}"
         return
     url = request.getfixturevalue("postgres_url")
-    engine = make_engine(url)
-    _truncate_all(engine)
-    engine.dispose()
+    _empty_all(request.getfixturevalue("postgres_cleaner"))
     yield url
 
 

@@ -263,6 +263,29 @@ class TestTimeStandard:
             TimeStandard(working_days=0)
 
 
+class TestReadingOnce:
+    def test_a_catalogue_is_read_once_and_again_when_a_file_changes(
+        self, catalogue_dir: Path
+    ) -> None:
+        first = load_catalogue(catalogue_dir)
+        assert load_catalogue(catalogue_dir) is first
+        data = _programme_data(catalogue_dir, "kube-bone")
+        data["name"]["en"] = "Joint Business Groups of Bone"
+        _write(catalogue_dir / "programmes" / "kube-bone.yaml", data)
+        changed = load_catalogue(catalogue_dir)
+        assert changed is not first
+        programme = changed.programme("kube-bone")
+        assert programme is not None and programme.name.en == "Joint Business Groups of Bone"
+
+    def test_a_file_broken_after_a_good_read_is_refused(self, catalogue_dir: Path) -> None:
+        load_catalogue(catalogue_dir)
+        data = _programme_data(catalogue_dir, "kube-bone")
+        data["office"] = "73.99"
+        _write(catalogue_dir / "programmes" / "kube-bone.yaml", data)
+        with pytest.raises(CatalogueError, match=r"kube-bone\.yaml: office '73\.99'"):
+            load_catalogue(catalogue_dir)
+
+
 class TestBrokenFiles:
     """A mistake in a file stops start-up with the file and the field named."""
 
