@@ -213,8 +213,11 @@ async def test_one_chat_gets_a_short_burst_then_one_message_a_second(
     at = fake_telegram.accepted_at()
     assert fake_telegram.texts(51000) == [f"Bagian {n}" for n in range(6)]
     assert at[2] - at[0] < 0.9  # the first three at once (paced, they would take 2 s)
-    # ...then one a second: Telegram's limit for a chat.
-    assert [round(at[n] - at[n - 1]) for n in (3, 4, 5)] == [1, 1, 1]
+    # ...then one a second, Telegram's limit for a chat: the n-th after the burst no sooner
+    # than n seconds after it began. (A send the machine delayed may be followed closely by
+    # the next, as a bucket that refills once a second allows; never by more than that.)
+    assert [round(at[2 + n] - at[0], 1) >= n - 0.1 for n in (1, 2, 3)] == [True] * 3
+    assert at[5] - at[0] < 10  # and they do go
 
 
 async def test_a_sender_told_to_stop_ends_without_being_cancelled(
