@@ -10,8 +10,12 @@ on) with TELEGRAM_SEND_RATE=1000, against the fake Bot API in its own process, w
 and the platform taking 80 ms to answer each call.
 
 The achieved rate runs from the first accepted send to the last. A run that has not
-delivered everything BENCH_SENDER_TIMEOUT seconds after Sigap was started is stopped there
-and shows what it reached, at the rate it was sending.
+delivered everything BENCH_SENDER_TIMEOUT seconds after Sigap was ready (its worker running)
+is stopped there and shows what it reached, at the rate it was sending, and how long before
+the end its last message went: a sender that stopped sending shows a long silence, one that
+was still sending a short one. (The timeout once ran from the start of the processes, which
+take 10 to 30 s to start on a loaded machine: a run then stopped after a second or two of
+sending looked like a sender that stalled.)
 
 Goal (issue 9): at least 98 % of the rate, no 429, no message sent twice.
 """
@@ -67,6 +71,9 @@ class Outcome:
     duplicates: int
     complete: bool
     outbox: dict[str, int]
+    start: float  # seconds from starting the processes to their being ready
+    first: float | None  # seconds from ready to the first accepted send
+    silent: float  # seconds from the last accepted send to the end of the run
 
 
 def scenarios(kinds: list[str]) -> list[Scenario]:
@@ -136,9 +143,9 @@ def _sigap_processes(count: int, env: dict[str, str]) -> Iterator[list[Process]]
         yield processes
 
 
-def _watch(fake: FakeBotApi, processes: list[Process], started: float) -> None:
+def _watch(fake: FakeBotApi, processes: list[Process], ready: float) -> None:
     """Until every message is accepted and a quiet spell has passed, or time runs out."""
-    deadline = started + TIMEOUT
+    deadline = ready + TIMEOUT
     while time.monotonic() < deadline and all(p.alive() for p in processes):
         stats = fake.stats()
         if stats["accepted"] >= MESSAGES and stats["now"] - (stats["last_at"] or 0) >= QUIET:
@@ -154,7 +161,9 @@ def _measure(fake: FakeBotApi, scenario: Scenario) -> Outcome:
         env = sigap_env(url, fake.url) | {"TELEGRAM_SEND_RATE": str(int(RATE))}
         started = time.monotonic()
         with _sigap_processes(scenario.processes, env) as processes:
-            _watch(fake, processes, started)
+            ready = time.monotonic()
+            _watch(fake, processes, ready)
+            ended = time.monotonic()
             dead = [p.name for p in processes if not p.alive()]
             if dead:
                 print(f"   ({', '.join(dead)} died:\n{processes[0].tail()})")
@@ -171,16 +180,24 @@ def _measure(fake: FakeBotApi, scenario: Scenario) -> Outcome:
         duplicates=stats["duplicates"],
         complete=stats["accepted"] >= MESSAGES,
         outbox=outbox,
+        start=ready - started,
+        first=first - ready if first is not None else None,
+        silent=ended - (last if last is not None else ready),
     )
 
 
 def _line(scenario: Scenario, outcome: Outcome) -> str:
     late = "" if outcome.complete else f"   [gave up after {TIMEOUT:.0f} s]"
+    first = "-" if outcome.first is None else f"{outcome.first:.1f} s"
+    timing = (
+        f"   (ready in {outcome.start:.1f} s, first send {first} later, "
+        f"silent {outcome.silent:.1f} s at the end)"
+    )
     outbox = ", ".join(f"{status} {count:,}" for status, count in sorted(outcome.outbox.items()))
     return (
         f"{scenario.label:37} {outcome.accepted:>6,}/{MESSAGES:,} in {outcome.seconds:6.1f} s "
         f"{outcome.rate:7.0f}/s {outcome.rate / RATE:6.1%}   429s {outcome.too_many:>6,}   "
-        f"duplicates {outcome.duplicates:>4}   outbox: {outbox}{late}"
+        f"duplicates {outcome.duplicates:>4}   outbox: {outbox}{late}{timing}"
     )
 
 

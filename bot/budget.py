@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import Engine, bindparam, text
+from sqlalchemy import Engine, Float, bindparam, text
 
 from bot.dbclock import now_sql
 from core.db import read_only
@@ -49,6 +49,41 @@ class SendBudget:
         self._pause = text(
             f"UPDATE send_rate SET tat = {greatest}(tat, {now} + :seconds) WHERE channel = :channel"
         )
+        # PostgreSQL: the look and the reservation as one statement, so one round trip and one
+        # transaction a take instead of two each. The row is locked and read as it is now (FOR
+        # NO KEY UPDATE), what it has room for worked out from that one reading of it and of
+        # the clock, and moved on by what is granted, in the statement that read it, so no
+        # reservation made meanwhile can be overlapped. Granting nothing writes nothing but the
+        # row's lock. (A worker's take waited on its thread for the GIL as often as it went to
+        # the database; on a busy worker that made a take 150-250 ms, of a 250 ms horizon.)
+        self._take_once = (
+            text(
+                f"""
+                WITH old AS (
+                    SELECT tat, {now} AS now FROM send_rate WHERE channel = :channel
+                    FOR NO KEY UPDATE
+                ), room AS (
+                    SELECT greatest(tat, now) AS start, now,
+                        greatest(0, least(:wanted, CASE WHEN tat <= now
+                            THEN greatest(1, floor(:horizon / :interval))
+                            ELSE floor((now + :horizon - tat) / :interval) END))::integer
+                        AS granted
+                    FROM old
+                ), moved AS (
+                    UPDATE send_rate SET tat = room.start + :interval * room.granted
+                    FROM room WHERE send_rate.channel = :channel AND room.granted > 0
+                    RETURNING send_rate.tat
+                )
+                SELECT start, now, granted FROM room
+                """
+            ).bindparams(
+                bindparam("channel", channel),
+                bindparam("interval", self.interval, type_=Float),
+                bindparam("horizon", self.horizon, type_=Float),
+            )
+            if engine.dialect.name == "postgresql"
+            else None
+        )
         self._ensure()
 
     def _ensure(self) -> None:
@@ -65,6 +100,10 @@ class SendBudget:
         order: as many as the horizon has room for. With none, also how long until it has
         room for a chunk of them (asking again sooner, a slot at a time, would cost a
         transaction each and hold the row the other workers reserve through)."""
+        if self._take_once is not None:
+            with self.engine.begin() as conn:
+                start, db_now, granted = conn.execute(self._take_once, {"wanted": wanted}).one()
+            return self._granted(float(start), float(db_now), int(granted), wanted)
         # A look first, which writes nothing (no lock, no commit to flush): when the horizon
         # is full, as it mostly is while a broadcast goes out, that is all it costs.
         with self._reader.connect() as conn:
@@ -75,18 +114,26 @@ class SendBudget:
             room = max(room, 1)  # the budget is not ahead of now: one may always go
         granted = max(0, min(wanted, room))
         if not granted:
-            chunk = max(1, min(wanted, int(self.chunk / self.interval)))
-            wait = start + chunk * self.interval - self.horizon - float(db_now)
-            return [], max(wait, self.interval)
+            return self._granted(start, float(db_now), 0, wanted)
         # The reservation itself is one UPDATE: however many workers reserve at once, their
         # slots never overlap (one that reserved since the look only moves ours later).
         with self.engine.begin() as conn:
             tat, db_now = conn.execute(
                 self._reserve, {"granted": granted, "channel": self.channel}
             ).one()
-        start = float(tat) - granted * self.interval
+        return self._granted(float(tat) - granted * self.interval, float(db_now), granted, wanted)
+
+    def _granted(
+        self, start: float, db_now: float, granted: int, wanted: int
+    ) -> tuple[list[float], float]:
+        """The slots from ``start`` on (on the database's clock, read at ``db_now``), or with
+        none, how long until the horizon has room for a chunk of them."""
+        if not granted:
+            chunk = max(1, min(wanted, int(self.chunk / self.interval)))
+            wait = start + chunk * self.interval - self.horizon - db_now
+            return [], max(wait, self.interval)
         # The database's clock as this process's monotonic clock, read at the same moment.
-        offset = time.monotonic() - float(db_now)
+        offset = time.monotonic() - db_now
         return [start + offset + index * self.interval for index in range(granted)], 0.0
 
     def pause(self, seconds: float) -> None:
