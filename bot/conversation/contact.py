@@ -34,8 +34,14 @@ def contact_lines(turn: Turn) -> str:
     if found is None:
         return ""
     row, spec = found
-    # The catalogue's details with what the office set for itself over them.
-    office = contact_of(session=turn.session, office=row, spec=spec, lang=turn.lang)
+    # The catalogue's details with what the office set for itself over them, read once a
+    # pass: an office with no settings row is a query every time (the session cannot keep
+    # a row that is not there), and each query first flushes what the pass has changed.
+    key = f"contact:{row.id}:{turn.lang}"
+    office = turn.shared.get(key)
+    if office is None:
+        office = contact_of(session=turn.session, office=row, spec=spec, lang=turn.lang)
+        turn.shared[key] = office
     lines = [office.name]
     if office.address:
         lines.append(turn.t("bot.contact.address", address=office.address))
