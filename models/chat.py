@@ -37,7 +37,17 @@ class InboundMessage(SQLModel, table=True):
 class Conversation(SQLModel, table=True):
     """One chat on one channel: its language, menu state and proven identity."""
 
-    __table_args__ = (UniqueConstraint("channel", "chat_id"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "chat_id"),
+        # Only linked chats: a notice's fan-out creates a chat for every phone it reaches, linked
+        # to nobody, and a chat is looked up by its person only with a person in hand.
+        Index(
+            "ix_conversation_person_id",
+            "person_id",
+            sqlite_where=text("person_id IS NOT NULL"),
+            postgresql_where=text("person_id IS NOT NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=20)
@@ -46,7 +56,7 @@ class Conversation(SQLModel, table=True):
     language: str = Field(default="id", max_length=2)
     state: str = Field(default="menu", max_length=40)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
     office_id: int | None = Field(default=None, foreign_key="office.id")
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     unreachable_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -101,8 +111,14 @@ class OutboxMessage(SQLModel, table=True):
             sqlite_where=text("status = 'queued'"),
             postgresql_where=text("status = 'queued'"),
         ),
-        # A platform's delivery status (delivered, read, failed) names the message by its id.
-        Index("ix_outbox_platform_message", "platform_message_id"),
+        # A platform's delivery status (delivered, read, failed) names the message by its id;
+        # a message has one only once sent (a notice queues 100,000 without, issue 12).
+        Index(
+            "ix_outbox_platform_message",
+            "platform_message_id",
+            sqlite_where=text("platform_message_id IS NOT NULL"),
+            postgresql_where=text("platform_message_id IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BigId)

@@ -87,13 +87,15 @@ class NoticeRecipient(SQLModel, table=True):
 
     __tablename__ = "notice_recipient"
     __table_args__ = (
-        UniqueConstraint("notice_id", "kind", "person_id"),
+        # Person first: it also finds a person's rows (their data, their answers), so no index
+        # of its own is written for each of a fan-out's rows (migration 0020).
+        UniqueConstraint("person_id", "notice_id", "kind"),
         Index("ix_notice_recipient_chat", "notice_id", "kind", "conversation_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
     notice_id: int
-    person_id: int = Field(index=True)
+    person_id: int
     kind: str = Field(max_length=16)
     # The chat it went to: the person's linked chat used last, else the phone channel's chat
     # of the phone on file; None when there is neither.

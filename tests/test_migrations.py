@@ -35,8 +35,23 @@ def test_migrations_match_the_models(database_url: str) -> None:
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         differences = compare_metadata(context, SQLModel.metadata)
+        dialect = conn.dialect.name
     engine.dispose()
+    if dialect == "postgresql":
+        # Migration 0020 drops the outbox's foreign keys on PostgreSQL only (a check a row of
+        # a notice's fan-out); the models keep them, and SQLite does.
+        differences = [d for d in differences if not _outbox_key(d)]
     assert differences == []
+
+
+def _outbox_key(difference: object) -> bool:
+    if not (isinstance(difference, tuple) and difference[0] == "add_fk"):
+        return False
+    key = difference[1]
+    return key.parent.name == "outbox_message" and {c.name for c in key.columns} <= {
+        "conversation_id",
+        "inbound_id",
+    }
 
 
 def test_migrations_go_down_to_nothing_and_up_again(database_url: str) -> None:
